@@ -1,0 +1,85 @@
+"""`build`: regenerate every derived file from the curated CSVs and the schemas.
+
+It rewrites only derived columns (event date bounds, PLOVER type, claim status) and generated files (Parquet,
+descriptor hash/bytes, docs). It never changes a curated cell, an article text, or its recorded sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from . import __version__
+from .derive import derive_columns
+from .package import Package
+from .tabular import arrow_schema, canonical_csv, read_typed, sort_by_key
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parquet_bytes(table, data) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(sort_by_key(table, data), buf, compression="zstd")
+    return buf.getvalue()
+
+
+def write_if_changed(path: Path, content: bytes | str, changed: list[str], root: Path) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    changed.append(str(path.relative_to(root)))
+
+
+def plover_mapping(pkg: Package) -> dict[str, str]:
+    return pkg.table("events").field("event_type").raw.get("x-plover", {})
+
+
+def build(root=None, version: str = __version__) -> list[str]:
+    """Rebuild everything derived; return the paths (relative to root) that changed."""
+    pkg = Package(root)
+    changed: list[str] = []
+    typed = {name: read_typed(t) for name, t in pkg.tables.items()}
+    derived = derive_columns(typed, plover_mapping(pkg))
+    for name, t in pkg.tables.items():
+        if any(f.derived for f in t.fields):
+            write_if_changed(t.csv_path, canonical_csv(t, derived[name], sort=False), changed, pkg.root)
+        with_meta = derived[name].cast(arrow_schema(t, version))
+        write_if_changed(t.parquet_path, parquet_bytes(t, with_meta), changed, pkg.root)
+
+    desc = json.loads(pkg.descriptor_path.read_text(encoding="utf-8"))
+    desc["version"] = version
+    for res in desc["resources"]:
+        t = pkg.table(res["name"])
+        res["bytes"] = t.csv_path.stat().st_size
+        res["hash"] = "sha256:" + sha256_file(t.csv_path)
+        res["x-parquet"] = {
+            "path": t.parquet_path.relative_to(pkg.root).as_posix(),
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "bytes": t.parquet_path.stat().st_size,
+            "hash": "sha256:" + sha256_file(t.parquet_path),
+        }
+    write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
+
+    from .docs import render_data_dictionary
+    docs_dir = pkg.root / "docs"
+    if docs_dir.is_dir():
+        write_if_changed(docs_dir / "data-dictionary.md", render_data_dictionary(Package(pkg.root)), changed, pkg.root)
+    return changed
+
+
+def fmt(root=None) -> list[str]:
+    """Rewrite every CSV in canonical form; return the files that changed."""
+    pkg = Package(root)
+    changed: list[str] = []
+    for t in pkg.tables.values():
+        write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
+    return changed

@@ -1,0 +1,162 @@
+"""The `vostochny-summit` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _root(args):
+    return getattr(args, "path", None)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    changed = build(_root(args))
+    print("\n".join(f"wrote {c}" for c in changed) or "nothing to rebuild: every generated file is current")
+    return 0
+
+
+def cmd_fmt(args) -> int:
+    from .build import fmt
+
+    changed = fmt(_root(args))
+    print("\n".join(f"reformatted {c}" for c in changed) or "every CSV is already in canonical form")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .validate import report, validate
+
+    problems = validate(_root(args))
+    if args.frictionless:
+        problems += _frictionless(_root(args))
+    print(report(problems, args.format))
+    return 1 if problems else 0
+
+
+def _frictionless(root):
+    from .package import Package
+    from .validate import Problem
+
+    pkg = Package(root)
+    try:
+        from frictionless import Package as FPackage
+    except ImportError:
+        return [Problem(layer="frictionless", code="missing-dependency", file="(validate)", expected="the frictionless package")]
+    report = FPackage(str(pkg.descriptor_path)).validate()
+    out = []
+    for task in report.tasks:
+        for err in task.errors:
+            out.append(Problem(layer="frictionless", code=err.type, file=task.name, table=task.name,
+                               row=getattr(err, "row_number", None) and err.row_number - 1,
+                               field=getattr(err, "field_name", None), value=getattr(err, "cell", None), expected=err.message))
+    for err in report.errors:
+        out.append(Problem(layer="frictionless", code=err.type, file="datapackage.json", expected=err.message))
+    return out
+
+
+def cmd_info(args) -> int:
+    from .package import Package
+
+    pkg = Package(_root(args))
+    print(f"{pkg.descriptor.get('name')} {pkg.version} at {pkg.root}")
+    for name, t in pkg.tables.items():
+        with open(t.csv_path, "rb") as fh:
+            rows = max(sum(1 for _ in fh) - 1, 0)
+        print(f"  {name:<20} {rows:>6} rows  {t.resource['path']}")
+    return 0
+
+
+def cmd_sql(args) -> int:
+    from .api import connect
+
+    con = connect(_root(args))
+    rel = con.sql(args.query)
+    if rel is None:
+        return 0
+    if args.format == "table":
+        rel.show(max_rows=10_000, max_width=200)
+    else:
+        cols, rows = rel.columns, rel.fetchall()
+        if args.format == "csv":
+            import csv
+
+            w = csv.writer(sys.stdout, lineterminator="\n")
+            w.writerow(cols)
+            w.writerows(rows)
+        else:
+            print(json.dumps([dict(zip(cols, r)) for r in rows], default=str, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_locate(args) -> int:
+    from .package import Package
+    from .tabular import read_typed
+    from .text import find_all, read_text
+
+    pkg = Package(_root(args))
+    src = read_typed(pkg.table("sources"))
+    paths = dict(zip(src.column("source_id").to_pylist(), src.column("text_path").to_pylist()))
+    if args.source_id not in paths:
+        print(f"unknown source {args.source_id!r}; sources are: {', '.join(paths)}", file=sys.stderr)
+        return 1
+    body = read_text(pkg.root / paths[args.source_id])
+    hits = find_all(body, args.text)
+    if not hits:
+        print(f"{args.source_id}: text not found: {args.text!r}", file=sys.stderr)
+        return 1
+    if args.occurrence:
+        if args.occurrence > len(hits):
+            print(f"{args.source_id}: only {len(hits)} occurrence(s) of {args.text!r}", file=sys.stderr)
+            return 1
+        hits = [hits[args.occurrence - 1]]
+    elif len(hits) > 1:
+        for k, h in enumerate(hits, 1):
+            print(f"  occurrence {k}: [{h}:{h + len(args.text)}] …{body[max(0, h - 30):h + len(args.text) + 30]!r}", file=sys.stderr)
+        print(f"{args.source_id}: {len(hits)} occurrences; pass --occurrence K", file=sys.stderr)
+        return 1
+    s = hits[0]
+    print(f"{args.source_id}\t{s}\t{s + len(args.text)}\t{args.text}")
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="vostochny-summit", description="The Vostochny summit data package.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__import__('vostochny_summit').__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_path(sp):
+        sp.add_argument("path", nargs="?", help="package directory (default: this package)")
+        return sp
+
+    with_path(sub.add_parser("build", help="regenerate derived columns, Parquet, descriptor hashes and docs")).set_defaults(func=cmd_build)
+    with_path(sub.add_parser("fmt", help="rewrite every CSV in canonical form")).set_defaults(func=cmd_fmt)
+    v = with_path(sub.add_parser("validate", help="check everything; exit 0 valid, 1 invalid, 2 usage error"))
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow)")
+    v.set_defaults(func=cmd_validate)
+    with_path(sub.add_parser("info", help="version, tables and row counts")).set_defaults(func=cmd_info)
+    s = sub.add_parser("sql", help="run DuckDB SQL over all tables")
+    s.add_argument("query")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--path", help="package directory (default: this package)")
+    s.set_defaults(func=cmd_sql)
+    loc = sub.add_parser("locate", help="print the offsets of an exact text in an article (for curators)")
+    loc.add_argument("source_id")
+    loc.add_argument("text")
+    loc.add_argument("--occurrence", type=int, help="1-based occurrence when the text is ambiguous")
+    loc.add_argument("--path", help="package directory (default: this package)")
+    loc.set_defaults(func=cmd_locate)
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, KeyError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, KeyError) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Derived columns: event date bounds from EDTF, PLOVER type from event_type, claim status from evidence."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+import pyarrow as pa
+
+EDTF0 = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day covered by an EDTF level-0 date or interval. Raises ValueError if invalid."""
+    if value is None:
+        return None, None
+    parts = value.split("/")
+    if len(parts) > 2:
+        raise ValueError(f"not EDTF level 0: {value!r}")
+    lo = _one(parts[0])[0]
+    hi = _one(parts[-1])[1]
+    if hi < lo:
+        raise ValueError(f"interval ends before it starts: {value!r}")
+    return lo, hi
+
+
+def _one(text: str) -> tuple[dt.date, dt.date]:
+    m = EDTF0.match(text)
+    if not m:
+        raise ValueError(f"not EDTF level 0: {text!r}")
+    y, mo, d = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if d:
+        day = dt.date(y, mo, d)  # raises ValueError for 2023-02-30
+        return day, day
+    if mo:
+        if not 1 <= mo <= 12:
+            raise ValueError(f"month out of range: {text!r}")
+        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+def claim_status(evidence_rows, group_of_source: dict[str, str]) -> dict[str, str]:
+    """claim_id -> status, from (claim_id, source_id, stance, attributed_org_id) rows (CURATION.md §7).
+
+    Evidence counts in its source's independence group, except evidence the article relays from an organization
+    that is itself an independence group ("according to Reuters"): that counts in the organization's group.
+    """
+    groups = set(group_of_source.values())
+    supports: dict[str, set] = {}
+    refutes: set = set()
+    for claim_id, source_id, stance, via in evidence_rows:
+        if stance == "supports":
+            group = via if via in groups else group_of_source.get(source_id, source_id)
+            supports.setdefault(claim_id, set()).add(group)
+        elif stance == "refutes":
+            refutes.add(claim_id)
+    out = {}
+    for claim_id in {row[0] for row in evidence_rows}:
+        if claim_id in refutes and claim_id in supports:
+            out[claim_id] = "contested"
+        elif len(supports.get(claim_id, ())) >= 2:
+            out[claim_id] = "corroborated"
+        else:
+            out[claim_id] = "single-source"
+    return out
+
+
+def derive_columns(tables: dict[str, pa.Table], plover: dict[str, str]) -> dict[str, pa.Table]:
+    """Return the typed tables with every derived column recomputed."""
+    out = dict(tables)
+    ev = tables["events"]
+    bounds = [edtf_bounds(d) for d in ev.column("date").to_pylist()]
+    ev = _set(ev, "date_earliest", pa.array([b[0] for b in bounds], pa.date32()))
+    ev = _set(ev, "date_latest", pa.array([b[1] for b in bounds], pa.date32()))
+    ev = _set(ev, "plover_type", pa.array([plover.get(t) for t in ev.column("event_type").to_pylist()], pa.string()))
+    out["events"] = ev
+
+    src = tables["sources"]
+    groups = dict(zip(src.column("source_id").to_pylist(), src.column("independence_group").to_pylist()))
+    ce = tables["claim_evidence"]
+    rows = list(zip(*(ce.column(c).to_pylist() for c in ("claim_id", "source_id", "stance", "attributed_org_id"))))
+    status = claim_status(rows, groups)
+    cl = tables["claims"]
+    out["claims"] = _set(cl, "status", pa.array([status.get(c, "single-source") for c in cl.column("claim_id").to_pylist()], pa.string()))
+    return out
+
+
+def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
+    i = table.schema.get_field_index(name)
+    return table.set_column(i, table.schema.field(i), values.cast(table.schema.field(i).type))

@@ -1,0 +1,116 @@
+"""Where the package lives on disk, and its descriptor and Table Schemas."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+DESCRIPTOR = "datapackage.json"
+
+
+def default_root() -> Path:
+    """The package directory: the copy bundled in an installed wheel, else the repository root (editable install)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_package", here.parent.parent):
+        if (candidate / DESCRIPTOR).is_file():
+            return candidate
+    raise FileNotFoundError(f"no {DESCRIPTOR} next to the vostochny_summit module or in the repository root")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    description: str
+    required: bool
+    constraints: dict
+    categories: tuple[str, ...] | None
+    derived: dict | None
+    raw: dict = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tabular resource: its name, CSV path and Table Schema."""
+
+    name: str
+    root: Path
+    resource: dict
+    schema: dict
+
+    @property
+    def csv_path(self) -> Path:
+        return self.root / self.resource["path"]
+
+    @property
+    def parquet_path(self) -> Path:
+        return self.root / "data" / "parquet" / f"{self.name}.parquet"
+
+    @cached_property
+    def fields(self) -> list[Field]:
+        out = []
+        for f in self.schema["fields"]:
+            cats = f.get("categories")
+            if cats is not None:
+                cats = tuple(c["value"] if isinstance(c, dict) else c for c in cats)
+            c = f.get("constraints", {})
+            out.append(Field(f["name"], f.get("type", "any"), f.get("description", ""), bool(c.get("required")),
+                             c, cats, f.get("x-derived"), f))
+        return out
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        pk = self.schema.get("primaryKey", [])
+        return [pk] if isinstance(pk, str) else list(pk)
+
+    @property
+    def foreign_keys(self) -> list[dict]:
+        return self.schema.get("foreignKeys", [])
+
+    @property
+    def unique_keys(self) -> list[list[str]]:
+        return self.schema.get("uniqueKeys", [])
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+class Package:
+    """A data package directory (the repository root, an installed copy, or a test copy)."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root).resolve() if root is not None else default_root()
+        self.descriptor_path = self.root / DESCRIPTOR
+
+    @cached_property
+    def descriptor(self) -> dict:
+        return json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+
+    @property
+    def version(self) -> str:
+        return self.descriptor["version"]
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        out = {}
+        for res in self.descriptor.get("resources", []):
+            schema = res["schema"]
+            if isinstance(schema, str):
+                schema = json.loads((self.root / schema).read_text(encoding="utf-8"))
+            out[res["name"]] = Table(res["name"], self.root, res, schema)
+        return out
+
+    def table(self, name: str) -> Table:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"no table {name!r}; tables are: {', '.join(self.tables)}") from None
+
+    def text_path(self, rel: str) -> Path:
+        return self.root / rel

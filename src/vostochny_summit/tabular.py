@@ -1,0 +1,128 @@
+"""Reading curated CSVs into Arrow, typing them from the Table Schema, and writing the canonical CSV form.
+
+The canonical form: UTF-8 without BOM, LF line ends, the schema's column order, rows sorted by primary key,
+minimal quoting, empty cell = null.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .package import Table
+
+ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
+
+
+def arrow_schema(table: Table, version: str | None = None) -> pa.Schema:
+    """The Arrow schema of a table, read from its Table Schema (descriptions kept as field metadata)."""
+    fields = [
+        pa.field(f.name, ARROW_TYPES[f.type], nullable=not f.required,
+                 metadata={"description": f.description})
+        for f in table.fields
+    ]
+    meta = {"table": table.name}
+    if version:
+        meta["vostochny_summit.version"] = version
+    return pa.schema(fields, metadata=meta)
+
+
+@dataclass
+class RawTable:
+    """A CSV read with every cell as a string, plus what went wrong while parsing."""
+
+    header: list[str]
+    data: pa.Table | None
+    ragged_rows: list[tuple[int, int]] = field(default_factory=list)  # (data row number, cell count)
+    error: str | None = None
+
+
+def read_raw(path, expected_columns: int | None = None) -> RawTable:
+    """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string."""
+    ragged: list[tuple[int, int]] = []
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline().decode("utf-8-sig").rstrip("\r\n")
+        header = next(csv.reader([first])) if first else []
+        convert = pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
+        )
+
+        def on_invalid(row):
+            # row.number is the 1-based line number in the file (header = line 1), when pyarrow knows it.
+            ragged.append((row.number - 1 if row.number and row.number > 0 else -1, row.actual_columns))
+            return "skip"
+
+        data = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
+            convert_options=convert,
+        )
+        return RawTable(header, data, ragged)
+    except (OSError, UnicodeDecodeError, pa.ArrowInvalid, StopIteration) as exc:
+        return RawTable([], None, ragged, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def typed(table: Table, raw: pa.Table, version: str | None = None) -> pa.Table:
+    """Cast a string table to the schema's types (raises pyarrow.ArrowInvalid on a bad cell)."""
+    schema = arrow_schema(table, version)
+    cols = []
+    for f in schema:
+        col = raw.column(f.name)
+        if f.type == pa.bool_():
+            col = pc.equal(col, "true")
+        cols.append(col.cast(f.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
+    keys = [(k, "ascending") for k in table.primary_key]
+    if not keys:
+        return data
+    return data.take(pc.sort_indices(data, sort_keys=keys))
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
+    """Render typed data as CSV text: schema column order, minimal quoting, LF; sorted by key unless sort=False."""
+    data = data.select(table.field_names)
+    if sort:
+        data = sort_by_key(table, data)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(table.field_names)
+    columns = [data.column(n).to_pylist() for n in table.field_names]
+    for row in zip(*columns):
+        w.writerow([_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def read_typed(table: Table, version: str | None = None) -> pa.Table:
+    raw = read_raw(table.csv_path)
+    if raw.error or raw.data is None:
+        raise ValueError(f"{table.csv_path}: {raw.error}")
+    if raw.ragged_rows:
+        raise ValueError(f"{table.csv_path}: ragged rows {raw.ragged_rows[:5]}")
+    return typed(table, raw.data, version)

@@ -1,0 +1,46 @@
+"""Article texts: reading them exactly, locating spans, and splitting sentences for the coverage check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def read_text(path: Path) -> str:
+    """The stored article text, decoded without newline translation (offsets are code points into this)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def find_all(text: str, needle: str) -> list[int]:
+    hits, i = [], text.find(needle)
+    while i >= 0:
+        hits.append(i)
+        i = text.find(needle, i + 1)
+    return hits
+
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace, or at a line end.
+_SENTENCE_END = re.compile(r"[.!?][”’\"')]*(?=\s)|\n")
+# Abbreviations after which a full stop does not end a sentence.
+_NO_BREAK_AFTER = ("U.N.", "U.S.", "Sat.", "Mr.", "Dr.", "St.")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of sentences; whitespace-only stretches are skipped, spans are stripped."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if m.group() != "\n" and any(text[:end].endswith(a) for a in _NO_BREAK_AFTER):
+            continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        seg = text[s:e]
+        stripped = seg.strip()
+        if stripped:
+            s2 = s + (len(seg) - len(seg.lstrip()))
+            out.append((s2, s2 + len(stripped)))
+    return out

@@ -1,0 +1,675 @@
+"""`validate`: every check the package guarantees, all layers, all errors collected (none stops the run).
+
+Layers: descriptor, files, table schema (what frictionless checks, plus what frictionless 5 skips: categories,
+uniqueKeys), domain rules (spans, fixity, derived columns, codebook rules), parquet (generated files match CSV).
+Heavy checks run as DuckDB SQL over Arrow tables, not as Python loops over cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+import pyarrow as pa
+
+from .package import Package, Table
+from .tabular import arrow_schema, canonical_csv, read_raw, typed
+
+DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
+SPAN_TABLES = ("mentions", "quotes", "claim_evidence", "event_evidence", "excluded_spans", "source_credits")
+FORMULA_START = r"^[=+\-@\t\r]"
+OPEN_MARKS, CLOSE_MARKS = "“‘\"", "”’\""
+SHOW = 100  # text output: errors shown per (table, field, code) before summarising
+
+
+@dataclass
+class Problem:
+    layer: str
+    code: str
+    file: str
+    table: str | None = None
+    row: int | None = None  # 1-based data row (row 1 = first line below the header)
+    key: str | None = None
+    field: str | None = None
+    value: str | None = None
+    expected: str = ""
+
+    def line(self) -> str:
+        if self.table is not None and self.row is not None:
+            where = f"{self.table} row {self.row}" + (f" (key={self.key})" if self.key else "")
+            fld = f" field {self.field}" if self.field else ""
+            return f"{where}{fld}: got {_show(self.value)}, expected {self.expected} [{self.code}]"
+        if self.table is not None and self.field:
+            return f"{self.table} field {self.field}: got {_show(self.value)}, expected {self.expected} [{self.code}]"
+        got = f"got {_show(self.value)}, " if self.value is not None else ""
+        return f"{self.file}: {got}expected {self.expected} [{self.code}]"
+
+
+def _show(v) -> str:
+    if v is None:
+        return "empty"
+    s = str(v)
+    return repr(s if len(s) <= 80 else s[:77] + "...")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(v) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+class Validator:
+    def __init__(self, root=None):
+        self.pkg = Package(root)
+        self.problems: list[Problem] = []
+        self.raw: dict[str, pa.Table] = {}
+        self.typed: dict[str, pa.Table] = {}
+        self.typed_ok: set[str] = set()
+        self.con = None
+
+    # ---- helpers -------------------------------------------------------------------------------------------
+    def add(self, **kw) -> None:
+        self.problems.append(Problem(**kw))
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.pkg.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def key_sql(self, t: Table) -> str:
+        pk = t.primary_key or [t.fields[0].name]
+        return " || '/' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '')" for k in pk)
+
+    def rows(self, layer: str, code: str, t: Table, sql: str, field: str | None, expected: str) -> None:
+        """Run SQL returning (row, key, value) and record one problem per row."""
+        for row, key, value in self.con.execute(sql).fetchall():
+            self.add(layer=layer, code=code, file=self.rel(t.csv_path), table=t.name, row=row, key=key,
+                     field=field, value=value, expected=expected)
+
+    # ---- layer 1: descriptor -------------------------------------------------------------------------------
+    def check_descriptor(self) -> bool:
+        f = self.pkg.descriptor_path
+        name = self.rel(f)
+        try:
+            desc = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            self.add(layer="descriptor", code="descriptor-unreadable", file=name, value=str(exc), expected="a readable JSON descriptor")
+            return False
+        self._profile(desc, "datapackage-2.0.json", name)
+        if desc.get("$schema") != DP_V2:
+            self.add(layer="descriptor", code="descriptor-profile", file=name, value=desc.get("$schema"), expected=f"$schema {DP_V2}")
+        if not SEMVER.match(str(desc.get("version", ""))):
+            self.add(layer="descriptor", code="descriptor-version", file=name, value=desc.get("version"), expected="a semantic version (MAJOR.MINOR.PATCH)")
+        ok = True
+        for i, res in enumerate(desc.get("resources", [])):
+            rname = res.get("name", f"resources[{i}]")
+            for prop in ("path",) + (("schema",) if isinstance(res.get("schema"), str) else ()):
+                p = res.get(prop)
+                problem = _unsafe_path(p)
+                if problem:
+                    ok = False
+                    self.add(layer="descriptor", code="unsafe-path", file=name, value=p,
+                             expected=f"resource {rname} {prop}: a relative path inside the package ({problem})")
+                elif not (self.pkg.root / p).is_file():
+                    ok = False
+                    self.add(layer="descriptor", code="missing-file", file=name, value=p, expected=f"resource {rname} {prop}: an existing file")
+            if res.get("type") != "table":
+                self.add(layer="descriptor", code="resource-type", file=name, value=res.get("type"), expected=f"resource {rname}: type 'table'")
+            if isinstance(res.get("schema"), str) and not _unsafe_path(res["schema"]) and (self.pkg.root / res["schema"]).is_file():
+                try:
+                    schema = json.loads((self.pkg.root / res["schema"]).read_text(encoding="utf-8"))
+                    self._profile(schema, "tableschema-2.0.json", res["schema"])
+                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    ok = False
+                    self.add(layer="descriptor", code="schema-unreadable", file=res["schema"], value=str(exc), expected="a readable Table Schema")
+        if not desc.get("resources"):
+            ok = False
+            self.add(layer="descriptor", code="no-resources", file=name, expected="at least one resource")
+        return ok
+
+    def _profile(self, doc: dict, profile: str, name: str) -> None:
+        try:
+            import jsonschema
+        except ImportError:
+            self.add(layer="descriptor", code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")
+            return
+        schema = json.loads((Path(__file__).parent / "profiles" / profile).read_text(encoding="utf-8"))
+        for err in sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=lambda e: list(e.path)):
+            where = "/".join(str(p) for p in err.path) or "(root)"
+            self.add(layer="descriptor", code="profile-error", file=name, value=where, expected=f"{profile}: {err.message[:200]}")
+
+    def check_hashes(self) -> None:
+        name = self.rel(self.pkg.descriptor_path)
+        for t in self.pkg.tables.values():
+            res, p = t.resource, t.csv_path
+            if not p.is_file():
+                continue
+            data = p.read_bytes()
+            if res.get("bytes") != len(data):
+                self.add(layer="descriptor", code="stale-bytes", file=name, value=res.get("bytes"),
+                         expected=f"resource {t.name} bytes {len(data)} (run build)")
+            h = res.get("hash", "")
+            algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
+            if algo not in ("md5", "sha1", "sha256", "sha512"):
+                self.add(layer="descriptor", code="hash-algorithm", file=name, value=h, expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash")
+            elif hashlib.new(algo, data).hexdigest() != digest:
+                self.add(layer="descriptor", code="stale-hash", file=name, value=h,
+                         expected=f"resource {t.name} {algo}:{hashlib.new(algo, data).hexdigest()} (run build)")
+
+    # ---- layer 2: files ------------------------------------------------------------------------------------
+    def check_file(self, t: Table) -> bool:
+        name = self.rel(t.csv_path)
+        try:
+            data = t.csv_path.read_bytes()
+        except OSError as exc:
+            self.add(layer="files", code="unreadable-file", file=name, table=t.name, value=str(exc), expected="a readable CSV file")
+            return False
+        ok = True
+        if data.startswith(b"\xef\xbb\xbf"):
+            ok = False
+            self.add(layer="files", code="bom", file=name, expected="UTF-8 without a byte order mark")
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.add(layer="files", code="encoding", file=name, value=repr(data[exc.start: exc.start + 4]),
+                     expected=f"valid UTF-8 (line {line}, byte {exc.start})")
+            return False
+        if b"\r" in data:
+            ok = False
+            line = data[: data.index(b"\r")].count(b"\n") + 1
+            self.add(layer="files", code="line-ending", file=name, value="CR", expected=f"LF line endings only (first CR on line {line})")
+        raw = read_raw(t.csv_path)
+        if raw.error:
+            self.add(layer="files", code="parse-error", file=name, value=raw.error, expected="a parseable CSV")
+            return False
+        expected = t.field_names
+        if raw.header != expected:
+            missing = [c for c in expected if c not in raw.header]
+            extra = [c for c in raw.header if c not in expected]
+            detail = "; ".join(x for x in (missing and f"missing {missing}", extra and f"extra {extra}",
+                                           not missing and not extra and "wrong order") if x)
+            self.add(layer="files", code="header", file=name, table=t.name, value=",".join(raw.header),
+                     expected=f"the schema's fields in order: {','.join(expected)} ({detail})")
+            return False
+        for row, cells in raw.ragged_rows:
+            ok = False
+            self.add(layer="files", code="ragged-row", file=name, table=t.name, row=row, value=f"{cells} cells",
+                     expected=f"{len(expected)} cells")
+        self.raw[t.name] = raw.data.append_column("__row", pa.array(range(1, raw.data.num_rows + 1), pa.int64()))
+        return ok
+
+    def check_canonical(self, t: Table) -> None:
+        if t.name not in self.typed_ok:
+            return
+        want = canonical_csv(t, self.typed[t.name])
+        have = t.csv_path.read_bytes().decode("utf-8", "replace")
+        if want != have:
+            wl, hl = want.split("\n"), have.split("\n")
+            line = next((i for i, (a, b) in enumerate(zip(wl, hl)) if a != b), min(len(wl), len(hl)))
+            self.add(layer="files", code="not-canonical", file=self.rel(t.csv_path), table=t.name,
+                     value=hl[line] if line < len(hl) else "(end of file)",
+                     expected=f"canonical form at line {line + 1}: {wl[line] if line < len(wl) else '(end of file)'!r} (run fmt)")
+
+    # ---- layer 3: table schema -----------------------------------------------------------------------------
+    def check_schema(self, t: Table) -> None:
+        if t.name not in self.raw:
+            return
+        tn, key = _q(t.name), self.key_sql(t)
+        bad_type = False
+        for f in t.fields:
+            c, col = f.constraints, _q(f.name)
+            base = f"SELECT __row, {key}, CAST({col} AS VARCHAR) FROM {tn} WHERE "
+            if f.required:
+                self.rows("schema", "required", t, f"SELECT __row, {key}, NULL FROM {tn} WHERE {col} IS NULL ORDER BY 1", f.name, "a value (required)")
+            type_rule = {
+                "integer": (r"^[+-]?[0-9]+$", "an integer"),
+                "number": (r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", "a number"),
+                "boolean": (r"^(true|false)$", "true or false"),
+                "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date YYYY-MM-DD"),
+            }.get(f.type)
+            if type_rule:
+                extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
+                before = len(self.problems)
+                self.rows("schema", "type", t, base + f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra}) ORDER BY 1",
+                          f.name, type_rule[1])
+                bad_type |= len(self.problems) > before
+            if "pattern" in c:
+                self.rows("schema", "pattern", t, base + f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(c['pattern'])}) ORDER BY 1",
+                          f.name, f"a value matching {c['pattern']}")
+            for vocab, code in ((c.get("enum"), "enum"), (f.categories, "categories")):
+                if vocab:
+                    inlist = ", ".join(_lit(v) for v in vocab)
+                    self.rows("schema", code, t, base + f"{col} IS NOT NULL AND {col} NOT IN ({inlist}) ORDER BY 1",
+                              f.name, f"one of {', '.join(map(str, vocab))}")
+            num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
+            for bound, op in (("minimum", "<"), ("maximum", ">")):
+                if bound in c and num:
+                    self.rows("schema", bound, t, base + f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])} ORDER BY 1",
+                              f.name, f"{bound} {c[bound]}")
+            for bound, op in (("minLength", "<"), ("maxLength", ">")):
+                if bound in c:
+                    self.rows("schema", bound, t, base + f"length({col}) {op} {int(c[bound])} ORDER BY 1", f.name, f"{bound} {c[bound]}")
+            if c.get("unique"):
+                self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
+        if t.primary_key:
+            self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
+        for uk in t.unique_keys:
+            self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
+        if not bad_type:
+            try:
+                self.typed[t.name] = typed(t, self.raw[t.name].drop_columns(["__row"]))
+                self.typed_ok.add(t.name)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
+                pass
+
+    def _duplicates(self, t: Table, cols: list[str], code: str, expected: str, skip_nulls: bool) -> None:
+        tn, key = _q(t.name), self.key_sql(t)
+        cl = ", ".join(_q(c) for c in cols)
+        where = ("WHERE " + " AND ".join(f"{_q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
+        value = " || '/' || ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), '')" for c in cols)
+        sql = (f"SELECT __row, {key}, {value} FROM (SELECT *, row_number() OVER (PARTITION BY {cl} ORDER BY __row) AS __n "
+               f"FROM {tn} {where}) WHERE __n > 1 ORDER BY 1")
+        self.rows("schema", code, t, sql, ",".join(cols), expected)
+
+    def check_foreign_keys(self, t: Table) -> None:
+        if t.name not in self.raw:
+            return
+        for fk in t.foreign_keys:
+            ref = fk["reference"]
+            rt = ref.get("resource") or t.name
+            if rt not in self.raw:
+                continue
+            cols, rcols = fk["fields"], ref["fields"]
+            on = " AND ".join(f"c.{_q(a)} = r.{_q(b)}" for a, b in zip(cols, rcols))
+            notnull = " AND ".join(f"c.{_q(a)} IS NOT NULL" for a in cols)
+            value = " || '/' || ".join(f"c.{_q(a)}" for a in cols)
+            key = self.key_sql(t).replace('coalesce(CAST("', 'coalesce(CAST(c."')
+            sql = (f"SELECT c.__row, {key}, {value} FROM {_q(t.name)} c WHERE {notnull} AND NOT EXISTS "
+                   f"(SELECT 1 FROM {_q(rt)} r WHERE {on}) ORDER BY 1")
+            self.rows("schema", "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
+
+    # ---- layer 4: domain rules -----------------------------------------------------------------------------
+    def check_strings(self, t: Table) -> None:
+        if t.name not in self.raw:
+            return
+        tn, key = _q(t.name), self.key_sql(t)
+        for f in t.fields:
+            col = _q(f.name)
+            base = f"SELECT __row, {key}, {col} FROM {tn} WHERE "
+            self.rows("domain", "empty-string", t, base + f"{col} = '' ORDER BY 1", f.name, "a non-empty value or an empty cell (null)")
+            if f.name != "text":  # span texts are verbatim copies and may start or end with anything
+                self.rows("domain", "whitespace", t, base + f"regexp_matches({col}, '^\\s|\\s$') ORDER BY 1", f.name,
+                          "no leading or trailing whitespace")
+            if f.type == "string" and not f.raw.get("x-allow-formula-prefix"):
+                self.rows("domain", "formula-cell", t, base + f"regexp_matches({col}, {_lit(FORMULA_START)}) ORDER BY 1", f.name,
+                          "no leading =, +, -, @, tab or CR (spreadsheet formula)")
+
+    def load_texts(self) -> bool:
+        if "sources" not in self.typed_ok:
+            return False
+        src = self.typed["sources"]
+        ids, paths = src.column("source_id").to_pylist(), src.column("text_path").to_pylist()
+        shas, counts = src.column("text_sha256").to_pylist(), src.column("char_count").to_pylist()
+        texts, t = [], self.pkg.table("sources")
+        for i, (sid, p, sha, n) in enumerate(zip(ids, paths, shas, counts), 1):
+            problem = _unsafe_path(p)
+            full = self.pkg.root / p
+            if problem or not full.is_file():
+                self.add(layer="domain", code="text-missing", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
+                         field="text_path", value=p, expected="an existing text file inside the package" + (f" ({problem})" if problem else ""))
+                continue
+            data = full.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != sha:
+                self.add(layer="domain", code="fixity", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
+                         field="text_sha256", value=sha, expected=f"the sha256 of {p}, which is {digest} (the text must never change)")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                self.add(layer="domain", code="text-encoding", file=p, expected="UTF-8 text")
+                continue
+            if len(text) != n:
+                self.add(layer="domain", code="char-count", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
+                         field="char_count", value=n, expected=f"{len(text)} (code points in {p})")
+            texts.append((sid, text))
+        self.con.register("__texts", pa.table({"source_id": [s for s, _ in texts], "body": [b for _, b in texts]}))
+        self.texts = dict(texts)
+        return True
+
+    def check_spans(self, t: Table) -> None:
+        if t.name not in self.raw or not hasattr(self, "texts"):
+            return
+        tn, key = _q(t.name), self.key_sql(t)
+        s, e = "TRY_CAST(c.char_start AS BIGINT)", "TRY_CAST(c.char_end AS BIGINT)"
+        key = key.replace('coalesce(CAST("', 'coalesce(CAST(c."')
+        base = f"FROM {tn} c JOIN __texts x USING (source_id) WHERE {s} IS NOT NULL AND {e} IS NOT NULL AND "
+        self.rows("domain", "span-order", t, f"SELECT c.__row, {key}, c.char_start || '..' || c.char_end {base} {e} <= {s} ORDER BY 1",
+                  "char_end", "char_end greater than char_start")
+        self.rows("domain", "span-bounds", t, f"SELECT c.__row, {key}, c.char_end {base} {e} > length(x.body) ORDER BY 1",
+                  "char_end", "at most the text length (sources.char_count)")
+        self.rows("domain", "span-text", t,
+                  f"SELECT c.__row, {key}, c.text || ' ≠ article[' || c.char_start || ':' || c.char_end || '] = ' || "
+                  f"substring(x.body, {s} + 1, {e} - {s}) {base} {s} >= 0 AND {e} > {s} AND {e} <= length(x.body) "
+                  f"AND (c.text IS NULL OR substring(x.body, {s} + 1, {e} - {s}) <> c.text) ORDER BY 1",
+                  "text", "the exact article characters at [char_start:char_end]")
+
+    def check_domain(self) -> None:
+        T = self.pkg.tables
+        one_of = {"mentions": (["person_id", "org_id", "place_id"], "TRUE"),
+                  "event_participants": (["person_id", "org_id", "place_id"], "TRUE"),
+                  "quotes": (["speaker_person_id", "speaker_org_id"], "quote_kind <> 'scare-quote' AND speaker_description IS NULL")}
+        for name, (cols, when) in one_of.items():
+            if name in self.raw:
+                n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
+                self.rows("domain", "exactly-one", T[name],
+                          f"SELECT __row, {self.key_sql(T[name])}, ({n})::VARCHAR || ' set' FROM {_q(name)} WHERE ({n} > 1) OR ({when} AND {n} = 0) ORDER BY 1",
+                          "/".join(cols), f"exactly one of {', '.join(cols)}")
+        at_most_one = {"claim_evidence": ["attributed_person_id", "attributed_org_id"], "quotes": ["speaker_person_id", "speaker_org_id"]}
+        for name, cols in at_most_one.items():
+            if name in self.raw and name != "quotes":
+                n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
+                self.rows("domain", "at-most-one", T[name], f"SELECT __row, {self.key_sql(T[name])}, ({n})::VARCHAR || ' set' FROM {_q(name)} WHERE {n} > 1 ORDER BY 1",
+                          "/".join(cols), f"at most one of {', '.join(cols)}")
+        if "quotes" in self.raw:
+            q = T["quotes"]
+            self.rows("domain", "scare-quote-speaker", q, f"SELECT __row, {self.key_sql(q)}, coalesce(speaker_person_id, speaker_org_id) FROM quotes "
+                      "WHERE quote_kind = 'scare-quote' AND coalesce(speaker_person_id, speaker_org_id) IS NOT NULL ORDER BY 1",
+                      "speaker_person_id", "no speaker for a scare quote")
+            self.rows("domain", "utterance-speakers", q,
+                      f"SELECT __row, {self.key_sql(q)}, coalesce(speaker_person_id, speaker_org_id, speaker_description) FROM quotes WHERE utterance_id IN "
+                      "(SELECT utterance_id FROM quotes WHERE utterance_id IS NOT NULL GROUP BY 1 "
+                      "HAVING count(DISTINCT coalesce(speaker_person_id, '') || '|' || coalesce(speaker_org_id, '') || '|' || coalesce(speaker_description, '')) > 1) ORDER BY 1",
+                      "utterance_id", "one speaker per utterance group")
+            if hasattr(self, "texts"):
+                self._quote_marks(q)
+        if "sources" in self.typed_ok:
+            s = T["sources"]
+            self.rows("domain", "published-basis", s, f"SELECT __row, {self.key_sql(s)}, published FROM sources WHERE "
+                      "(published_basis = 'printed-dateline') <> (published IS NOT NULL) ORDER BY 1", "published",
+                      "a date exactly when published_basis is printed-dateline")
+        if "events" in self.typed_ok:
+            self._events(T["events"])
+        self._countries()
+        self._qids()
+        self._coverage()
+
+    def _quote_marks(self, q: Table) -> None:
+        if "quotes" not in self.typed_ok:
+            return
+        d = self.typed["quotes"]
+        for i, (qid, sid, s, e) in enumerate(zip(*(d.column(c).to_pylist() for c in ("quote_id", "source_id", "char_start", "char_end"))), 1):
+            body = self.texts.get(sid)
+            if body is None or not (0 < s < e < len(body)):
+                continue
+            if body[s - 1] not in OPEN_MARKS or body[e] not in CLOSE_MARKS:
+                self.add(layer="domain", code="quote-marks", file=self.rel(q.csv_path), table="quotes", row=i, key=qid, field="char_start",
+                         value=f"{body[s - 1]}…{body[e]}", expected="the span to sit directly inside quotation marks (“…”, ‘…’, \"…\")")
+
+    def _events(self, ev: Table) -> None:
+        from .derive import edtf_bounds
+
+        d = self.typed["events"]
+        ids = d.column("event_id").to_pylist()
+        parents = dict(zip(ids, d.column("parent_event_id").to_pylist()))
+        name = self.rel(ev.csv_path)
+        for i, (eid, date, lo, hi, basis, etype, plover) in enumerate(zip(ids, *(d.column(c).to_pylist() for c in
+                ("date", "date_earliest", "date_latest", "date_basis", "event_type", "plover_type"))), 1):
+            try:
+                want = edtf_bounds(date)
+            except ValueError as exc:
+                self.add(layer="domain", code="edtf", file=name, table="events", row=i, key=eid, field="date", value=date,
+                         expected=f"a valid EDTF level 0 date ({exc})")
+                want = (lo, hi)
+            if (lo, hi) != want:
+                self.add(layer="domain", code="derived-date-bounds", file=name, table="events", row=i, key=eid, field="date_earliest/date_latest",
+                         value=f"{lo}/{hi}", expected=f"{want[0]}/{want[1]}, the bounds of date {date!r} (run build)")
+            if (basis == "unknown") != (date is None):
+                self.add(layer="domain", code="date-basis", file=name, table="events", row=i, key=eid, field="date_basis", value=basis,
+                         expected="'unknown' exactly when date is empty")
+            want_p = ev.field("event_type").raw.get("x-plover", {}).get(etype)
+            if plover != want_p:
+                self.add(layer="domain", code="derived-plover", file=name, table="events", row=i, key=eid, field="plover_type", value=plover,
+                         expected=f"{want_p!r}, the PLOVER mapping of {etype!r} (run build)")
+            seen, cur = {eid}, parents.get(eid)
+            while cur is not None and cur in parents:
+                if cur in seen:
+                    self.add(layer="domain", code="event-cycle", file=name, table="events", row=i, key=eid, field="parent_event_id",
+                             value=parents[eid], expected="a parent chain without cycles")
+                    break
+                seen.add(cur)
+                cur = parents.get(cur)
+
+    def _countries(self) -> None:
+        try:
+            import pycountry
+        except ImportError:
+            self.add(layer="domain", code="missing-dependency", file="(validate)", expected="the pycountry package")
+            return
+        codes = ", ".join(_lit(c.alpha_2) for c in pycountry.countries)
+        for name in ("people", "organizations", "places"):
+            if name in self.raw:
+                t = self.pkg.table(name)
+                self.rows("domain", "country-code", t, f"SELECT __row, {self.key_sql(t)}, country FROM {_q(name)} WHERE country IS NOT NULL AND country NOT IN ({codes}) ORDER BY 1",
+                          "country", "an ISO 3166-1 alpha-2 code (pycountry)")
+
+    def _qids(self) -> None:
+        parts = [f"SELECT '{n}' AS tbl, __row, {self.key_sql(self.pkg.table(n))} AS k, wikidata_qid FROM {_q(n)} WHERE wikidata_qid IS NOT NULL"
+                 for n in ("people", "organizations", "places") if n in self.raw]
+        if not parts:
+            return
+        sql = (f"WITH q AS ({' UNION ALL '.join(parts)}) SELECT tbl, __row, k, wikidata_qid, (SELECT string_agg(tbl || ':' || k, ', ') FROM q q2 "
+               "WHERE q2.wikidata_qid = q.wikidata_qid) FROM q WHERE wikidata_qid IN (SELECT wikidata_qid FROM q GROUP BY 1 HAVING count(*) > 1) ORDER BY 1, 2")
+        for tbl, row, k, qid, owners in self.con.execute(sql).fetchall():
+            self.add(layer="domain", code="qid-shared", file=self.rel(self.pkg.table(tbl).csv_path), table=tbl, row=row, key=k,
+                     field="wikidata_qid", value=qid, expected=f"a QID used by one entity only (used by {owners})")
+        for name in ("people", "organizations", "places"):
+            if name in self.raw:
+                t = self.pkg.table(name)
+                self.rows("domain", "qid-confidence", t, f"SELECT __row, {self.key_sql(t)}, wikidata_qid_confidence FROM {_q(name)} "
+                          "WHERE (wikidata_qid IS NULL) <> (wikidata_qid_confidence IS NULL) ORDER BY 1",
+                          "wikidata_qid_confidence", "a confidence exactly when there is a QID")
+        if "places" in self.raw:
+            t = self.pkg.table("places")
+            self.rows("domain", "coordinates-pair", t, f"SELECT __row, {self.key_sql(t)}, coalesce(latitude, longitude) FROM places "
+                      "WHERE (latitude IS NULL) <> (longitude IS NULL) ORDER BY 1", "latitude/longitude", "both coordinates or neither")
+
+    def _coverage(self) -> None:
+        pass  # completed in check_completeness
+
+    def check_completeness(self) -> None:
+        """Codebook rules on the whole: every entity mentioned, every claim and event evidenced, claim status derived."""
+        T = self.pkg.tables
+        for ent, col in (("people", "person_id"), ("organizations", "org_id"), ("places", "place_id")):
+            if ent in self.raw and "mentions" in self.raw:
+                t = T[ent]
+                self.rows("domain", "unmentioned-entity", t, f"SELECT __row, {self.key_sql(t)}, {col} FROM {_q(ent)} e WHERE NOT EXISTS "
+                          f"(SELECT 1 FROM mentions m WHERE m.{col} = e.{col}) ORDER BY 1", col, "at least one row in mentions")
+        for parent, child, col in (("claims", "claim_evidence", "claim_id"), ("events", "event_evidence", "event_id")):
+            if parent in self.raw and child in self.raw:
+                t = T[parent]
+                self.rows("domain", "no-evidence", t, f"SELECT __row, {self.key_sql(t)}, {col} FROM {_q(parent)} p WHERE NOT EXISTS "
+                          f"(SELECT 1 FROM {_q(child)} c WHERE c.{col} = p.{col}) ORDER BY 1", col, f"at least one row in {child}")
+        if {"claims", "claim_evidence", "sources"} <= set(self.raw):
+            t = T["claims"]
+            ckey = self.key_sql(t).replace('coalesce(CAST("', 'coalesce(CAST(c."')
+            sql = ("WITH e AS (SELECT ce.claim_id, ce.stance, CASE WHEN ce.attributed_org_id IN (SELECT independence_group FROM sources) "
+                   "THEN ce.attributed_org_id ELSE coalesce(s.independence_group, ce.source_id) END AS g FROM claim_evidence ce "
+                   "LEFT JOIN sources s USING (source_id)), d AS (SELECT claim_id, CASE WHEN bool_or(stance = 'refutes') AND bool_or(stance = 'supports') "
+                   "THEN 'contested' WHEN count(DISTINCT g) FILTER (WHERE stance = 'supports') >= 2 THEN 'corroborated' ELSE 'single-source' END AS want "
+                   f"FROM e GROUP BY 1) SELECT c.__row, {ckey}, "
+                   "coalesce(c.status, '') || ' (derived: ' || coalesce(d.want, 'single-source') || ')' FROM claims c LEFT JOIN d USING (claim_id) "
+                   "WHERE c.status IS DISTINCT FROM coalesce(d.want, 'single-source') ORDER BY 1")
+            self.rows("domain", "derived-claim-status", t, sql, "status", "the status derived from claim_evidence (run build)")
+        if hasattr(self, "texts") and {"claim_evidence", "quotes", "excluded_spans"} <= self.typed_ok:
+            self._sentence_coverage()
+
+    def _sentence_coverage(self) -> None:
+        from .text import sentences
+
+        covered: dict[str, list[tuple[int, int]]] = {}
+        for name in ("claim_evidence", "quotes", "excluded_spans"):
+            d = self.typed[name]
+            for sid, s, e in zip(*(d.column(c).to_pylist() for c in ("source_id", "char_start", "char_end"))):
+                covered.setdefault(sid, []).append((s, e))
+        for sid, body in self.texts.items():
+            spans = sorted(covered.get(sid, []))
+            import bisect
+            starts = [s for s, _ in spans]
+            for s, e in sentences(body):
+                i = bisect.bisect_left(starts, e)
+                if not any(cs < e and ce > s for cs, ce in spans[max(0, i - 200): i]):
+                    self.add(layer="domain", code="uncovered-sentence", file=f"data/texts ({sid})", table="sources", row=None,
+                             value=f"[{s}:{e}] {body[s:e][:60]}", expected="every sentence covered by claim evidence or a quote, or listed in excluded_spans")
+
+    def check_references(self) -> None:
+        """External identifiers only where the frozen reference file has them, with the same values."""
+        ref_path = self.pkg.root / "data" / "reference" / "entity-identifiers.csv"
+        if not ref_path.is_file():
+            self.add(layer="domain", code="reference-missing", file="data/reference/entity-identifiers.csv", expected="the frozen reference file")
+            return
+        import csv
+        with open(ref_path, encoding="utf-8", newline="") as fh:
+            ref = list(csv.DictReader(fh))
+        kinds = {"people": "person", "organizations": "organization", "places": "place"}
+        for name, kind in kinds.items():
+            if name not in self.typed_ok:
+                continue
+            t, d = self.pkg.table(name), self.typed[name]
+            cols = [c for c in ("wikidata_qid", "wikidata_qid_confidence", "geonames_id", "latitude", "longitude") if c in t.field_names]
+            allowed = set()
+            for r in ref:
+                if r["kind"] == kind:
+                    allowed.add(tuple(_norm(r[{"wikidata_qid_confidence": "qid_confidence"}.get(c, c)]) for c in cols))
+            for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0]] + cols)), 1):
+                vals = tuple(_norm(v) for v in row[1:])
+                if any(v is not None for v in vals) and vals not in allowed:
+                    self.add(layer="domain", code="unverified-identifier", file=self.rel(t.csv_path), table=name, row=i, key=row[0],
+                             field=",".join(cols), value="/".join("" if v is None else str(v) for v in vals),
+                             expected="identifiers exactly as in one row of data/reference/entity-identifiers.csv (else empty)")
+
+    # ---- layer 5: parquet ----------------------------------------------------------------------------------
+    def check_parquet(self, t: Table) -> None:
+        name = self.rel(t.parquet_path)
+        if not t.parquet_path.is_file():
+            self.add(layer="parquet", code="parquet-missing", file=name, table=t.name, expected="a Parquet file (run build)")
+            return
+        if t.name not in self.typed_ok:
+            return
+        import pyarrow.parquet as pq
+        from .tabular import sort_by_key
+
+        try:
+            have = pq.read_table(t.parquet_path)
+        except (OSError, pa.ArrowInvalid) as exc:
+            self.add(layer="parquet", code="parquet-unreadable", file=name, table=t.name, value=str(exc), expected="a readable Parquet file")
+            return
+        want_schema = arrow_schema(t, self.pkg.version)
+        if not have.schema.equals(want_schema, check_metadata=True):
+            self.add(layer="parquet", code="parquet-schema", file=name, table=t.name, value=str(have.schema.remove_metadata()).replace("\n", "; "),
+                     expected=f"the schema's types and the package version {self.pkg.version} in its metadata (run build)")
+            return
+        want = sort_by_key(t, self.typed[t.name].cast(want_schema))
+        if have.num_rows != want.num_rows:
+            self.add(layer="parquet", code="parquet-stale", file=name, table=t.name, value=f"{have.num_rows} rows",
+                     expected=f"{want.num_rows} rows as in the CSV (run build)")
+            return
+        for f in t.field_names:
+            if not have.column(f).equals(want.column(f)):
+                self.add(layer="parquet", code="parquet-stale", file=name, table=t.name, field=f, value="differs",
+                         expected="the same values as the CSV (run build)")
+
+    # ---- run -----------------------------------------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        try:
+            import duckdb
+        except ImportError:
+            self.add(layer="setup", code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")
+            return self.problems
+        if not self.check_descriptor():
+            # Without a usable descriptor the tables cannot be found; report what is known.
+            if not self.pkg.descriptor_path.is_file() or any(p.code in ("descriptor-unreadable", "no-resources") for p in self.problems):
+                return self.problems
+        self.check_hashes()
+        self.con = duckdb.connect()
+        tables = {n: t for n, t in self.pkg.tables.items() if t.csv_path.is_file() and not _unsafe_path(t.resource.get("path"))}
+        for t in tables.values():
+            if self.check_file(t):
+                pass
+            if t.name in self.raw:
+                self.con.register(t.name, self.raw[t.name])
+        for t in tables.values():
+            self.check_schema(t)
+        for t in tables.values():
+            self.check_foreign_keys(t)
+            self.check_strings(t)
+            self.check_canonical(t)
+        self.load_texts()
+        for name in SPAN_TABLES:
+            if name in tables:
+                self.check_spans(tables[name])
+        self.check_domain()
+        self.check_completeness()
+        self.check_references()
+        for t in tables.values():
+            self.check_parquet(t)
+        return self.problems
+
+
+def _norm(v):
+    if v is None or v == "":
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _unsafe_path(p) -> str | None:
+    if not isinstance(p, str) or not p:
+        return "not a path string"
+    if "://" in p or p.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", p):
+        return "absolute path or URL"
+    parts = PurePosixPath(p.replace("\\", "/")).parts
+    if ".." in parts:
+        return "'..' leaves the package"
+    if any(part.startswith(".") for part in parts):
+        return "hidden file or folder"
+    return None
+
+
+def validate(root=None) -> list[Problem]:
+    return Validator(root).run()
+
+
+def report(problems: list[Problem], fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps([asdict(p) | {"message": p.line()} for p in problems], indent=2, ensure_ascii=False)
+    lines, shown = [], {}
+    for p in problems:
+        k = (p.table or p.file, p.field, p.code)
+        shown[k] = shown.get(k, 0) + 1
+        if shown[k] <= SHOW:
+            lines.append(p.line())
+    for k, n in shown.items():
+        if n > SHOW:
+            lines.append(f"{k[0]}: … {n - SHOW} more [{k[2]}] errors in field {k[1]} (use --format json for all)")
+    per: dict[str, int] = {}
+    for p in problems:
+        per[p.table or p.file] = per.get(p.table or p.file, 0) + 1
+    if problems:
+        lines.append("")
+        lines.append("Summary: " + ", ".join(f"{k}: {v} error{'s' if v != 1 else ''}" for k, v in per.items()))
+        lines.append(f"INVALID: {len(problems)} error{'s' if len(problems) != 1 else ''}")
+    else:
+        lines.append("VALID: all checks passed")
+    return "\n".join(lines)
