@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 
 def _root(args):
@@ -151,6 +152,10 @@ def main(argv=None) -> int:
     loc.add_argument("--path", help="package directory (default: this package)")
     loc.set_defaults(func=cmd_locate)
     args = p.parse_args(argv)
+    root = getattr(args, "path", None)
+    if root is not None and not (Path(root) / "datapackage.json").is_file():
+        print(f"error: {root} is not a package directory (no datapackage.json in it)", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except (FileNotFoundError, KeyError, ValueError) as exc:

@@ -93,8 +93,8 @@ class Package:
         return json.loads(self.descriptor_path.read_text(encoding="utf-8"))
 
     @property
-    def version(self) -> str:
-        return self.descriptor["version"]
+    def version(self) -> str | None:
+        return self.descriptor.get("version")
 
     @cached_property
     def tables(self) -> dict[str, Table]:

@@ -48,32 +48,40 @@ class RawTable:
     error: str | None = None
 
 
-def read_raw(path, expected_columns: int | None = None) -> RawTable:
-    """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string."""
-    ragged: list[tuple[int, int]] = []
+def read_raw(path) -> RawTable:
+    """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string.
+
+    Ragged rows are skipped and reported with their data row number (row 1 = first line below the header).
+    """
     try:
         with open(path, "rb") as fh:
             first = fh.readline().decode("utf-8-sig").rstrip("\r\n")
         header = next(csv.reader([first])) if first else []
-        convert = pacsv.ConvertOptions(
+        data, ragged = _parse(path, header, threads=True)
+        if ragged and any(n is None for n, _ in ragged):
+            data, ragged = _parse(path, header, threads=False)  # only a serial parse knows line numbers
+        return RawTable(header, data, [(-1 if n is None else n - 1, cells) for n, cells in ragged])
+    except (OSError, UnicodeDecodeError, pa.ArrowInvalid, StopIteration) as exc:
+        return RawTable([], None, [], error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def _parse(path, header: list[str], threads: bool):
+    ragged: list[tuple[int | None, int]] = []
+
+    def on_invalid(row):
+        ragged.append((row.number if row.number and row.number > 0 else None, row.actual_columns))
+        return "skip"
+
+    data = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
             null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
-        )
-
-        def on_invalid(row):
-            # row.number is the 1-based line number in the file (header = line 1), when pyarrow knows it.
-            ragged.append((row.number - 1 if row.number and row.number > 0 else -1, row.actual_columns))
-            return "skip"
-
-        data = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
-            convert_options=convert,
-        )
-        return RawTable(header, data, ragged)
-    except (OSError, UnicodeDecodeError, pa.ArrowInvalid, StopIteration) as exc:
-        return RawTable([], None, ragged, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        ),
+    )
+    return data, ragged
 
 
 def typed(table: Table, raw: pa.Table, version: str | None = None) -> pa.Table:

@@ -74,6 +74,7 @@ class Validator:
         self.typed: dict[str, pa.Table] = {}
         self.typed_ok: set[str] = set()
         self.con = None
+        self.text_files: dict[str, str] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------------
     def add(self, **kw) -> None:
@@ -342,6 +343,7 @@ class Validator:
                 self.add(layer="domain", code="char-count", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
                          field="char_count", value=n, expected=f"{len(text)} (code points in {p})")
             texts.append((sid, text))
+            self.text_files[sid] = p
         self.con.register("__texts", pa.table({"source_id": [s for s, _ in texts], "body": [b for _, b in texts]}))
         self.texts = dict(texts)
         return True
@@ -528,8 +530,9 @@ class Validator:
             for s, e in sentences(body):
                 i = bisect.bisect_left(starts, e)
                 if not any(cs < e and ce > s for cs, ce in spans[max(0, i - 200): i]):
-                    self.add(layer="domain", code="uncovered-sentence", file=f"data/texts ({sid})", table="sources", row=None,
-                             value=f"[{s}:{e}] {body[s:e][:60]}", expected="every sentence covered by claim evidence or a quote, or listed in excluded_spans")
+                    self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
+                             value=f"[{s}:{e}] {body[s:e][:60]}",
+                             expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans")
 
     def check_references(self) -> None:
         """External identifiers only where the frozen reference file has them, with the same values."""
@@ -546,16 +549,19 @@ class Validator:
                 continue
             t, d = self.pkg.table(name), self.typed[name]
             cols = [c for c in ("wikidata_qid", "wikidata_qid_confidence", "geonames_id", "latitude", "longitude") if c in t.field_names]
-            allowed = set()
-            for r in ref:
-                if r["kind"] == kind:
-                    allowed.add(tuple(_norm(r[{"wikidata_qid_confidence": "qid_confidence"}.get(c, c)]) for c in cols))
+            allowed = [tuple(_norm(r[{"wikidata_qid_confidence": "qid_confidence"}.get(c, c)]) for c in cols) for r in ref if r["kind"] == kind]
+            allowed_set = set(allowed)
             for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0]] + cols)), 1):
                 vals = tuple(_norm(v) for v in row[1:])
-                if any(v is not None for v in vals) and vals not in allowed:
-                    self.add(layer="domain", code="unverified-identifier", file=self.rel(t.csv_path), table=name, row=i, key=row[0],
-                             field=",".join(cols), value="/".join("" if v is None else str(v) for v in vals),
-                             expected="identifiers exactly as in one row of data/reference/entity-identifiers.csv (else empty)")
+                if any(v is not None for v in vals) and vals not in allowed_set:
+                    # Name the fields that differ from the closest reference row.
+                    best = max(allowed, key=lambda a: sum(x == y for x, y in zip(a, vals)), default=(None,) * len(cols))
+                    for c, have, want in zip(cols, vals, best):
+                        if have != want:
+                            self.add(layer="domain", code="unverified-identifier", file=self.rel(t.csv_path), table=name, row=i,
+                                     key=row[0], field=c, value=have,
+                                     expected=f"{want if want is not None else 'empty'}: identifiers exactly as in one row of "
+                                              "data/reference/entity-identifiers.csv, else empty")
 
     # ---- layer 5: parquet ----------------------------------------------------------------------------------
     def check_parquet(self, t: Table) -> None:
@@ -573,7 +579,7 @@ class Validator:
         except (OSError, pa.ArrowInvalid) as exc:
             self.add(layer="parquet", code="parquet-unreadable", file=name, table=t.name, value=str(exc), expected="a readable Parquet file")
             return
-        want_schema = arrow_schema(t, self.pkg.version)
+        want_schema = arrow_schema(t, self.pkg.version)  # a missing version is reported by the descriptor layer
         if not have.schema.equals(want_schema, check_metadata=True):
             self.add(layer="parquet", code="parquet-schema", file=name, table=t.name, value=str(have.schema.remove_metadata()).replace("\n", "; "),
                      expected=f"the schema's types and the package version {self.pkg.version} in its metadata (run build)")

@@ -1,0 +1,251 @@
+"""Properties of the package as a whole: schemas, descriptor, generated files, canonical CSVs, API, CLI."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vostochny_summit.build import build
+from vostochny_summit.tabular import canonical_csv, read_typed
+
+from .conftest import ROOT, SHARED
+
+
+def test_every_table_has_a_schema_file_and_a_csv(pkg):
+    schema_files = {p.name.removesuffix(".schema.json") for p in (ROOT / "schemas").glob("*.schema.json")}
+    assert schema_files == set(pkg.tables), "schemas/ and datapackage.json resources disagree"
+    for t in pkg.tables.values():
+        assert t.resource["schema"] == f"schemas/{t.name}.schema.json"
+        assert t.resource["path"] == f"data/{t.name}.csv"
+
+
+@pytest.mark.parametrize("name", sorted(json.loads((ROOT / "datapackage.json").read_text())["resources"][i]["name"]
+                                        for i in range(len(json.loads((ROOT / "datapackage.json").read_text())["resources"]))))
+def test_schema_fields_equal_csv_header_in_order(pkg, name):
+    t = pkg.table(name)
+    with open(t.csv_path, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header == t.field_names
+
+
+def test_every_field_is_documented(pkg):
+    undocumented = []
+    for t in pkg.tables.values():
+        assert t.schema.get("description"), f"{t.name}: table has no description"
+        for f in t.fields:
+            if len(f.description.strip()) < 10 or f.type not in {"string", "integer", "number", "date", "boolean"}:
+                undocumented.append(f"{t.name}.{f.name}")
+            if f.categories:
+                labels = [c.get("label") for c in f.raw["categories"]]
+                assert all(labels), f"{t.name}.{f.name}: every category needs a label"
+                assert f.constraints.get("enum") == list(f.categories), f"{t.name}.{f.name}: enum must repeat categories"
+    assert not undocumented, f"fields without a real description or a known type: {undocumented}"
+
+
+def test_every_id_column_has_the_slug_pattern(pkg):
+    for t in pkg.tables.values():
+        for f in t.fields:
+            if f.type == "string" and (f.name.endswith("_id") or f.name in ("origin", "publisher", "independence_group")):
+                assert f.constraints.get("pattern") == "^[a-z0-9]+(-[a-z0-9]+)*$", f"{t.name}.{f.name}"
+
+
+def test_keys_are_declared(pkg):
+    for t in pkg.tables.values():
+        assert t.primary_key, f"{t.name} has no primaryKey"
+        for fk in t.foreign_keys:
+            ref = fk["reference"]
+            target = pkg.table(ref.get("resource") or t.name)
+            assert set(ref["fields"]) <= set(target.field_names)
+            assert set(fk["fields"]) <= set(t.field_names)
+
+
+def test_descriptor_is_data_package_v2(pkg):
+    d = pkg.descriptor
+    assert d["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    for key in ("name", "title", "description", "version", "licenses", "contributors", "keywords"):
+        assert d.get(key), key
+    assert {lic["name"] for lic in d["licenses"]} >= {"CC-BY-4.0", "MIT"}
+    assert "third-party copyright" in d["description"]
+    for res in d["resources"]:
+        assert res["type"] == "table" and res["hash"].startswith("sha256:") and res["bytes"] > 0
+        assert res["x-parquet"]["path"] == f"data/parquet/{res['name']}.parquet"
+
+
+def test_generated_files_are_fresh(package_copy):
+    """A build on a copy of the package changes nothing: Parquet, descriptor, docs and derived columns are current."""
+    changed = build(package_copy)
+    assert changed == [], f"stale generated files (run `vostochny-summit build`): {changed}"
+
+
+def test_build_is_reproducible(package_copy):
+    """Deleting every generated file and building again gives byte-identical files."""
+    originals = {p: p.read_bytes() for p in (package_copy / "data" / "parquet").glob("*.parquet")}
+    for p in originals:
+        p.unlink()
+    build(package_copy)
+    assert {p: p.read_bytes() for p in originals} == originals
+
+
+@pytest.mark.parametrize("name", [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]])
+def test_csv_is_in_canonical_form(pkg, name):
+    t = pkg.table(name)
+    have = t.csv_path.read_text(encoding="utf-8")
+    want = canonical_csv(t, read_typed(t))
+    if have != want:
+        diff = "".join(difflib.unified_diff(have.splitlines(True), want.splitlines(True), "as committed", "canonical", n=1))
+        pytest.fail(f"{t.csv_path.name} is not canonical (run `vostochny-summit fmt`):\n{diff[:4000]}")
+
+
+def test_texts_are_byte_identical_to_the_received_articles(pkg):
+    if not (SHARED / "articles").is_dir():
+        pytest.skip("../shared/articles is not beside this checkout")
+    received = sorted((SHARED / "articles").glob("*.txt"))
+    stored = sorted((ROOT / "data" / "texts").glob("*.txt"))
+    assert [p.name for p in received] == [p.name for p in stored]
+    for a, b in zip(received, stored):
+        assert a.read_bytes() == b.read_bytes(), b.name
+
+
+def test_reference_copy_is_byte_identical(pkg):
+    if not (SHARED / "reference").is_dir():
+        pytest.skip("../shared/reference is not beside this checkout")
+    assert (ROOT / "data/reference/entity-identifiers.csv").read_bytes() == (SHARED / "reference/entity-identifiers.csv").read_bytes()
+
+
+def test_the_real_package_validates_clean(problems):
+    assert [p.line() for p in problems] == []
+
+
+def test_frictionless_validate_passes(pkg):
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.Package(str(pkg.descriptor_path)).validate()
+    assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "message"])[:20]
+
+
+# ---- API ----------------------------------------------------------------------------------------------------------
+
+
+def test_api_loads_every_table_in_every_engine(pkg):
+    import vostochny_summit as vs
+
+    assert vs.tables() == list(pkg.tables)
+    for name in vs.tables():
+        arrow = vs.load(name, engine="arrow")
+        df = vs.load(name)
+        pl = vs.load(name, engine="polars")
+        assert arrow.num_rows == len(df) == pl.height > 0, name
+        assert list(df.columns) == pkg.table(name).field_names
+        assert vs.path(name).is_file() and vs.path(name, "parquet").is_file()
+    with pytest.raises(ValueError):
+        vs.load("quotes", engine="spark")
+    with pytest.raises(KeyError):
+        vs.load("no_such_table")
+
+
+def test_pandas_load_uses_arrow_dtypes_and_real_nulls():
+    import pandas as pd
+
+    import vostochny_summit as vs
+
+    df = vs.load("events")
+    assert all(isinstance(t, pd.ArrowDtype) for t in df.dtypes)
+    assert str(df["date_earliest"].dtype).startswith("date32")
+    unknown = df[df["date_basis"] == "unknown"]
+    assert unknown["date"].isna().all() and unknown["date_earliest"].isna().all()
+
+
+def test_csv_reader_keeps_the_string_NA(package_copy):
+    """'NA' is a value, not a null: only an empty cell is null."""
+    from vostochny_summit.package import Package
+
+    people = package_copy / "data" / "people.csv"
+    lines = people.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    lines[1] = ",".join([cells[0], "NA"] + cells[2:])
+    people.write_text("\n".join(lines), encoding="utf-8")
+    data = read_typed(Package(package_copy).table("people"))
+    assert data.column("name")[0].as_py() == "NA"
+
+
+def test_connect_has_commented_views(pkg):
+    import vostochny_summit as vs
+
+    con = vs.connect()
+    n = con.execute("select count(*) from quotes").fetchone()[0]
+    assert n == vs.load("quotes", engine="arrow").num_rows
+    comment = con.execute("select comment from duckdb_columns() where table_name = 'quotes' and column_name = 'char_start'").fetchone()[0]
+    assert comment == pkg.table("quotes").field("char_start").description
+
+
+def test_import_is_light():
+    code = "import sys, vostochny_summit; heavy = {'pandas', 'polars', 'duckdb', 'pyarrow'} & set(sys.modules); print(sorted(heavy))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+# ---- CLI ------------------------------------------------------------------------------------------------------------
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_validate_exit_codes(tmp_path, package_copy):
+    ok = run_cli("validate", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout[-2000:] + ok.stderr
+    assert "VALID" in ok.stdout
+    people = package_copy / "data" / "people.csv"
+    people.write_text(people.read_text(encoding="utf-8").replace("vladimir-putin,", "Vladimir Putin,", 1), encoding="utf-8")
+    bad = run_cli("validate", str(package_copy), cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "people row" in bad.stdout and "field person_id" in bad.stdout
+    as_json = run_cli("validate", str(package_copy), "--format", "json", cwd=tmp_path)
+    assert as_json.returncode == 1 and any(p["table"] == "people" for p in json.loads(as_json.stdout))
+    assert run_cli("validate", str(tmp_path / "nowhere")).returncode == 2
+    assert run_cli("validate", "--format", "yaml").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
+
+
+def test_cli_info_sql_and_locate():
+    info = run_cli("info")
+    assert info.returncode == 0 and "quotes" in info.stdout
+    sql = run_cli("sql", "select quote_id, text from quotes order by quote_id limit 1", "--format", "json")
+    assert sql.returncode == 0 and json.loads(sql.stdout)[0]["quote_id"]
+    loc = run_cli("locate", "art-003", "That’s why we came here")
+    assert loc.returncode == 0
+    sid, start, end, text = loc.stdout.rstrip("\n").split("\t")
+    body = (ROOT / "data/texts/003_2a18783046106177.txt").read_text(encoding="utf-8")
+    assert body[int(start):int(end)] == text
+    assert run_cli("locate", "art-003", "Kim").returncode == 1  # ambiguous
+    assert run_cli("locate", "art-003", "no such words here").returncode == 1
+    assert run_cli("locate", "art-003", "Kim", "--occurrence", "2").returncode == 0
+
+
+def test_wheel_installs_and_loads_outside_the_repo(tmp_path):
+    """Build a wheel, install it into a fresh venv, and load every table from a directory outside the checkout."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX paths")
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{wheel}[pandas]"], check=True,
+                   capture_output=True)
+    code = ("import vostochny_summit as vs; from pathlib import Path; "
+            "assert 'site-packages' in str(vs.path('quotes')), vs.path('quotes'); "
+            "print(sum(len(vs.load(t)) for t in vs.tables()), vs.connect().execute('select count(*) from quotes').fetchone()[0])")
+    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    total, quotes = map(int, out.stdout.split())
+    assert total > 0 and quotes > 0
+    cli = subprocess.run([str(venv / "bin" / "vostochny-summit"), "validate"], cwd=tmp_path, capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stdout[-2000:]
