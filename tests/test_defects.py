@@ -244,7 +244,7 @@ DEFECTS = [
     Defect("published-despite-rejected-date", set_cell("sources", "published", "2023-11-13", lambda r: r["published_basis"] != "printed-dateline"), "published-basis", "sources", "published"),
     Defect("entity-never-mentioned", append_row("people", lambda rows: dict(rows[0], person_id="nobody-mentioned")), "unmentioned-entity", "people", "person_id"),
     Defect("claim-without-evidence", append_row("claims", lambda rows: dict(rows[0], claim_id="claim-with-no-evidence")), "no-evidence", "claims", "claim_id"),
-    Defect("uncovered-sentence", lambda root: write_rows(root, "excluded_spans", read_rows(root, "excluded_spans")[1:]), "uncovered-sentence", "data/texts", None, False),
+    Defect("uncovered-sentence", lambda root: write_rows(root, "excluded_spans", [r for r in read_rows(root, "excluded_spans") if r["reason"] != "boilerplate"]), "uncovered-sentence", "data/texts", None, False),
     Defect("edited-article-text", edit_text, "fixity", "sources", "text_sha256"),
     Defect("wrong-sha256", set_cell("sources", "text_sha256", "0" * 64), "fixity", "sources", "text_sha256"),
     Defect("wrong-char-count", set_cell("sources", "char_count", lambda r: str(int(r["char_count"]) + 1)), "char-count", "sources", "char_count"),

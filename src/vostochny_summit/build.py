@@ -70,9 +70,12 @@ def build(root=None, version: str = __version__) -> list[str]:
     write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
 
     from .docs import render_data_dictionary
+    from .figures import render_timeline
+
     docs_dir = pkg.root / "docs"
     if docs_dir.is_dir():
         write_if_changed(docs_dir / "data-dictionary.md", render_data_dictionary(Package(pkg.root)), changed, pkg.root)
+        write_if_changed(docs_dir / "timeline.svg", render_timeline(derived["events"]), changed, pkg.root)
     return changed
 
 

@@ -124,6 +124,26 @@ def cmd_locate(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from .release import release
+
+    for p in release(_root(args), args.dist):
+        print(f"wrote {p}")
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import diff, render
+
+    for p in (args.old, args.new):
+        if not (Path(p).is_file() and p.endswith(".zip")) and not (Path(p) / "datapackage.json").is_file():
+            print(f"error: {p} is neither a package directory nor a release zip", file=sys.stderr)
+            return 2
+    d = diff(args.old, args.new)
+    print(json.dumps(d, indent=2, ensure_ascii=False) if args.format == "json" else render(d))
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="vostochny-summit", description="The Vostochny summit data package.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__import__('vostochny_summit').__version__}")
@@ -151,6 +171,14 @@ def main(argv=None) -> int:
     loc.add_argument("--occurrence", type=int, help="1-based occurrence when the text is ambiguous")
     loc.add_argument("--path", help="package directory (default: this package)")
     loc.set_defaults(func=cmd_locate)
+    r = with_path(sub.add_parser("release", help="write reproducible release artefacts (wheel, sdist, data zip, SHA256SUMS) to dist/"))
+    r.add_argument("--dist", help="output folder (default: PATH/dist)")
+    r.set_defaults(func=cmd_release)
+    d = sub.add_parser("diff", help="rows added, removed and changed per table between two package versions")
+    d.add_argument("old", help="package directory or release zip")
+    d.add_argument("new", help="package directory or release zip")
+    d.add_argument("--format", choices=["text", "json"], default="text")
+    d.set_defaults(func=cmd_diff)
     args = p.parse_args(argv)
     root = getattr(args, "path", None)
     if root is not None and not (Path(root) / "datapackage.json").is_file():

@@ -84,9 +84,15 @@ def _parse(path, header: list[str], threads: bool):
     return data, ragged
 
 
-def typed(table: Table, raw: pa.Table, version: str | None = None) -> pa.Table:
-    """Cast a string table to the schema's types (raises pyarrow.ArrowInvalid on a bad cell)."""
+def typed(table: Table, raw: pa.Table, version: str | None = None, enforce_required: bool = True) -> pa.Table:
+    """Cast a string table to the schema's types (raises pyarrow.ArrowInvalid on a bad cell).
+
+    With enforce_required=False every column is nullable, so that a table with a missing required value can still be
+    checked further (the validator reports the missing value itself).
+    """
     schema = arrow_schema(table, version)
+    if not enforce_required:
+        schema = pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
     cols = []
     for f in schema:
         col = raw.column(f.name)

@@ -268,7 +268,7 @@ class Validator:
             self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
         if not bad_type:
             try:
-                self.typed[t.name] = typed(t, self.raw[t.name].drop_columns(["__row"]))
+                self.typed[t.name] = typed(t, self.raw[t.name].drop_columns(["__row"]), enforce_required=False)
                 self.typed_ok.add(t.name)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
                 pass
@@ -584,7 +584,11 @@ class Validator:
             self.add(layer="parquet", code="parquet-schema", file=name, table=t.name, value=str(have.schema.remove_metadata()).replace("\n", "; "),
                      expected=f"the schema's types and the package version {self.pkg.version} in its metadata (run build)")
             return
-        want = sort_by_key(t, self.typed[t.name].cast(want_schema))
+        try:
+            want = sort_by_key(t, self.typed[t.name].cast(want_schema))
+        except (pa.ArrowInvalid, ValueError):
+            return  # a missing required value, reported by the schema layer
+
         if have.num_rows != want.num_rows:
             self.add(layer="parquet", code="parquet-stale", file=name, table=t.name, value=f"{have.num_rows} rows",
                      expected=f"{want.num_rows} rows as in the CSV (run build)")

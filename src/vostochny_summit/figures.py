@@ -1,0 +1,82 @@
+"""The events timeline figure (docs/timeline.svg), drawn from the events table as plain, deterministic SVG."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import pyarrow as pa
+
+SUMMIT = "summit-2023"
+W, LEFT, RIGHT, ROW = 1100, 440, 30, 18
+STATUS_COLOUR = {"occurred": "#1f5fa8", "ongoing": "#1f8a5b", "planned": "#c77d00", "proposed": "#8a4fbf",
+                 "alleged": "#b03030", "hypothetical": "#777777"}
+
+
+def _descendants(rows: list[dict], root: str) -> list[tuple[int, dict]]:
+    """(depth, event) for the subtree under root, depth-first, children by event_id."""
+    kids: dict[str | None, list[dict]] = {}
+    for r in rows:
+        kids.setdefault(r["parent_event_id"], []).append(r)
+    out: list[tuple[int, dict]] = []
+
+    def walk(eid: str, depth: int) -> None:
+        for child in sorted(kids.get(eid, []), key=lambda r: r["event_id"]):
+            out.append((depth, child))
+            walk(child["event_id"], depth + 1)
+
+    walk(root, 0)
+    return out
+
+
+def render_timeline(events: pa.Table) -> str:
+    rows = events.to_pylist()
+    summit_parts = _descendants(rows, SUMMIT)
+    in_summit = {r["event_id"] for _, r in summit_parts} | {SUMMIT}
+    dated = sorted((r for r in rows if r["date_earliest"] and r["event_id"] not in in_summit),
+                   key=lambda r: (r["date_earliest"], r["date_latest"], r["event_id"]))
+    undated = sorted(r["title"] for r in rows if not r["date_earliest"] and r["event_id"] not in in_summit)
+    lo = min(r["date_earliest"] for r in dated).replace(month=1, day=1)
+    hi = dt.date(max(r["date_latest"] for r in dated).year + 1, 1, 1)
+    span = (hi - lo).days
+    x = lambda d: LEFT + (W - LEFT - RIGHT) * (d - lo).days / span  # noqa: E731
+    out: list[str] = []
+    y = 40
+    out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles (bar = the span the stated or derived date covers)</text>')
+    for year in range(lo.year, hi.year + 1, 5 if hi.year - lo.year > 30 else 1):
+        gx = x(dt.date(year, 1, 1))
+        out.append(f'<line x1="{gx:.1f}" y1="{y - 4}" x2="{gx:.1f}" y2="{y + ROW * len(dated)}" class="grid"/>'
+                   f'<text x="{gx:.1f}" y="{y + ROW * len(dated) + 12}" class="tick">{year}</text>')
+    for r in dated:
+        x0, x1 = x(r["date_earliest"]), x(r["date_latest"] + dt.timedelta(days=1))
+        colour = STATUS_COLOUR.get(r["status"], "#333")
+        out.append(f'<text x="{LEFT - 8}" y="{y + 12}" class="lab">{escape(r["title"][:60])} ({escape(r["date"])})</text>'
+                   f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 3):.1f}" height="{ROW - 6}" fill="{colour}"/>')
+        y += ROW
+    y += 40
+    summit = next(r for r in rows if r["event_id"] == SUMMIT)
+    out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit["date"])}: its parts (listed by ID: the articles give only a partial order)</text>')
+    y += 10
+    for depth, r in summit_parts:
+        colour = STATUS_COLOUR.get(r["status"], "#333")
+        out.append(f'<circle cx="{24 + 18 * depth}" cy="{y + 9}" r="4" fill="{colour}"/>'
+                   f'<text x="{34 + 18 * depth}" y="{y + 13}" class="txt">{escape(r["title"])} — {escape(r["event_type"])}, {escape(r["status"])}</text>')
+        y += ROW
+    y += 24
+    out.append(f'<text x="10" y="{y}" class="h">Undated in the articles ({len(undated)})</text>')
+    line, y = "", y + 18
+    for title in undated:
+        if len(line) + len(title) > 160:
+            out.append(f'<text x="10" y="{y}" class="txt">{escape(line.rstrip("; "))}</text>')
+            line, y = "", y + ROW
+        line += title + "; "
+    if line:
+        out.append(f'<text x="10" y="{y}" class="txt">{escape(line.rstrip("; "))}</text>')
+    y += 30
+    legend = "".join(f'<rect x="{10 + i * 130}" y="{y - 10}" width="12" height="12" fill="{c}"/>'
+                     f'<text x="{26 + i * 130}" y="{y}" class="txt">{s}</text>' for i, (s, c) in enumerate(STATUS_COLOUR.items()))
+    height = y + 20
+    style = ("<style>.h{font:bold 14px sans-serif}.lab{font:11px sans-serif;text-anchor:end}.txt{font:12px sans-serif}"
+             ".tick{font:10px sans-serif;text-anchor:middle;fill:#555}.grid{stroke:#ddd;stroke-width:1}</style>")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height}" viewBox="0 0 {W} {height}">'
+            f'<rect width="100%" height="100%" fill="white"/>{style}\n' + "\n".join(out) + "\n" + legend + "\n</svg>\n")
