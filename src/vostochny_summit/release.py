@@ -17,7 +17,7 @@ from pathlib import Path
 from .package import Package
 
 ZIP_FILES = ["datapackage.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md"]
-ZIP_DIRS = ["data", "schemas", "docs"]
+ZIP_DIRS = ["data", "schemas", "docs", "releases"]
 FIXED_EPOCH = 1700000000  # 2023-11-14, used when there is no git history to take a date from
 
 
@@ -48,6 +48,26 @@ def package_zip(pkg: Package, dest: Path, epoch: int) -> Path:
     return out
 
 
+def snapshot_keys(pkg: Package) -> dict:
+    """Every single-column primary key value per table: the baseline the ID-stability test holds later versions to."""
+    from .tabular import read_typed
+
+    keys = {}
+    for name, t in pkg.tables.items():
+        if len(t.primary_key) == 1:
+            keys[name] = sorted(read_typed(t).column(t.primary_key[0]).to_pylist())
+    return {"version": pkg.version, "keys": keys}
+
+
+def write_snapshot(pkg: Package) -> Path:
+    import json
+
+    out = pkg.root / "releases" / f"{pkg.version}-keys.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(snapshot_keys(pkg), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
 def release(root=None, dist: Path | None = None) -> list[Path]:
     pkg = Package(root)
     dist = Path(dist or pkg.root / "dist")
@@ -55,6 +75,9 @@ def release(root=None, dist: Path | None = None) -> list[Path]:
     for old in dist.glob("*"):
         if old.is_file():
             old.unlink()
+    snapshot = pkg.root / "releases" / f"{pkg.version}-keys.json"
+    if not snapshot.is_file():
+        write_snapshot(pkg)  # the first release of a version records its keys; commit the file
     epoch = source_date_epoch(pkg.root)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(pkg.root)],
