@@ -7,7 +7,6 @@ minimal quoting, empty cell = null.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -109,28 +108,31 @@ def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
     return data.take(pc.sort_indices(data, sort_keys=keys))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+def _rendered(col, type_: pa.DataType):
+    """A column as canonical CSV cell text: strings quoted only when they hold a comma, quote, CR or LF."""
+    if pa.types.is_string(type_):
+        needs = pc.match_substring_regex(col, '[,"\r\n]')
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
+        col = pc.if_else(needs, quoted, col)
+    else:
+        col = col.cast(pa.string())  # ints as digits, floats shortest round-trip, dates ISO, bools true/false
+    return pc.fill_null(col, "")
 
 
 def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
-    """Render typed data as CSV text: schema column order, minimal quoting, LF; sorted by key unless sort=False."""
+    """Render typed data as CSV text: schema column order, minimal quoting, LF; sorted by key unless sort=False.
+
+    Vectorised with pyarrow compute, so that formatting and the canonical-form check stay fast on large tables.
+    """
     data = data.select(table.field_names)
     if sort:
         data = sort_by_key(table, data)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(table.field_names)
-    columns = [data.column(n).to_pylist() for n in table.field_names]
-    for row in zip(*columns):
-        w.writerow([_cell(v) for v in row])
-    return buf.getvalue()
+    header = ",".join(table.field_names) + "\n"
+    if data.num_rows == 0:
+        return header
+    cells = [_rendered(data.column(n), data.schema.field(n).type) for n in table.field_names]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    return header + "\n".join(lines.to_pylist()) + "\n"
 
 
 def read_typed(table: Table, version: str | None = None) -> pa.Table:

@@ -21,7 +21,6 @@ from .tabular import arrow_schema, canonical_csv, read_raw, typed
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
 SPAN_TABLES = ("mentions", "quotes", "claim_evidence", "event_evidence", "excluded_spans", "source_credits")
-FORMULA_START = r"^[=+\-@\t\r]"
 OPEN_MARKS, CLOSE_MARKS = "“‘\"", "”’\""
 SHOW = 100  # text output: errors shown per (table, field, code) before summarising
 
@@ -95,6 +94,26 @@ class Validator:
         for row, key, value in self.con.execute(sql).fetchall():
             self.add(layer=layer, code=code, file=self.rel(t.csv_path), table=t.name, row=row, key=key,
                      field=field, value=value, expected=expected)
+
+    def run_rules(self, t: Table, rules: list[tuple], source: str | None = None, alias: str = "") -> dict[str, int]:
+        """Check many row conditions in one scan: count every condition, then list the rows only of those that fail.
+
+        rules: (layer, code, field, condition_sql, expected, value_sql). Returns {code/field: failing row count}.
+        """
+        if not rules:
+            return {}
+        source = source or _q(t.name)
+        counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r[3]})" for r in rules) + f" FROM {source}").fetchone()
+        key = self.key_sql(t)
+        if alias:
+            key = key.replace('coalesce(CAST("', f'coalesce(CAST({alias}."')
+        failed = {}
+        for (layer, code, field, cond, expected, value), n in zip(rules, counts):
+            if n:
+                failed[f"{code}/{field}"] = n
+                self.rows(layer, code, t, f"SELECT {alias + '.' if alias else ''}__row, {key}, CAST({value} AS VARCHAR) FROM {source} "
+                          f"WHERE {cond} ORDER BY 1", field, expected)
+        return failed
 
     # ---- layer 1: descriptor -------------------------------------------------------------------------------
     def check_descriptor(self) -> bool:
@@ -225,13 +244,11 @@ class Validator:
     def check_schema(self, t: Table) -> None:
         if t.name not in self.raw:
             return
-        tn, key = _q(t.name), self.key_sql(t)
-        bad_type = False
+        rules = []
         for f in t.fields:
             c, col = f.constraints, _q(f.name)
-            base = f"SELECT __row, {key}, CAST({col} AS VARCHAR) FROM {tn} WHERE "
             if f.required:
-                self.rows("schema", "required", t, f"SELECT __row, {key}, NULL FROM {tn} WHERE {col} IS NULL ORDER BY 1", f.name, "a value (required)")
+                rules.append(("schema", "required", f.name, f"{col} IS NULL", "a value (required)", "NULL"))
             type_rule = {
                 "integer": (r"^[+-]?[0-9]+$", "an integer"),
                 "number": (r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", "a number"),
@@ -240,26 +257,27 @@ class Validator:
             }.get(f.type)
             if type_rule:
                 extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
-                before = len(self.problems)
-                self.rows("schema", "type", t, base + f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra}) ORDER BY 1",
-                          f.name, type_rule[1])
-                bad_type |= len(self.problems) > before
+                rules.append(("schema", "type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra})",
+                              type_rule[1], col))
             if "pattern" in c:
-                self.rows("schema", "pattern", t, base + f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(c['pattern'])}) ORDER BY 1",
-                          f.name, f"a value matching {c['pattern']}")
+                rules.append(("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})",
+                              f"a value matching {c['pattern']}", col))
             for vocab, code in ((c.get("enum"), "enum"), (f.categories, "categories")):
                 if vocab:
                     inlist = ", ".join(_lit(v) for v in vocab)
-                    self.rows("schema", code, t, base + f"{col} IS NOT NULL AND {col} NOT IN ({inlist}) ORDER BY 1",
-                              f.name, f"one of {', '.join(map(str, vocab))}")
+                    rules.append(("schema", code, f.name, f"{col} NOT IN ({inlist})", f"one of {', '.join(map(str, vocab))}", col))
             num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
             for bound, op in (("minimum", "<"), ("maximum", ">")):
                 if bound in c and num:
-                    self.rows("schema", bound, t, base + f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])} ORDER BY 1",
-                              f.name, f"{bound} {c[bound]}")
+                    rules.append(("schema", bound, f.name, f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])}", f"{bound} {c[bound]}", col))
             for bound, op in (("minLength", "<"), ("maxLength", ">")):
                 if bound in c:
-                    self.rows("schema", bound, t, base + f"length({col}) {op} {int(c[bound])} ORDER BY 1", f.name, f"{bound} {c[bound]}")
+                    rules.append(("schema", bound, f.name, f"length({col}) {op} {int(c[bound])}", f"{bound} {c[bound]}", col))
+            rules += self._string_rules(f)
+        failed = self.run_rules(t, rules)
+        bad_type = any(k.startswith("type/") for k in failed)
+        for f in t.fields:
+            c = f.constraints
             if c.get("unique"):
                 self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
         if t.primary_key:
@@ -278,6 +296,9 @@ class Validator:
         cl = ", ".join(_q(c) for c in cols)
         where = ("WHERE " + " AND ".join(f"{_q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
         value = " || '/' || ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), '')" for c in cols)
+        rows, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT ({cl})) FROM {tn} {where}").fetchone()
+        if rows == distinct:
+            return
         sql = (f"SELECT __row, {key}, {value} FROM (SELECT *, row_number() OVER (PARTITION BY {cl} ORDER BY __row) AS __n "
                f"FROM {tn} {where}) WHERE __n > 1 ORDER BY 1")
         self.rows("schema", code, t, sql, ",".join(cols), expected)
@@ -300,20 +321,19 @@ class Validator:
             self.rows("schema", "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
 
     # ---- layer 4: domain rules -----------------------------------------------------------------------------
-    def check_strings(self, t: Table) -> None:
-        if t.name not in self.raw:
-            return
-        tn, key = _q(t.name), self.key_sql(t)
-        for f in t.fields:
-            col = _q(f.name)
-            base = f"SELECT __row, {key}, {col} FROM {tn} WHERE "
-            self.rows("domain", "empty-string", t, base + f"{col} = '' ORDER BY 1", f.name, "a non-empty value or an empty cell (null)")
-            if f.name != "text":  # span texts are verbatim copies and may start or end with anything
-                self.rows("domain", "whitespace", t, base + f"regexp_matches({col}, '^\\s|\\s$') ORDER BY 1", f.name,
-                          "no leading or trailing whitespace")
-            if f.type == "string" and not f.raw.get("x-allow-formula-prefix"):
-                self.rows("domain", "formula-cell", t, base + f"regexp_matches({col}, {_lit(FORMULA_START)}) ORDER BY 1", f.name,
-                          "no leading =, +, -, @, tab or CR (spreadsheet formula)")
+    @staticmethod
+    def _string_rules(f) -> list[tuple]:
+        """Codebook rules for every cell: no empty strings, no padding, no spreadsheet-formula prefix."""
+        col = _q(f.name)
+        rules = [("domain", "empty-string", f.name, f"{col} = ''", "a non-empty value or an empty cell (null)", col)]
+        blank = "(9, 10, 11, 12, 13, 32, 160)"
+        if f.name != "text":  # span texts are verbatim copies and may start or end with anything
+            rules.append(("domain", "whitespace", f.name, f"(ascii(left({col}, 1)) IN {blank} OR ascii(right({col}, 1)) IN {blank})",
+                          "no leading or trailing whitespace", col))
+        if f.type == "string" and not f.raw.get("x-allow-formula-prefix"):
+            rules.append(("domain", "formula-cell", f.name, f"left({col}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))",
+                          "no leading =, +, -, @, tab or CR (spreadsheet formula)", col))
+        return rules
 
     def load_texts(self) -> bool:
         if "sources" not in self.typed_ok:
@@ -351,19 +371,17 @@ class Validator:
     def check_spans(self, t: Table) -> None:
         if t.name not in self.raw or not hasattr(self, "texts"):
             return
-        tn, key = _q(t.name), self.key_sql(t)
         s, e = "TRY_CAST(c.char_start AS BIGINT)", "TRY_CAST(c.char_end AS BIGINT)"
-        key = key.replace('coalesce(CAST("', 'coalesce(CAST(c."')
-        base = f"FROM {tn} c JOIN __texts x USING (source_id) WHERE {s} IS NOT NULL AND {e} IS NOT NULL AND "
-        self.rows("domain", "span-order", t, f"SELECT c.__row, {key}, c.char_start || '..' || c.char_end {base} {e} <= {s} ORDER BY 1",
-                  "char_end", "char_end greater than char_start")
-        self.rows("domain", "span-bounds", t, f"SELECT c.__row, {key}, c.char_end {base} {e} > length(x.body) ORDER BY 1",
-                  "char_end", "at most the text length (sources.char_count)")
-        self.rows("domain", "span-text", t,
-                  f"SELECT c.__row, {key}, c.text || ' ≠ article[' || c.char_start || ':' || c.char_end || '] = ' || "
-                  f"substring(x.body, {s} + 1, {e} - {s}) {base} {s} >= 0 AND {e} > {s} AND {e} <= length(x.body) "
-                  f"AND (c.text IS NULL OR substring(x.body, {s} + 1, {e} - {s}) <> c.text) ORDER BY 1",
-                  "text", "the exact article characters at [char_start:char_end]")
+        ok = f"{s} IS NOT NULL AND {e} IS NOT NULL"
+        piece = f"substring(x.body, {s} + 1, {e} - {s})"
+        rules = [
+            ("domain", "span-order", "char_end", f"{ok} AND {e} <= {s}", "char_end greater than char_start", "c.char_start || '..' || c.char_end"),
+            ("domain", "span-bounds", "char_end", f"{ok} AND {e} > length(x.body)", "at most the text length (sources.char_count)", "c.char_end"),
+            ("domain", "span-text", "text", f"{ok} AND {s} >= 0 AND {e} > {s} AND {e} <= length(x.body) AND (c.text IS NULL OR {piece} <> c.text)",
+             "the exact article characters at [char_start:char_end]",
+             f"c.text || ' ≠ article[' || c.char_start || ':' || c.char_end || '] = ' || {piece}"),
+        ]
+        self.run_rules(t, rules, source=f"{_q(t.name)} c JOIN __texts x USING (source_id)", alias="c")
 
     def check_domain(self) -> None:
         T = self.pkg.tables
@@ -512,27 +530,33 @@ class Validator:
                    "coalesce(c.status, '') || ' (derived: ' || coalesce(d.want, 'single-source') || ')' FROM claims c LEFT JOIN d USING (claim_id) "
                    "WHERE c.status IS DISTINCT FROM coalesce(d.want, 'single-source') ORDER BY 1")
             self.rows("domain", "derived-claim-status", t, sql, "status", "the status derived from claim_evidence (run build)")
-        if hasattr(self, "texts") and {"claim_evidence", "quotes", "excluded_spans"} <= self.typed_ok:
+        if hasattr(self, "texts") and {"claim_evidence", "quotes", "excluded_spans"} <= set(self.raw):
             self._sentence_coverage()
 
     def _sentence_coverage(self) -> None:
+        """Every sentence overlaps claim evidence, a quote or an excluded span (one SQL anti-join)."""
         from .text import sentences
 
-        covered: dict[str, list[tuple[int, int]]] = {}
-        for name in ("claim_evidence", "quotes", "excluded_spans"):
-            d = self.typed[name]
-            for sid, s, e in zip(*(d.column(c).to_pylist() for c in ("source_id", "char_start", "char_end"))):
-                covered.setdefault(sid, []).append((s, e))
-        for sid, body in self.texts.items():
-            spans = sorted(covered.get(sid, []))
-            import bisect
-            starts = [s for s, _ in spans]
-            for s, e in sentences(body):
-                i = bisect.bisect_left(starts, e)
-                if not any(cs < e and ce > s for cs, ce in spans[max(0, i - 200): i]):
-                    self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
-                             value=f"[{s}:{e}] {body[s:e][:60]}",
-                             expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans")
+        keys: dict[str, int] = {}
+        sent_key, sent_s, sent_e = [], [], []
+        for body in self.texts.values():
+            if body not in keys:  # identical texts (copies) are split once
+                keys[body] = len(keys)
+                for s, e in sentences(body):
+                    sent_key.append(keys[body])
+                    sent_s.append(s)
+                    sent_e.append(e)
+        self.con.register("__sentences", pa.table({"k": sent_key, "s": sent_s, "e": sent_e}))
+        self.con.register("__source_text", pa.table({"source_id": list(self.texts), "k": [keys[b] for b in self.texts.values()]}))
+        covered = " UNION ALL ".join(f"SELECT source_id, TRY_CAST(char_start AS BIGINT) AS cs, TRY_CAST(char_end AS BIGINT) AS ce FROM {n}"
+                                     for n in ("claim_evidence", "quotes", "excluded_spans"))
+        sql = (f"WITH c AS ({covered}) SELECT st.source_id, se.s, se.e FROM __source_text st JOIN __sentences se USING (k) "
+               "WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.source_id = st.source_id AND c.cs < se.e AND c.ce > se.s) ORDER BY 1, 2")
+        for sid, s, e in self.con.execute(sql).fetchall():
+            body = self.texts[sid]
+            self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
+                     value=f"[{s}:{e}] {body[s:e][:60]}",
+                     expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans")
 
     def check_references(self) -> None:
         """External identifiers only where the frozen reference file has them, with the same values."""
@@ -621,7 +645,6 @@ class Validator:
             self.check_schema(t)
         for t in tables.values():
             self.check_foreign_keys(t)
-            self.check_strings(t)
             self.check_canonical(t)
         self.load_texts()
         for name in SPAN_TABLES:

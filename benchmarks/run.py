@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Benchmarks: `vostochny-summit validate` against `frictionless validate`, build, loading, peak memory.
+
+    python benchmarks/run.py [--scales 7,68,680] [--runs 3] [--out docs/benchmarks.md]
+
+Each scale K is a synthetic package K times the real one (scripts/synthesize.py): about 1.5 k rows per copy, so
+7 ≈ 10 k, 68 ≈ 100 k and 680 ≈ 1 M rows. Every measurement is a separate process, timed from outside; the table
+shows the median of the runs and the peak resident memory of the process. Timings are never asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from synthesize import synthesize  # noqa: E402
+
+PY = sys.executable
+FRICTIONLESS = str(Path(PY).with_name("frictionless"))
+
+
+def measure(cmd: list[str], runs: int, before=None) -> tuple[float, float]:
+    """(median seconds, max peak RSS in MB) of `runs` runs of cmd; before() runs untimed before each."""
+    times, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise SystemExit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()[-2000:]}")
+    return statistics.median(times), max(peaks)
+
+
+def in_process(code: str, runs: int) -> float:
+    """Median of the seconds that `code` prints itself (so interpreter start-up is excluded)."""
+    out = [float(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout.strip()) for _ in range(runs)]
+    return statistics.median(out)
+
+
+def versions() -> str:
+    names = ["pyarrow", "duckdb", "polars", "pandas", "frictionless", "vostochny-summit"]
+    return ", ".join(f"{n} {metadata.version(n)}" for n in names)
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int) -> str:
+    rows_out = []
+    load_code = ("import time, vostochny_summit as vs; t = time.perf_counter(); r = {root!r}; "
+                 "[vs.load(n, engine={engine!r}, root=r) for n in vs.tables(r)]; print(time.perf_counter() - t)")
+    duck_code = ("import time, vostochny_summit as vs; t = time.perf_counter(); r = {root!r}; c = vs.connect(r); "
+                 "[c.execute(f'select count(*) from {{n}}').fetchall() for n in vs.tables(r)]; print(time.perf_counter() - t)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in scales:
+            d = Path(tmp) / f"scale-{k}"
+            pkg = synthesize(ROOT, d, k)
+            n = sum(sum(1 for _ in open(t.csv_path, "rb")) - 1 for t in pkg.tables.values())
+            v_s, v_mb = measure([PY, "-m", "vostochny_summit.cli", "validate", str(d)], runs)
+            if n <= frictionless_max_rows:
+                f_s, f_mb = measure([FRICTIONLESS, "validate", str(d / "datapackage.json")], runs)
+            else:
+                f_s = f_mb = float("nan")
+            parquet = d / "data" / "parquet"
+            b_s, b_mb = measure([PY, "-m", "vostochny_summit.cli", "build", str(d)], runs, before=lambda: shutil.rmtree(parquet, ignore_errors=True))
+            loads = {e: in_process(load_code.format(root=str(d), engine=e), runs) for e in ("pandas", "polars")}
+            loads["duckdb"] = in_process(duck_code.format(root=str(d)), runs)
+            row = dict(k=k, rows=n, validate=v_s, validate_mb=v_mb, frictionless=f_s, frictionless_mb=f_mb, build=b_s,
+                       build_mb=b_mb, **{f"load_{e}": s for e, s in loads.items()})
+            rows_out.append(row)
+            ratio = f_s / v_s
+            print(f"scale {k}: {n} rows | validate {v_s:.2f}s ({n / v_s:,.0f} rows/s, {v_mb:.0f} MB) | frictionless {f_s:.2f}s "
+                  f"({f_mb:.0f} MB) | ratio {ratio:.1f}x | build {b_s:.2f}s ({n / b_s:,.0f} rows/s)", flush=True)
+            shutil.rmtree(d)
+    base = statistics.median(measure([PY, "-c", "pass"], 1)[0] for _ in range(5))
+    imp = statistics.median(measure([PY, "-c", "import vostochny_summit"], 1)[0] for _ in range(5)) - base
+    real_load = in_process(load_code.format(root=str(ROOT), engine="pandas"), runs)
+    return render(rows_out, runs, imp, real_load)
+
+
+def render(rows: list[dict], runs: int, imp: float, real_load: float) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python benchmarks/run.py`; do not edit by hand. Synthetic packages are K copies of the real one",
+        "(`scripts/synthesize.py`), every check on, spans included. Each figure is the median of "
+        f"{runs} run(s) in a separate process; memory is the peak resident set size of that process.",
+        "",
+        f"- Machine: {machine()}",
+        f"- Versions: {versions()}",
+        "",
+        "| scale | rows | validate s | validate rows/s | frictionless s | validate vs frictionless | build s | build rows/s | "
+        "load pandas s | load polars s | connect+count DuckDB s | peak MB validate | peak MB frictionless |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['k']} | {r['rows']:,} | {r['validate']:.2f} | {r['rows'] / r['validate']:,.0f} | {r['frictionless']:.2f} | "
+            f"{r['frictionless'] / r['validate']:.1f}× | {r['build']:.2f} | {r['rows'] / r['build']:,.0f} | {r['load_pandas']:.2f} | "
+            f"{r['load_polars']:.2f} | {r['load_duckdb']:.2f} | {r['validate_mb']:.0f} | {r['frictionless_mb']:.0f} |")
+    lines += ["", f"- `python -c \"import vostochny_summit\"`: {imp * 1000:.0f} ms above bare interpreter start-up.",
+              f"- `load()` of every table of the real package (pandas): {real_load * 1000:.0f} ms."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scales", default="7,68,680", help="comma-separated copy counts")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    p.add_argument("--frictionless-max-rows", type=int, default=10**7, help="skip frictionless above this many rows")
+    p.add_argument("--notes", type=Path, help="Markdown appended after the table (analysis, profile)")
+    a = p.parse_args()
+    text = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows)
+    if a.notes:
+        text += "\n" + a.notes.read_text(encoding="utf-8")
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(text, encoding="utf-8")
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()

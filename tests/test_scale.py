@@ -1,0 +1,33 @@
+"""The synthetic scale generator and the benchmark harness keep working (timings are never asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from vostochny_summit.validate import validate
+
+from .conftest import ROOT
+
+
+def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthesize import synthesize
+
+    big = synthesize(ROOT, tmp_path / "x3", 3)
+    for name, t in pkg.tables.items():
+        real = sum(1 for _ in open(t.csv_path, "rb")) - 1
+        assert sum(1 for _ in open(big.table(name).csv_path, "rb")) - 1 == 3 * real, name
+    assert validate(big.root) == []
+    frictionless = __import__("pytest").importorskip("frictionless")
+    assert frictionless.Package(str(big.descriptor_path)).validate().valid
+
+
+def test_benchmark_smoke(tmp_path):
+    out = tmp_path / "bench.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scales", "1", "--runs", "1", "--out", str(out)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert "| scale | rows | validate s |" in text and "frictionless" in text
+    assert "rows/s" in run.stdout
