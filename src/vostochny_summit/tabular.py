@@ -135,6 +135,53 @@ def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     return header + "\n".join(lines.to_pylist()) + "\n"
 
 
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes) -> int | None:
+    """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
+
+    data is the typed table in file order. Equivalent to comparing with canonical_csv, but without rendering every
+    row: given that raw parses to data, any non-canonical spelling of a cell (needless quotes, "48.0" for 48, "05"
+    for 5) makes its line longer than the canonical one, so comparing line lengths is exact, except for rows holding
+    a value with a '"' (its unquoted spelling could be shorter): those rows are rendered and compared in full.
+    """
+    import numpy as np
+
+    header = (",".join(table.field_names) + "\n").encode()
+    if not raw.startswith(header):
+        return 1
+    n = data.num_rows
+    if n == 0:
+        return None if raw == header else 2
+    order = pc.sort_indices(data, sort_keys=[(k, "ascending") for k in table.primary_key]).to_numpy()
+    unsorted = np.flatnonzero(order != np.arange(n))
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
+        return min(len(ends), n + 1) + 1
+    have = np.diff(ends)  # byte length of each data line, its LF included
+    want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
+    has_quote = np.zeros(n, dtype=bool)
+    for f in table.fields:
+        col = data.column(f.name)
+        if pa.types.is_string(col.type):
+            length = pc.binary_length(col.cast(pa.binary()))
+            needs = pc.match_substring_regex(col, '[,"\r\n]')
+            quote = pc.match_substring(col, '"')
+            length = pc.add(length, pc.if_else(needs, 2, 0))
+            has_quote |= pc.fill_null(quote, False).to_numpy(zero_copy_only=False)
+        else:
+            length = pc.binary_length(col.cast(pa.string()))
+        want += pc.fill_null(length, 0).to_numpy(zero_copy_only=False)
+    bad = np.flatnonzero((have != want) & ~has_quote)
+    quoted = np.flatnonzero(has_quote)
+    if len(quoted):
+        rendered = canonical_csv(table, data.take(quoted), sort=False).encode()[len(header):].split(b"\n")
+        for i, line in zip(quoted, rendered):
+            if raw[ends[i] + 1: ends[i + 1]] != line:
+                bad = np.append(bad, i)
+    candidates = [int(x.min()) for x in (bad, unsorted) if len(x)]
+    return min(candidates) + 2 if candidates else None
+
+
 def read_typed(table: Table, version: str | None = None) -> pa.Table:
     raw = read_raw(table.csv_path)
     if raw.error or raw.data is None:
