@@ -134,10 +134,10 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     p.add_argument("--frictionless-max-rows", type=int, default=10**7, help="skip frictionless above this many rows")
-    p.add_argument("--notes", type=Path, help="Markdown appended after the table (analysis, profile)")
+    p.add_argument("--notes", type=Path, default=ROOT / "benchmarks" / "notes.md", help="Markdown appended after the table")
     a = p.parse_args()
     text = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows)
-    if a.notes:
+    if a.notes and a.notes.is_file():
         text += "\n" + a.notes.read_text(encoding="utf-8")
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(text, encoding="utf-8")
