@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -74,8 +75,14 @@ def cmd_info(args) -> int:
 def cmd_sql(args) -> int:
     from .api import connect
 
+    import duckdb
+
     con = connect(_root(args))
-    rel = con.sql(args.query)
+    try:
+        rel = con.sql(args.query)
+    except duckdb.Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if rel is None:
         return 0
     if args.format == "table":
@@ -180,6 +187,8 @@ def main(argv=None) -> int:
     d.add_argument("--format", choices=["text", "json"], default="text")
     d.set_defaults(func=cmd_diff)
     args = p.parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `vostochny-summit sql … | head` ends quietly
     root = getattr(args, "path", None)
     if root is not None and not (Path(root) / "datapackage.json").is_file():
         print(f"error: {root} is not a package directory (no datapackage.json in it)", file=sys.stderr)
