@@ -47,24 +47,24 @@ class RawTable:
     error: str | None = None
 
 
-def read_raw(path) -> RawTable:
+def read_raw(source) -> RawTable:
     """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string.
 
     Ragged rows are skipped and reported with their data row number (row 1 = first line below the header).
     """
     try:
-        with open(path, "rb") as fh:
-            first = fh.readline().decode("utf-8-sig").rstrip("\r\n")
+        data_bytes = source if isinstance(source, bytes) else open(source, "rb").read()
+        first = data_bytes.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
         header = next(csv.reader([first])) if first else []
-        data, ragged = _parse(path, header, threads=True)
+        data, ragged = _parse(data_bytes, header, threads=True)
         if ragged and any(n is None for n, _ in ragged):
-            data, ragged = _parse(path, header, threads=False)  # only a serial parse knows line numbers
+            data, ragged = _parse(data_bytes, header, threads=False)  # only a serial parse knows line numbers
         return RawTable(header, data, [(-1 if n is None else n - 1, cells) for n, cells in ragged])
     except (OSError, UnicodeDecodeError, pa.ArrowInvalid, StopIteration) as exc:
         return RawTable([], None, [], error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-def _parse(path, header: list[str], threads: bool):
+def _parse(data_bytes: bytes, header: list[str], threads: bool):
     ragged: list[tuple[int | None, int]] = []
 
     def on_invalid(row):
@@ -72,7 +72,7 @@ def _parse(path, header: list[str], threads: bool):
         return "skip"
 
     data = pacsv.read_csv(
-        path,
+        pa.BufferReader(data_bytes),
         read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
@@ -135,13 +135,14 @@ def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     return header + "\n".join(lines.to_pylist()) + "\n"
 
 
-def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes) -> int | None:
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, plain: set[str] = frozenset()) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
     data is the typed table in file order. Equivalent to comparing with canonical_csv, but without rendering every
     row: given that raw parses to data, any non-canonical spelling of a cell (needless quotes, "48.0" for 48, "05"
     for 5) makes its line longer than the canonical one, so comparing line lengths is exact, except for rows holding
     a value with a '"' (its unquoted spelling could be shorter): those rows are rendered and compared in full.
+    `plain` names string columns known to hold no character that needs quoting (checked IDs and vocabularies).
     """
     import numpy as np
 
@@ -162,7 +163,9 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes) -> int | N
     has_quote = np.zeros(n, dtype=bool)
     for f in table.fields:
         col = data.column(f.name)
-        if pa.types.is_string(col.type):
+        if f.name in plain:
+            length = pc.binary_length(col)
+        elif pa.types.is_string(col.type):
             length = pc.binary_length(col.cast(pa.binary()))
             needs = pc.match_substring_regex(col, '[,"\r\n]')
             quote = pc.match_substring(col, '"')

@@ -20,6 +20,7 @@ from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, read_
 
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
+SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
 SPAN_TABLES = ("mentions", "quotes", "claim_evidence", "event_evidence", "excluded_spans", "source_credits")
 OPEN_MARKS, CLOSE_MARKS = "“‘\"", "”’\""
 SHOW = 100  # text output: errors shown per (table, field, code) before summarising
@@ -74,6 +75,8 @@ class Validator:
         self.typed_ok: set[str] = set()
         self.con = None
         self.text_files: dict[str, str] = {}
+        self._bytes: dict[Path, bytes] = {}
+        self.plain_columns: dict[str, set[str]] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------------
     def add(self, **kw) -> None:
@@ -88,6 +91,12 @@ class Validator:
     def key_sql(self, t: Table) -> str:
         pk = t.primary_key or [t.fields[0].name]
         return " || '/' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '')" for k in pk)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """A file's bytes, read once per run (hashing, file checks and the canonical check all need them)."""
+        if path not in self._bytes:
+            self._bytes[path] = path.read_bytes()
+        return self._bytes[path]
 
     def rows(self, layer: str, code: str, t: Table, sql: str, field: str | None, expected: str) -> None:
         """Run SQL returning (row, key, value) and record one problem per row."""
@@ -173,7 +182,7 @@ class Validator:
             res, p = t.resource, t.csv_path
             if not p.is_file():
                 continue
-            data = p.read_bytes()
+            data = self.read_bytes(p)
             if res.get("bytes") != len(data):
                 self.add(layer="descriptor", code="stale-bytes", file=name, value=res.get("bytes"),
                          expected=f"resource {t.name} bytes {len(data)} (run build)")
@@ -189,7 +198,7 @@ class Validator:
     def check_file(self, t: Table) -> bool:
         name = self.rel(t.csv_path)
         try:
-            data = t.csv_path.read_bytes()
+            data = self.read_bytes(t.csv_path)
         except OSError as exc:
             self.add(layer="files", code="unreadable-file", file=name, table=t.name, value=str(exc), expected="a readable CSV file")
             return False
@@ -197,19 +206,19 @@ class Validator:
         if data.startswith(b"\xef\xbb\xbf"):
             ok = False
             self.add(layer="files", code="bom", file=name, expected="UTF-8 without a byte order mark")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.add(layer="files", code="encoding", file=name, value=repr(data[exc.start: exc.start + 4]),
-                     expected=f"valid UTF-8 (line {line}, byte {exc.start})")
-            return False
         if b"\r" in data:
             ok = False
             line = data[: data.index(b"\r")].count(b"\n") + 1
             self.add(layer="files", code="line-ending", file=name, value="CR", expected=f"LF line endings only (first CR on line {line})")
-        raw = read_raw(t.csv_path)
+        raw = read_raw(data)  # pyarrow checks UTF-8 while parsing; Python locates a bad byte only when it fails
         if raw.error:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                self.add(layer="files", code="encoding", file=name, value=repr(data[exc.start: exc.start + 4]),
+                         expected=f"valid UTF-8 (line {line}, byte {exc.start})")
+                return False
             self.add(layer="files", code="parse-error", file=name, value=raw.error, expected="a parseable CSV")
             return False
         expected = t.field_names
@@ -231,8 +240,8 @@ class Validator:
     def check_canonical(self, t: Table) -> None:
         if t.name not in self.typed_ok:
             return
-        raw = t.csv_path.read_bytes()
-        line = first_noncanonical_line(t, self.typed[t.name], raw)
+        raw = self.read_bytes(t.csv_path)
+        line = first_noncanonical_line(t, self.typed[t.name], raw, self.plain_columns.get(t.name, set()))
         if line is None:
             return
         wl, hl = canonical_csv(t, self.typed[t.name]).split("\n"), raw.decode("utf-8", "replace").split("\n")
@@ -276,6 +285,10 @@ class Validator:
             rules += self._string_rules(f)
         failed = self.run_rules(t, rules)
         bad_type = any(k.startswith("type/") for k in failed)
+        # Columns whose every value matched a slug pattern or a vocabulary cannot need CSV quoting.
+        self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
+                                      and (f.constraints.get("pattern") == SLUG or f.constraints.get("enum"))
+                                      and not any(k.endswith("/" + f.name) for k in failed)}
         for f in t.fields:
             c = f.constraints
             if c.get("unique"):
