@@ -125,6 +125,17 @@ def render(rows: list[dict], runs: int, imp: float, real_load: float) -> str:
             f"{r['load_polars']:.2f} | {r['load_duckdb']:.2f} | {r['validate_mb']:.0f} | {r['frictionless_mb']:.0f} |")
     lines += ["", f"- `python -c \"import vostochny_summit\"`: {imp * 1000:.0f} ms above bare interpreter start-up.",
               f"- `load()` of every table of the real package (pandas): {real_load * 1000:.0f} ms."]
+    big = max(rows, key=lambda r: r["rows"])
+    ratio, speed, build = big["frictionless"] / big["validate"], big["rows"] / big["validate"], big["rows"] / big["build"]
+    yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    lines += ["", f"## Targets at the largest scale ({big['rows']:,} rows; every check on, spans included)", "",
+              "| what | must | aim | measured | must met | aim met |", "|---|---|---|---|---|---|",
+              f"| validate vs frictionless | ≥ 20× | 50× | {ratio:.1f}× | {yes(ratio >= 20)} | {yes(ratio >= 50)} |",
+              f"| validate throughput | ≥ 250 k rows/s | ≥ 1 M rows/s | {speed:,.0f} rows/s | {yes(speed >= 250_000)} | {yes(speed >= 1_000_000)} |",
+              f"| build throughput | — | ≥ 500 k rows/s | {build:,.0f} rows/s | — | {yes(build >= 500_000)} |",
+              f"| peak memory of validate | < 2 GB | < 1 GB | {big['validate_mb']:.0f} MB | {yes(big['validate_mb'] < 2048)} | {yes(big['validate_mb'] < 1024)} |",
+              f"| `import vostochny_summit` | < 150 ms | — | {imp * 1000:.0f} ms | {yes(imp < 0.150)} | — |",
+              f"| `load()` of every real table | < 1 s | — | {real_load * 1000:.0f} ms | {yes(real_load < 1)} | — |"]
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -68,6 +69,11 @@ def build(root=None, version: str = __version__) -> list[str]:
             "hash": "sha256:" + sha256_file(t.parquet_path),
         }
     write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
+
+    citation = pkg.root / "CITATION.cff"
+    if citation.is_file():  # the version is set once, in __init__.py; CITATION.cff carries a generated copy
+        text = citation.read_text(encoding="utf-8")
+        write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, pkg.root)
 
     from .docs import render_data_dictionary
     from .figures import render_timeline
