@@ -7,7 +7,6 @@ Each case names the defect class, how it is planted, and what the report must na
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from vostochny_summit.package import Package
+from vostochny_summit.build import fixity
 from vostochny_summit.validate import validate
 
 
@@ -162,12 +161,10 @@ def drop_column(root: Path):
 def stale_parquet(root: Path) -> None:
     """A valid CSV edit without a rebuild; the descriptor hash is refreshed so only Parquet is stale."""
     set_cell("people", "description", "An edited description that Parquet does not have yet.")(root)
-    p = root / "data" / "people.csv"
-    data = p.read_bytes()
 
     def refresh(d):
-        r = resource("people")(d)
-        r["bytes"], r["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+        resource("people")(d).update(fixity(root / "data" / "people.csv"))
+
     edit_json("datapackage.json", refresh)(root)
 
 

@@ -7,7 +7,6 @@ import difflib
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

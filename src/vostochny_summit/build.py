@@ -20,8 +20,10 @@ from .package import Package
 from .tabular import arrow_schema, canonical_csv, read_typed, sort_by_key
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def fixity(path: Path) -> dict:
+    """The descriptor's `bytes` and `hash` for a file."""
+    data = path.read_bytes()
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
 def parquet_bytes(table, data) -> bytes:
@@ -59,14 +61,12 @@ def build(root=None, version: str = __version__) -> list[str]:
     desc["version"] = version
     for res in desc["resources"]:
         t = pkg.table(res["name"])
-        res["bytes"] = t.csv_path.stat().st_size
-        res["hash"] = "sha256:" + sha256_file(t.csv_path)
+        res.update(fixity(t.csv_path))
         res["x-parquet"] = {
             "path": t.parquet_path.relative_to(pkg.root).as_posix(),
             "format": "parquet",
             "mediatype": "application/vnd.apache.parquet",
-            "bytes": t.parquet_path.stat().st_size,
-            "hash": "sha256:" + sha256_file(t.parquet_path),
+            **fixity(t.parquet_path),
         }
     write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
 

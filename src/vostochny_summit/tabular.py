@@ -101,11 +101,13 @@ def typed(table: Table, raw: pa.Table, version: str | None = None, enforce_requi
     return pa.Table.from_arrays(cols, schema=schema)
 
 
+def key_order(table: Table, data: pa.Table) -> pa.Array:
+    """Row indices that sort data by the table's primary key."""
+    return pc.sort_indices(data, sort_keys=[(k, "ascending") for k in table.primary_key])
+
+
 def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
-    keys = [(k, "ascending") for k in table.primary_key]
-    if not keys:
-        return data
-    return data.take(pc.sort_indices(data, sort_keys=keys))
+    return data.take(key_order(table, data)) if table.primary_key else data
 
 
 def _rendered(col, type_: pa.DataType):
@@ -152,7 +154,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, plain: set
     n = data.num_rows
     if n == 0:
         return None if raw == header else 2
-    order = pc.sort_indices(data, sort_keys=[(k, "ascending") for k in table.primary_key]).to_numpy()
+    order = key_order(table, data).to_numpy()
     unsorted = np.flatnonzero(order != np.arange(n))
     buf = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)

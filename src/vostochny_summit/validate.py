@@ -88,9 +88,11 @@ class Validator:
         except ValueError:
             return str(path)
 
-    def key_sql(self, t: Table) -> str:
+    def key_sql(self, t: Table, alias: str = "") -> str:
+        """SQL for a row's primary key as 'a/b/c' (columns qualified with alias when given)."""
         pk = t.primary_key or [t.fields[0].name]
-        return " || '/' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '')" for k in pk)
+        prefix = f"{alias}." if alias else ""
+        return " || '/' || ".join(f"coalesce(CAST({prefix}{_q(k)} AS VARCHAR), '')" for k in pk)
 
     def read_bytes(self, path: Path) -> bytes:
         """A file's bytes, read once per run (hashing, file checks and the canonical check all need them)."""
@@ -104,24 +106,22 @@ class Validator:
             self.add(layer=layer, code=code, file=self.rel(t.csv_path), table=t.name, row=row, key=key,
                      field=field, value=value, expected=expected)
 
-    def run_rules(self, t: Table, rules: list[tuple], source: str | None = None, alias: str = "") -> dict[str, int]:
+    def run_rules(self, t: Table, rules: list[tuple]) -> dict[str, int]:
         """Check many row conditions in one scan: count every condition, then list the rows only of those that fail.
 
         rules: (layer, code, field, condition_sql, expected, value_sql). Returns {code/field: failing row count}.
         """
         if not rules:
             return {}
-        source = source or _q(t.name)
-        counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r[3]})" for r in rules) + f" FROM {source}").fetchone()
+        tn = _q(t.name)
+        counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r[3]})" for r in rules) + f" FROM {tn}").fetchone()
         key = self.key_sql(t)
-        if alias:
-            key = key.replace('coalesce(CAST("', f'coalesce(CAST({alias}."')
         failed = {}
         for (layer, code, field, cond, expected, value), n in zip(rules, counts):
             if n:
                 failed[f"{code}/{field}"] = n
-                self.rows(layer, code, t, f"SELECT {alias + '.' if alias else ''}__row, {key}, CAST({value} AS VARCHAR) FROM {source} "
-                          f"WHERE {cond} ORDER BY 1", field, expected)
+                self.rows(layer, code, t, f"SELECT __row, {key}, CAST({value} AS VARCHAR) FROM {tn} WHERE {cond} ORDER BY 1",
+                          field, expected)
         return failed
 
     # ---- layer 1: descriptor -------------------------------------------------------------------------------
@@ -328,7 +328,7 @@ class Validator:
             on = " AND ".join(f"c.{_q(a)} = r.{_q(b)}" for a, b in zip(cols, rcols))
             notnull = " AND ".join(f"c.{_q(a)} IS NOT NULL" for a in cols)
             value = " || '/' || ".join(f"c.{_q(a)}" for a in cols)
-            key = self.key_sql(t).replace('coalesce(CAST("', 'coalesce(CAST(c."')
+            key = self.key_sql(t, "c")
             sql = (f"SELECT c.__row, {key}, {value} FROM {_q(t.name)} c WHERE {notnull} AND NOT EXISTS "
                    f"(SELECT 1 FROM {_q(rt)} r WHERE {on}) ORDER BY 1")
             self.rows("schema", "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
@@ -542,7 +542,7 @@ class Validator:
                           f"(SELECT 1 FROM {_q(child)} c WHERE c.{col} = p.{col}) ORDER BY 1", col, f"at least one row in {child}")
         if {"claims", "claim_evidence", "sources"} <= set(self.raw):
             t = T["claims"]
-            ckey = self.key_sql(t).replace('coalesce(CAST("', 'coalesce(CAST(c."')
+            ckey = self.key_sql(t, "c")
             sql = ("WITH e AS (SELECT ce.claim_id, ce.stance, CASE WHEN ce.attributed_org_id IN (SELECT independence_group FROM sources) "
                    "THEN ce.attributed_org_id ELSE coalesce(s.independence_group, ce.source_id) END AS g FROM claim_evidence ce "
                    "LEFT JOIN sources s USING (source_id)), d AS (SELECT claim_id, CASE WHEN bool_or(stance = 'refutes') AND bool_or(stance = 'supports') "
