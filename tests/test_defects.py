@@ -184,6 +184,15 @@ def edit_text(root: Path):
     p.write_bytes(data.replace(b"Putin", b"Putim", 1))
 
 
+def two_event_cycle(root: Path) -> int:
+    """Two events that are each other's parent (a cycle the own-parent check alone would not see)."""
+    rows = read_rows(root, "events")
+    a, b = [i for i, r in enumerate(rows) if not r["parent_event_id"]][:2]
+    rows[a]["parent_event_id"], rows[b]["parent_event_id"] = rows[b]["event_id"], rows[a]["event_id"]
+    write_rows(root, "events", rows)
+    return a + 1
+
+
 def swap_qid(root: Path) -> int:
     people = read_rows(root, "people")
     qid = next(r["wikidata_qid"] for r in people if r["wikidata_qid"])
@@ -234,6 +243,9 @@ DEFECTS = [
     Defect("id-with-spaces", set_cell("claims", "claim_id", "talks lasted long"), "pattern", "claims", "claim_id"),
     Defect("utterance-with-two-speakers", two_speakers, "utterance-speakers", "quotes", "utterance_id"),
     Defect("event-is-its-own-parent", set_cell("events", "parent_event_id", lambda r: r["event_id"]), "event-cycle", "events", "parent_event_id"),
+    Defect("two-events-each-others-parent", two_event_cycle, "event-cycle", "events", "parent_event_id"),
+    Defect("stale-derived-plover-type", set_cell("events", "plover_type", lambda r: "AGREE" if r["plover_type"] != "AGREE" else "CONSULT"), "derived-plover", "events", "plover_type"),
+    Defect("integer-with-plus-sign", set_cell("mentions", "char_start", lambda r: "+" + r["char_start"]), "not-canonical", "mentions", None, False),
     Defect("two-entities-in-one-mention", set_cell("mentions", "place_id", "russia", lambda r: r["person_id"]), "exactly-one", "mentions", "person_id/org_id/place_id"),
     Defect("stale-derived-claim-status", set_cell("claims", "status", lambda r: "contested" if r["status"] != "contested" else "single-source"), "derived-claim-status", "claims", "status"),
     Defect("stale-derived-date-bounds", set_cell("events", "date_earliest", "1900-01-01", lambda r: r["date"]), "derived-date-bounds", "events", "date_earliest/date_latest"),
@@ -272,7 +284,7 @@ def test_there_are_at_least_35_defect_classes():
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
 def test_validate_rejects_planted_defect(defect, package_copy):
-    defect.plant(package_copy)
+    planted_row = defect.plant(package_copy)
     problems = validate(package_copy)
     hits = [p for p in problems if p.code == defect.code and defect.where in ((p.table or "") + " " + p.file)]
     assert hits, f"{defect.name}: no [{defect.code}] error naming {defect.where!r}; got:\n" + "\n".join(p.line() for p in problems[:30])
@@ -280,6 +292,8 @@ def test_validate_rejects_planted_defect(defect, package_copy):
         assert any(p.field == defect.field for p in hits), [p.line() for p in hits]
     if defect.row_level:
         assert any(p.row is not None and p.row >= 1 for p in hits), [p.line() for p in hits]
+        if isinstance(planted_row, int):
+            assert planted_row in {p.row for p in hits}, (planted_row, [p.line() for p in hits])
     for p in hits:
         assert p.line(), "every problem renders as one line"
 

@@ -73,7 +73,7 @@ def _parse(data_bytes: bytes, header: list[str], threads: bool):
 
     data = pacsv.read_csv(
         pa.BufferReader(data_bytes),
-        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 22),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
@@ -97,7 +97,12 @@ def typed(table: Table, raw: pa.Table, version: str | None = None, enforce_requi
         col = raw.column(f.name)
         if f.type == pa.bool_():
             col = pc.equal(col, "true")
-        cols.append(col.cast(f.type))
+        try:
+            cols.append(col.cast(f.type))
+        except pa.ArrowInvalid:
+            if not pa.types.is_integer(f.type):
+                raise
+            cols.append(pc.replace_substring_regex(col, r"^\+", "").cast(f.type))  # Arrow reads "-5" but not "+5"
     return pa.Table.from_arrays(cols, schema=schema)
 
 
@@ -121,30 +126,35 @@ def _rendered(col, type_: pa.DataType):
     return pc.fill_null(col, "")
 
 
+def canonical_lines(table: Table, data: pa.Array) -> pa.Array:
+    """Each row of typed data as its canonical CSV line (without the LF), in the order given."""
+    data = data.select(table.field_names)
+    cells = [_rendered(data.column(n), data.schema.field(n).type) for n in table.field_names]
+    return pc.binary_join_element_wise(*cells, ",")
+
+
 def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     """Render typed data as CSV text: schema column order, minimal quoting, LF; sorted by key unless sort=False.
 
     Vectorised with pyarrow compute, so that formatting and the canonical-form check stay fast on large tables.
     """
-    data = data.select(table.field_names)
     if sort:
         data = sort_by_key(table, data)
     header = ",".join(table.field_names) + "\n"
     if data.num_rows == 0:
         return header
-    cells = [_rendered(data.column(n), data.schema.field(n).type) for n in table.field_names]
-    lines = pc.binary_join_element_wise(*cells, ",")
-    return header + "\n".join(lines.to_pylist()) + "\n"
+    return header + "\n".join(canonical_lines(table, data).to_pylist()) + "\n"
 
 
-def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, plain: set[str] = frozenset()) -> int | None:
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
-    data is the typed table in file order. Equivalent to comparing with canonical_csv, but without rendering every
-    row: given that raw parses to data, any non-canonical spelling of a cell (needless quotes, "48.0" for 48, "05"
-    for 5) makes its line longer than the canonical one, so comparing line lengths is exact, except for rows holding
-    a value with a '"' (its unquoted spelling could be shorter): those rows are rendered and compared in full.
-    `plain` names string columns known to hold no character that needs quoting (checked IDs and vocabularies).
+    data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
+    canonical_csv, without rendering every line:
+    - a non-string cell is canonical when its text equals the rendering of its value (compared column by column);
+    - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote, so it
+      needs no quoting: it is canonical exactly when its length is the sum of its cell lengths plus the commas;
+    - only the lines holding a '"' are rendered and compared byte for byte.
     """
     import numpy as np
 
@@ -162,29 +172,78 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, plain: set
         return min(len(ends), n + 1) + 1
     have = np.diff(ends)  # byte length of each data line, its LF included
     want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
-    has_quote = np.zeros(n, dtype=bool)
+    bad = [unsorted]
     for f in table.fields:
         col = data.column(f.name)
-        if f.name in plain:
-            length = pc.binary_length(col)
-        elif pa.types.is_string(col.type):
-            length = pc.binary_length(col.cast(pa.binary()))
-            needs = pc.match_substring_regex(col, '[,"\r\n]')
-            quote = pc.match_substring(col, '"')
-            length = pc.add(length, pc.if_else(needs, 2, 0))
-            has_quote |= pc.fill_null(quote, False).to_numpy(zero_copy_only=False)
-        else:
-            length = pc.binary_length(col.cast(pa.string()))
-        want += pc.fill_null(length, 0).to_numpy(zero_copy_only=False)
-    bad = np.flatnonzero((have != want) & ~has_quote)
-    quoted = np.flatnonzero(has_quote)
-    if len(quoted):
-        rendered = canonical_csv(table, data.take(quoted), sort=False).encode()[len(header):].split(b"\n")
-        for i, line in zip(quoted, rendered):
-            if raw[ends[i] + 1: ends[i + 1]] != line:
-                bad = np.append(bad, i)
-    candidates = [int(x.min()) for x in (bad, unsorted) if len(x)]
-    return min(candidates) + 2 if candidates else None
+        if not pa.types.is_string(col.type):
+            text = cells.column(f.name)
+            bad.append(np.flatnonzero(~pc.fill_null(pc.equal(text, _rendered(col, col.type)), True).to_numpy(zero_copy_only=False)))
+            col = text
+        want += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
+    # Lines holding a '"' (data row i is line i + 2): if none of its values holds a '"', every '"' on the line delimits
+    # a quoted cell, and a cell that needs quotes (it holds a comma) cannot be unquoted, so the line is canonical exactly
+    # when its length counts two quotes per cell that needs them. Lines with a '"' inside a value, or any CR in the
+    # file, are rendered and compared byte for byte.
+    if b"\r" in raw:
+        special = np.arange(n)
+    else:
+        special = np.unique(np.searchsorted(ends, np.flatnonzero(buf == 34))) - 1
+    plain = np.ones(n, dtype=bool)
+    plain[special] = False
+    bad.append(np.flatnonzero(plain & (have != want)))
+    if len(special):
+        sub = data.take(special)
+        quoted_cells = np.zeros(len(special), dtype=np.int64)
+        render = np.zeros(len(special), dtype=bool) if b"\r" not in raw else np.ones(len(special), dtype=bool)
+        for f in table.fields:
+            col = sub.column(f.name)
+            if pa.types.is_string(col.type):
+                quoted_cells += pc.fill_null(pc.match_substring_regex(col, '[,"\r\n]'), False).to_numpy(zero_copy_only=False)
+                render |= pc.fill_null(pc.match_substring(col, '"'), False).to_numpy(zero_copy_only=False)
+        wrong = ~render & (have[special] != want[special] + 2 * quoted_cells)
+        bad.append(special[wrong])
+        rendered = special[render]
+        if len(rendered):
+            lines = canonical_lines(table, data.take(rendered)).cast(pa.binary())
+            size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
+            same = size == have[rendered] - 1
+            raw_lines = byte_views(raw, ends[rendered] + 1, np.where(same, size, 0))
+            equal = pc.equal(raw_lines, lines.cast(pa.binary_view())).to_numpy(zero_copy_only=False)
+            bad.append(rendered[~(same & equal)])
+    first = min((int(x.min()) for x in bad if len(x)), default=None)
+    return None if first is None else first + 2
+
+
+def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
+    """An Arrow binary-view array whose value i is buffer[offsets[i]:offsets[i] + lengths[i]], without copying.
+
+    A view is 16 bytes: the length, then either the value itself (up to 12 bytes) or its first 4 bytes, the buffer
+    number and the offset (so buffer must be under 2 GiB).
+    """
+    import numpy as np
+
+    offsets, lengths = np.asarray(offsets, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    if len(buffer) >= 2**31:
+        raise ValueError("binary views address at most 2 GiB")
+    n = len(offsets)
+    views = np.zeros((n, 16), dtype=np.uint8)
+    views[:, 0:4] = lengths.astype("<i4").view(np.uint8).reshape(n, 4)
+    if n and len(buffer):
+        head = np.frombuffer(buffer, dtype=np.uint8)[np.minimum(offsets[:, None] + np.arange(12), len(buffer) - 1)]
+    else:
+        head = np.zeros((n, 12), dtype=np.uint8)
+    inline = lengths <= 12
+    views[inline, 4:16] = head[inline] * (np.arange(12) < lengths[inline, None])
+    views[~inline, 4:8] = head[~inline, 0:4]
+    views[~inline, 12:16] = offsets[~inline].astype("<i4").view(np.uint8).reshape(-1, 4)  # buffer 0
+    return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(buffer)])
+
+
+def row_numbers(n: int) -> pa.Array:
+    """1, 2, …, n as an Arrow int64 array (built from numpy: pa.array would first import pandas to inspect it)."""
+    import numpy as np
+
+    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(1, n + 1, dtype=np.int64))])
 
 
 def read_typed(table: Table, version: str | None = None) -> pa.Table:

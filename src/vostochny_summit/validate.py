@@ -14,9 +14,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .package import Package, Table
-from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, read_raw, typed
+from .spans import Texts
+from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, read_raw, row_numbers, typed
 
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
@@ -76,7 +78,6 @@ class Validator:
         self.con = None
         self.text_files: dict[str, str] = {}
         self._bytes: dict[Path, bytes] = {}
-        self.plain_columns: dict[str, set[str]] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------------
     def add(self, **kw) -> None:
@@ -114,12 +115,14 @@ class Validator:
         if not rules:
             return {}
         tn = _q(t.name)
-        counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r[3]})" for r in rules) + f" FROM {tn}").fetchone()
+        counts = self.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r[3]})" for r in rules) + f" FROM {tn}").fetchall()[0]
         key = self.key_sql(t)
         failed = {}
         for (layer, code, field, cond, expected, value), n in zip(rules, counts):
             if n:
                 failed[f"{code}/{field}"] = n
+                if code is None:
+                    continue  # a screening condition: counted only, its precise rules run next
                 self.rows(layer, code, t, f"SELECT __row, {key}, CAST({value} AS VARCHAR) FROM {tn} WHERE {cond} ORDER BY 1",
                           field, expected)
         return failed
@@ -234,14 +237,14 @@ class Validator:
             ok = False
             self.add(layer="files", code="ragged-row", file=name, table=t.name, row=row, value=f"{cells} cells",
                      expected=f"{len(expected)} cells")
-        self.raw[t.name] = raw.data.append_column("__row", pa.array(range(1, raw.data.num_rows + 1), pa.int64()))
+        self.raw[t.name] = raw.data.append_column("__row", row_numbers(raw.data.num_rows))
         return ok
 
     def check_canonical(self, t: Table) -> None:
         if t.name not in self.typed_ok:
             return
         raw = self.read_bytes(t.csv_path)
-        line = first_noncanonical_line(t, self.typed[t.name], raw, self.plain_columns.get(t.name, set()))
+        line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name])
         if line is None:
             return
         wl, hl = canonical_csv(t, self.typed[t.name]).split("\n"), raw.decode("utf-8", "replace").split("\n")
@@ -253,10 +256,11 @@ class Validator:
     def check_schema(self, t: Table) -> None:
         if t.name not in self.raw:
             return
-        rules = []
+        data = self.raw[t.name]
+        rules, implied = [], {}
         for f in t.fields:
             c, col = f.constraints, _q(f.name)
-            if f.required:
+            if f.required and data.column(f.name).null_count:  # Arrow counts nulls while parsing: no scan needed
                 rules.append(("schema", "required", f.name, f"{col} IS NULL", "a value (required)", "NULL"))
             type_rule = {
                 "integer": (r"^[+-]?[0-9]+$", "an integer"),
@@ -271,10 +275,13 @@ class Validator:
             if "pattern" in c:
                 rules.append(("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})",
                               f"a value matching {c['pattern']}", col))
-            for vocab, code in ((c.get("enum"), "enum"), (f.categories, "categories")):
-                if vocab:
-                    inlist = ", ".join(_lit(v) for v in vocab)
-                    rules.append(("schema", code, f.name, f"{col} NOT IN ({inlist})", f"one of {', '.join(map(str, vocab))}", col))
+            vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
+            for i, (vocab, code) in enumerate(vocabularies):
+                inlist = ", ".join(_lit(v) for v in vocab)
+                rule = ("schema", code, f.name, f"{col} NOT IN ({inlist})", f"one of {', '.join(map(str, vocab))}", col)
+                # categories equal to the enum fail on exactly the same cells: checked only when the enum fails
+                same = i and set(map(str, vocab)) == set(map(str, vocabularies[0][0]))
+                (implied.setdefault(f.name, []) if same else rules).append(rule)
             num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
             for bound, op in (("minimum", "<"), ("maximum", ">")):
                 if bound in c and num:
@@ -282,13 +289,19 @@ class Validator:
             for bound, op in (("minLength", "<"), ("maxLength", ">")):
                 if bound in c:
                     rules.append(("schema", bound, f.name, f"length({col}) {op} {int(c[bound])}", f"{bound} {c[bound]}", col))
-            rules += self._string_rules(f)
+            hygiene = self._string_rules(f)
+            if type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"])):
+                # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
+                # the hygiene rules can fail only where that rule fails, so they run only then.
+                implied.setdefault(f.name, []).extend(hygiene)
+            else:
+                # One screening condition for the hygiene rules; they are told apart only if it matches.
+                rules.append(("screen", None, f.name, " OR ".join(f"({r[3]})" for r in hygiene), "", "NULL"))
+                implied.setdefault(f.name, []).extend(hygiene)
         failed = self.run_rules(t, rules)
+        failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
+        failed = {k: n for k, n in failed.items() if not k.startswith("None/")}
         bad_type = any(k.startswith("type/") for k in failed)
-        # Columns whose every value matched a slug pattern or a vocabulary cannot need CSV quoting.
-        self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
-                                      and (f.constraints.get("pattern") == SLUG or f.constraints.get("enum"))
-                                      and not any(k.endswith("/" + f.name) for k in failed)}
         for f in t.fields:
             c = f.constraints
             if c.get("unique"):
@@ -301,15 +314,17 @@ class Validator:
             try:
                 self.typed[t.name] = typed(t, self.raw[t.name].drop_columns(["__row"]), enforce_required=False)
                 self.typed_ok.add(t.name)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
-                pass  # a cell the rules above let through but Arrow cannot cast: the typed checks skip this table
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                # a cell the rules above let through but that cannot be read as its type (an integer beyond 64 bits)
+                self.add(layer="schema", code="type", file=self.rel(t.csv_path), table=t.name, value=str(exc).splitlines()[0],
+                         expected="every cell readable as its field's type (64-bit integers, double-precision numbers)")
 
     def _duplicates(self, t: Table, cols: list[str], code: str, expected: str, skip_nulls: bool) -> None:
         tn, key = _q(t.name), self.key_sql(t)
         cl = ", ".join(_q(c) for c in cols)
         where = ("WHERE " + " AND ".join(f"{_q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
         value = " || '/' || ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), '')" for c in cols)
-        rows, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT ({cl})) FROM {tn} {where}").fetchone()
+        rows, distinct = self.con.execute(f"SELECT count(*), count(DISTINCT ({cl})) FROM {tn} {where}").fetchall()[0]
         if rows == distinct:
             return
         sql = (f"SELECT __row, {key}, {value} FROM (SELECT *, row_number() OVER (PARTITION BY {cl} ORDER BY __row) AS __n "
@@ -341,10 +356,10 @@ class Validator:
         rules = [("domain", "empty-string", f.name, f"{col} = ''", "a non-empty value or an empty cell (null)", col)]
         blank = "(9, 10, 11, 12, 13, 32, 160)"
         if f.name != "text":  # span texts are verbatim copies and may start or end with anything
-            rules.append(("domain", "whitespace", f.name, f"(ascii(left({col}, 1)) IN {blank} OR ascii(right({col}, 1)) IN {blank})",
+            rules.append(("domain", "whitespace", f.name, f"(ascii({col}) IN {blank} OR ascii(right({col}, 1)) IN {blank})",
                           "no leading or trailing whitespace", col))
         if f.type == "string" and not f.raw.get("x-allow-formula-prefix"):
-            rules.append(("domain", "formula-cell", f.name, f"left({col}, 1) IN ('=', '+', '-', '@', chr(9), chr(13))",
+            rules.append(("domain", "formula-cell", f.name, f"ascii({col}) IN (61, 43, 45, 64, 9, 13)",
                           "no leading =, +, -, @, tab or CR (spreadsheet formula)", col))
         return rules
 
@@ -378,27 +393,37 @@ class Validator:
             texts.append((sid, text))
             self.text_files[sid] = p
         self.texts = dict(texts)
+        self.text_index = Texts(self.texts)
         return True
 
     def check_spans(self, t: Table) -> None:
         """Every span is verbatim: text == article[char_start:char_end], with 0 <= start < end <= length.
 
-        One pass in Python: slicing a str by code points is O(length of the span), and only failing rows do more work.
+        All rows are compared at once (spans.Texts); only the rows that fail are looked at one by one, to say why.
         """
         if t.name not in self.typed_ok or not hasattr(self, "texts"):
             return
+        import numpy as np
+
         d = self.typed[t.name]
-        columns = [d.column(c).to_pylist() for c in ("source_id", "char_start", "char_end", "text")]
-        keys = [d.column(k).to_pylist() for k in t.primary_key]
+        start, end = (pc.fill_null(d.column(c), -1).to_numpy() for c in ("char_start", "char_end"))
+        source = self.text_index.source_index(d.column("source_id"))
+        ok = self.text_index.verify(source, start, end, d.column("text"))
+        failing = np.flatnonzero(~ok)
+        if not len(failing):
+            return
+        rows = d.take(pa.array(failing)).select(list(dict.fromkeys(["source_id", "char_start", "char_end", "text", *t.primary_key])))
+        columns = [rows.column(c).to_pylist() for c in ("source_id", "char_start", "char_end", "text")]
+        keys = [rows.column(k).to_pylist() for k in t.primary_key]
         bodies, lengths = self.texts, {sid: len(b) for sid, b in self.texts.items()}
         name = self.rel(t.csv_path)
-        for i, (sid, s, e, text) in enumerate(zip(*columns)):
+        for j, (i, sid, s, e, text) in enumerate(zip(failing.tolist(), *columns)):
             n = lengths.get(sid)
             if n is None or s is None or e is None:
                 continue  # unknown source or missing offset: reported by the key and required checks
             if 0 <= s < e <= n and bodies[sid][s:e] == text:
                 continue
-            key = "/".join("" if k[i] is None else str(k[i]) for k in keys)
+            key = "/".join("" if k[j] is None else str(k[j]) for k in keys)
             if e <= s:
                 self.add(layer="domain", code="span-order", file=name, table=t.name, row=i + 1, key=key, field="char_end",
                          value=f"{s}..{e}", expected="char_end greater than char_start")
@@ -460,38 +485,60 @@ class Validator:
                          value=f"{body[s - 1]}…{body[e]}", expected="the span to sit directly inside quotation marks (“…”, ‘…’, \"…\")")
 
     def _events(self, ev: Table) -> None:
+        """Derived event columns and the parent chain. Date bounds are computed once per distinct date."""
         from .derive import edtf_bounds
 
+        plover = ev.field("event_type").raw.get("x-plover", {})
+        mapping = "CASE event_type " + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in plover.items()) + " END" if plover else "NULL"
+        self.run_rules(ev, [
+            ("domain", "date-basis", "date_basis", "(date_basis = 'unknown') <> (date IS NULL)", "'unknown' exactly when date is empty", "date_basis"),
+            ("domain", "derived-plover", "plover_type", f"plover_type IS DISTINCT FROM ({mapping})",
+             "the PLOVER type that x-plover in the events schema maps its event_type to (run build)",
+             f"coalesce(plover_type, 'empty') || ' for event_type ' || coalesce(event_type, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')"),
+        ])
         d = self.typed["events"]
-        ids = d.column("event_id").to_pylist()
-        parents = dict(zip(ids, d.column("parent_event_id").to_pylist()))
-        name = self.rel(ev.csv_path)
-        for i, (eid, date, lo, hi, basis, etype, plover) in enumerate(zip(ids, *(d.column(c).to_pylist() for c in
-                ("date", "date_earliest", "date_latest", "date_basis", "event_type", "plover_type"))), 1):
+        triples = d.group_by(["date", "date_earliest", "date_latest"]).aggregate([]).to_pylist()
+        stale = []  # (date, earliest, latest, code, field, expected)
+        for r in triples:
+            date, lo, hi = r["date"], r["date_earliest"], r["date_latest"]
             try:
                 want = edtf_bounds(date)
             except ValueError as exc:
-                self.add(layer="domain", code="edtf", file=name, table="events", row=i, key=eid, field="date", value=date,
-                         expected=f"a valid EDTF level 0 date ({exc})")
-                want = (lo, hi)
+                stale.append((date, lo, hi, "edtf", "date", f"a valid EDTF level 0 date ({exc})"))
+                continue
             if (lo, hi) != want:
-                self.add(layer="domain", code="derived-date-bounds", file=name, table="events", row=i, key=eid, field="date_earliest/date_latest",
-                         value=f"{lo}/{hi}", expected=f"{want[0]}/{want[1]}, the bounds of date {date!r} (run build)")
-            if (basis == "unknown") != (date is None):
-                self.add(layer="domain", code="date-basis", file=name, table="events", row=i, key=eid, field="date_basis", value=basis,
-                         expected="'unknown' exactly when date is empty")
-            want_p = ev.field("event_type").raw.get("x-plover", {}).get(etype)
-            if plover != want_p:
-                self.add(layer="domain", code="derived-plover", file=name, table="events", row=i, key=eid, field="plover_type", value=plover,
-                         expected=f"{want_p!r}, the PLOVER mapping of {etype!r} (run build)")
-            seen, cur = {eid}, parents.get(eid)
-            while cur is not None and cur in parents:
-                if cur in seen:
-                    self.add(layer="domain", code="event-cycle", file=name, table="events", row=i, key=eid, field="parent_event_id",
-                             value=parents[eid], expected="a parent chain without cycles")
-                    break
-                seen.add(cur)
-                cur = parents.get(cur)
+                stale.append((date, lo, hi, "derived-date-bounds", "date_earliest/date_latest",
+                               f"{want[0]}/{want[1]}, the bounds of date {date!r} (run build)"))
+        if stale:
+            self.con.register("__stale_dates", pa.Table.from_pylist(
+                [dict(zip(("date", "lo", "hi", "code", "field", "expected"), x)) for x in stale],
+                schema=pa.schema([("date", pa.string()), ("lo", pa.date32()), ("hi", pa.date32()), ("code", pa.string()),
+                                  ("field", pa.string()), ("expected", pa.string())])))
+            sql = (f"SELECT e.__row, {self.key_sql(ev, 'e')}, s.code, s.field, s.expected, CASE s.code WHEN 'edtf' THEN e.date "
+                   "ELSE coalesce(CAST(s.lo AS VARCHAR), 'empty') || '/' || coalesce(CAST(s.hi AS VARCHAR), 'empty') END "
+                   "FROM events e JOIN __stale_dates s ON e.date IS NOT DISTINCT FROM s.date "
+                   "AND TRY_CAST(e.date_earliest AS DATE) IS NOT DISTINCT FROM s.lo AND TRY_CAST(e.date_latest AS DATE) IS NOT DISTINCT FROM s.hi ORDER BY 1")
+            for row, key, code, field, expected, value in self.con.execute(sql).fetchall():
+                self.add(layer="domain", code=code, file=self.rel(ev.csv_path), table="events", row=row, key=key, field=field,
+                         value=value, expected=expected)
+        self._event_cycles(ev)
+
+    def _event_cycles(self, ev: Table) -> None:
+        """Events whose parent chain never ends (pointer doubling: after 2^k >= n steps a finite chain has ended)."""
+        import numpy as np
+
+        d = self.typed["events"]
+        parent = pc.fill_null(pc.index_in(d.column("parent_event_id"), value_set=d.column("event_id").combine_chunks()), -1)
+        step = np.append(parent.to_numpy(zero_copy_only=False).astype(np.int64), -1)  # index n is "no parent"
+        n, hops = d.num_rows, 1
+        while hops <= n:
+            step = step[step]  # step now jumps 2 * hops generations; -1 (last) maps to itself
+            hops *= 2
+        looping = np.flatnonzero(step[:n] != -1)
+        ids, parents = d.column("event_id"), d.column("parent_event_id")
+        for i in looping.tolist():
+            self.add(layer="domain", code="event-cycle", file=self.rel(ev.csv_path), table="events", row=i + 1, key=ids[i].as_py(),
+                     field="parent_event_id", value=parents[i].as_py(), expected="a parent chain without cycles")
 
     def _countries(self) -> None:
         try:
@@ -676,6 +723,12 @@ class Validator:
         for t in tables.values():
             self.check_parquet(t)
         return self.problems
+
+
+def _clean(value) -> bool:
+    """True if a vocabulary value itself passes the hygiene rules (non-empty, unpadded, no formula prefix)."""
+    s = str(value)
+    return bool(s) and not s[0].isspace() and not s[-1].isspace() and s[0] not in "=+-@\t\r\xa0" and s[-1] != "\xa0"
 
 
 def _norm(v):

@@ -1,0 +1,134 @@
+"""The vectorised checks against the obvious slow ones: the canonical-form check against rendering the whole file,
+and the span check against Python slicing. Each non-canonical spelling or wrong span must be found at its line or row.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from vostochny_summit.spans import Texts
+from vostochny_summit.tabular import byte_views, canonical_csv, first_noncanonical_line, read_raw, typed
+
+
+def _first_difference(a: bytes, b: bytes) -> int | None:
+    """1-based number of the first line where a and b differ (the slow, obvious reference)."""
+    la, lb = a.split(b"\n"), b.split(b"\n")
+    for i, (x, y) in enumerate(zip(la, lb), 1):
+        if x != y:
+            return i
+    return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
+
+
+def _check(t, raw: bytes) -> int | None:
+    cells = read_raw(raw).data
+    return first_noncanonical_line(t, typed(t, cells, enforce_required=False), raw, cells)
+
+
+@pytest.fixture(scope="module")
+def places(pkg):
+    t = pkg.table("places")
+    return t, t.csv_path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def quotes(pkg):
+    t = pkg.table("quotes")
+    return t, t.csv_path.read_bytes()
+
+
+def test_the_real_files_are_canonical(pkg):
+    for t in pkg.tables.values():
+        assert _check(t, t.csv_path.read_bytes()) is None, t.name
+
+
+def _edit_line(raw: bytes, line: int, edit) -> bytes:
+    lines = raw.split(b"\n")
+    lines[line - 1] = edit(lines[line - 1])
+    return b"\n".join(lines)
+
+
+def _quote_first_cell(line: bytes) -> bytes:
+    first, rest = line.split(b",", 1)
+    return b'"' + first + b'",' + rest
+
+
+SPELLINGS = {
+    "needless quotes around an id": ("places", _quote_first_cell),
+    "needless quotes around a code": ("places", lambda s: s.replace(b",RU,", b',"RU",', 1)),
+    "needless quotes around a number": ("places", lambda s: s.replace(b",53.55,", b',"53.55",', 1)),
+    "a leading zero": ("quotes", lambda s: s.replace(b",", b",0", 2).replace(b",0", b",", 1)),
+    "a plus sign": ("quotes", lambda s: s.replace(b",", b",+", 2).replace(b",+", b",", 1)),
+    "a float with a trailing zero": ("places", lambda s: s.replace(b",53.55,", b",53.550,", 1)),
+    "a float with a capital exponent": ("places", lambda s: s.replace(b",53.55,", b",5.355E1,", 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPELLINGS))
+def test_every_noncanonical_spelling_is_found_at_its_line(pkg, name):
+    table, edit = SPELLINGS[name]
+    t = pkg.table(table)
+    raw = t.csv_path.read_bytes()
+    want_canonical = canonical_csv(t, typed(t, read_raw(raw).data)).encode()
+    for line in (2, 3, len(raw.split(b"\n")) - 1):
+        bad = _edit_line(raw, line, edit)
+        if bad == raw:
+            continue  # the edit does not apply to this line
+        got = _check(t, bad)
+        assert got == _first_difference(bad, want_canonical) == line, (name, line, got)
+
+
+QUOTED_LINE_EDITS = {
+    "needless quotes on a line with needed ones": lambda s: s.replace(b",vladimir-putin,", b',"vladimir-putin",', 1),
+    "a quote inside an unquoted value": lambda s: s.replace(b",vladimir-putin,", b',vladimir"-putin,', 1),
+    "both": lambda s: s.replace(b",vladimir-putin,", b',vladimir"-putin,', 1).replace(b",full-sentence,", b',"full-sentence",', 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUOTED_LINE_EDITS))
+def test_lines_holding_quotes_are_compared_exactly(quotes, name):
+    t, raw = quotes
+    assert b'"' in raw.split(b"\n")[1]  # line 2 already holds quoted cells
+    bad = _edit_line(raw, 2, QUOTED_LINE_EDITS[name])
+    assert bad != raw
+    canonical = canonical_csv(t, typed(t, read_raw(bad).data)).encode()
+    assert _check(t, bad) == _first_difference(bad, canonical) == 2
+
+
+def test_blank_line_and_crlf_are_found(places):
+    t, raw = places
+    lines = raw.split(b"\n")
+    assert _check(t, b"\n".join(lines[:3] + [b""] + lines[3:])) is not None
+    assert _check(t, raw.replace(b"\n", b"\r\n")) is not None
+
+
+def test_byte_views_slice_without_copying():
+    buf = "ab“cd”é long enough to be stored out of line".encode()
+    offsets = [0, 2, 5, 0, 3]
+    lengths = [2, 3, 0, len(buf), 20]
+    views = byte_views(buf, offsets, lengths)
+    assert views.to_pylist() == [buf[o:o + n] for o, n in zip(offsets, lengths)]
+
+
+def test_span_check_agrees_with_python_slicing():
+    rng = random.Random(7)
+    alphabet = "ab c,“”’—é漢😀\n"
+    texts = {f"s{i}": "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for i in range(5)}
+    index = Texts(texts)
+    rows = []
+    for _ in range(3000):
+        sid = rng.choice(list(texts) + ["unknown"])
+        body = texts.get(sid, "")
+        s, e = rng.randint(-2, len(body) + 2), rng.randint(-2, len(body) + 2)
+        text = body[max(s, 0):max(e, 0)]
+        if rng.random() < 0.3:  # corrupt: shift, change a character, or drop one
+            text = rng.choice([body[max(s + 1, 0):max(e + 1, 0)], text[:-1], text.replace("“", '"'), text + "x"])
+        rows.append((sid, s, e, text))
+    sids, starts, ends, spans = zip(*rows)
+    ok = index.verify(index.source_index(pa.array(sids)), np.array(starts), np.array(ends), pa.chunked_array([pa.array(spans)]))
+    want = [sid in texts and 0 <= s < e <= len(texts[sid]) and texts[sid][s:e] == t for sid, s, e, t in rows]
+    assert ok.tolist() == want
+    assert 0 < sum(want) < len(want)
