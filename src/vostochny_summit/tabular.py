@@ -146,7 +146,39 @@ def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     return header + "\n".join(canonical_lines(table, data).to_pylist()) + "\n"
 
 
-def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table) -> int | None:
+def key_neighbours(table: Table, data: pa.Table):
+    """For each pair of neighbouring rows (i, i + 1), by primary key in key_order's order (bytewise, nulls last):
+    (before, tied) numpy bool arrays: row i + 1 sorts before row i; the two rows have the same key.
+
+    Compares neighbours column by column instead of sorting: a few passes, not a sort.
+    """
+    import numpy as np
+
+    n = max(data.num_rows - 1, 0)
+    before, tied = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+    for k in table.primary_key if n else []:
+        col = data.column(k)
+        above, below = col.slice(0, n), col.slice(1)
+        a_null = pc.is_null(above).to_numpy(zero_copy_only=False)
+        b_null = pc.is_null(below).to_numpy(zero_copy_only=False)
+        less = pc.fill_null(pc.less(below, above), False).to_numpy(zero_copy_only=False) | (a_null & ~b_null)
+        same = pc.fill_null(pc.equal(below, above), False).to_numpy(zero_copy_only=False) | (a_null & b_null)
+        before |= tied & less
+        tied &= same
+    return before, tied
+
+
+def first_out_of_order(table: Table, data: pa.Table) -> int | None:
+    """Index of the first row that sorts before the row above it (key_order's order), else None."""
+    import numpy as np
+
+    if not table.primary_key:
+        return None
+    first = np.flatnonzero(key_neighbours(table, data)[0])
+    return int(first[0]) + 1 if len(first) else None
+
+
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset()) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
     data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
@@ -155,6 +187,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote, so it
       needs no quoting: it is canonical exactly when its length is the sum of its cell lengths plus the commas;
     - only the lines holding a '"' are rendered and compared byte for byte.
+    `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies).
     """
     import numpy as np
 
@@ -164,15 +197,14 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     n = data.num_rows
     if n == 0:
         return None if raw == header else 2
-    order = key_order(table, data).to_numpy()
-    unsorted = np.flatnonzero(order != np.arange(n))
+    unsorted = first_out_of_order(table, data)
     buf = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         return min(len(ends), n + 1) + 1
     have = np.diff(ends)  # byte length of each data line, its LF included
     want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
-    bad = [unsorted]
+    bad = [np.array([unsorted] if unsorted is not None else [], dtype=np.int64)]
     for f in table.fields:
         col = data.column(f.name)
         if not pa.types.is_string(col.type):
@@ -187,17 +219,19 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     if b"\r" in raw:
         special = np.arange(n)
     else:
-        special = np.unique(np.searchsorted(ends, np.flatnonzero(buf == 34))) - 1
-    plain = np.ones(n, dtype=bool)
-    plain[special] = False
-    bad.append(np.flatnonzero(plain & (have != want)))
+        has_quote = np.zeros(n + 1, dtype=bool)
+        has_quote[np.searchsorted(ends, np.flatnonzero(buf == 34))] = True
+        special = np.flatnonzero(has_quote[1:])
+    unquoted = np.ones(n, dtype=bool)
+    unquoted[special] = False
+    bad.append(np.flatnonzero(unquoted & (have != want)))
     if len(special):
-        sub = data.take(special)
+        sub = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(special)
         quoted_cells = np.zeros(len(special), dtype=np.int64)
         render = np.zeros(len(special), dtype=bool) if b"\r" not in raw else np.ones(len(special), dtype=bool)
         for f in table.fields:
-            col = sub.column(f.name)
-            if pa.types.is_string(col.type):
+            if f.name in sub.column_names:
+                col = sub.column(f.name)
                 quoted_cells += pc.fill_null(pc.match_substring_regex(col, '[,"\r\n]'), False).to_numpy(zero_copy_only=False)
                 render |= pc.fill_null(pc.match_substring(col, '"'), False).to_numpy(zero_copy_only=False)
         wrong = ~render & (have[special] != want[special] + 2 * quoted_cells)

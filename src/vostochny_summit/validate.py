@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,7 +20,7 @@ import pyarrow.compute as pc
 
 from .package import Package, Table
 from .spans import Texts
-from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, read_raw, row_numbers, typed
+from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, key_neighbours, read_raw, row_numbers, typed
 
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
@@ -75,11 +77,19 @@ class Validator:
         self.raw: dict[str, pa.Table] = {}
         self.typed: dict[str, pa.Table] = {}
         self.typed_ok: set[str] = set()
-        self.con = None
+        self.canonical_ok: set[str] = set()
+        self.profile_jobs: list[tuple[dict, str, str]] = []
+        self.plain_columns: dict[str, set[str]] = {}
+        self.db = None  # the DuckDB database; each thread queries it through its own cursor (self.con)
+        self.local = threading.local()
         self.text_files: dict[str, str] = {}
         self._bytes: dict[Path, bytes] = {}
 
     # ---- helpers -------------------------------------------------------------------------------------------
+    @property
+    def con(self):
+        return self.local.con
+
     def add(self, **kw) -> None:
         self.problems.append(Problem(**kw))
 
@@ -169,13 +179,25 @@ class Validator:
         return ok
 
     def _profile(self, doc: dict, profile: str, name: str) -> None:
+        """Queue doc for validation against a vendored Data Package profile (run by check_profiles, in a thread)."""
+        self.profile_jobs.append((doc, profile, name))
+
+    def check_profiles(self) -> None:
         try:
             import jsonschema
         except ImportError:
-            self.add(layer="descriptor", code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")
+            self.add(layer="descriptor", code="missing-dependency", file=self.rel(self.pkg.descriptor_path),
+                     expected="the jsonschema package (pip install jsonschema)")
             return
-        schema = json.loads((Path(__file__).parent / "profiles" / profile).read_text(encoding="utf-8"))
-        for err in sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=lambda e: list(e.path)):
+        validators = {}
+        for doc, profile, name in self.profile_jobs:
+            if profile not in validators:
+                schema = json.loads((Path(__file__).parent / "profiles" / profile).read_text(encoding="utf-8"))
+                validators[profile] = jsonschema.Draft7Validator(schema)
+            self._profile_errors(validators[profile], doc, profile, name)
+
+    def _profile_errors(self, validator, doc: dict, profile: str, name: str) -> None:
+        for err in sorted(validator.iter_errors(doc), key=lambda e: list(e.path)):
             where = "/".join(str(p) for p in err.path) or "(root)"
             self.add(layer="descriptor", code="profile-error", file=name, value=where, expected=f"{profile}: {err.message[:200]}")
 
@@ -244,8 +266,9 @@ class Validator:
         if t.name not in self.typed_ok:
             return
         raw = self.read_bytes(t.csv_path)
-        line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name])
+        line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name], self.plain_columns.get(t.name, set()))
         if line is None:
+            self.canonical_ok.add(t.name)  # so also sorted by key
             return
         wl, hl = canonical_csv(t, self.typed[t.name]).split("\n"), raw.decode("utf-8", "replace").split("\n")
         self.add(layer="files", code="not-canonical", file=self.rel(t.csv_path), table=t.name,
@@ -254,10 +277,17 @@ class Validator:
 
     # ---- layer 3: table schema -----------------------------------------------------------------------------
     def check_schema(self, t: Table) -> None:
+        """Table Schema rules (types, patterns, vocabularies, bounds, keys) and the codebook's cell hygiene.
+
+        Rules that another check already settles wait for it: integer types and bounds are read by Arrow (a cell
+        whose text differs from its value's rendering is then checked by the rule), hygiene rules run only where a
+        stronger rule fails or a screening condition matches, and a table sorted by key shows duplicates as
+        neighbours. Every rule still runs on every cell where it could fail.
+        """
         if t.name not in self.raw:
             return
         data = self.raw[t.name]
-        rules, implied = [], {}
+        rules, implied, integer_rules = [], {}, {}
         for f in t.fields:
             c, col = f.constraints, _q(f.name)
             if f.required and data.column(f.name).null_count:  # Arrow counts nulls while parsing: no scan needed
@@ -268,9 +298,10 @@ class Validator:
                 "boolean": (r"^(true|false)$", "true or false"),
                 "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date YYYY-MM-DD"),
             }.get(f.type)
+            later = integer_rules.setdefault(f.name, []) if f.type == "integer" else rules
             if type_rule:
                 extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
-                rules.append(("schema", "type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra})",
+                later.append(("schema", "type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra})",
                               type_rule[1], col))
             if "pattern" in c:
                 rules.append(("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})",
@@ -285,39 +316,65 @@ class Validator:
             num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
             for bound, op in (("minimum", "<"), ("maximum", ">")):
                 if bound in c and num:
-                    rules.append(("schema", bound, f.name, f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])}", f"{bound} {c[bound]}", col))
+                    later.append(("schema", bound, f.name, f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])}", f"{bound} {c[bound]}", col))
             for bound, op in (("minLength", "<"), ("maxLength", ">")):
                 if bound in c:
                     rules.append(("schema", bound, f.name, f"length({col}) {op} {int(c[bound])}", f"{bound} {c[bound]}", col))
             hygiene = self._string_rules(f)
-            if type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"])):
-                # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
-                # the hygiene rules can fail only where that rule fails, so they run only then.
-                implied.setdefault(f.name, []).extend(hygiene)
-            else:
+            if not (type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"]))):
                 # One screening condition for the hygiene rules; they are told apart only if it matches.
                 rules.append(("screen", None, f.name, " OR ".join(f"({r[3]})" for r in hygiene), "", "NULL"))
-                implied.setdefault(f.name, []).extend(hygiene)
+            # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
+            # the hygiene rules can fail only where that rule fails (or the screen matches), so they run only then.
+            implied.setdefault(f.name, []).extend(hygiene)
         failed = self.run_rules(t, rules)
-        failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
-        failed = {k: n for k, n in failed.items() if not k.startswith("None/")}
-        bad_type = any(k.startswith("type/") for k in failed)
-        for f in t.fields:
-            c = f.constraints
-            if c.get("unique"):
-                self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
-        if t.primary_key:
-            self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
-        for uk in t.unique_keys:
-            self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
-        if not bad_type:
+        cast_error = None
+        if not any(k.startswith("type/") for k in failed):
             try:
-                self.typed[t.name] = typed(t, self.raw[t.name].drop_columns(["__row"]), enforce_required=False)
+                self.typed[t.name] = typed(t, data.drop_columns(["__row"]), enforce_required=False)
                 self.typed_ok.add(t.name)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                # a cell the rules above let through but that cannot be read as its type (an integer beyond 64 bits)
-                self.add(layer="schema", code="type", file=self.rel(t.csv_path), table=t.name, value=str(exc).splitlines()[0],
-                         expected="every cell readable as its field's type (64-bit integers, double-precision numbers)")
+                cast_error = str(exc).splitlines()[0]
+        failed.update(self.run_rules(t, [r for name, more in integer_rules.items() for r in more if self._integer_rule_needed(t, name, r)]))
+        failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
+        failed = {k: n for k, n in failed.items() if not k.startswith("None/")}
+        if cast_error and not any(k.startswith("type/") for k in failed):
+            # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
+            self.add(layer="schema", code="type", file=self.rel(t.csv_path), table=t.name, value=cast_error,
+                     expected="every cell readable as its field's type (64-bit integers, double-precision numbers)")
+        # A slug or vocabulary column whose every value passed its rule holds no comma or quote: never needs CSV quotes.
+        self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
+                                      and (f.constraints.get("pattern") == SLUG
+                                           or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
+                                      and not any(k.endswith("/" + f.name) for k in failed)}
+        for f in t.fields:
+            if f.constraints.get("unique"):
+                self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
+        if t.primary_key:
+            before, tied = key_neighbours(t, self.typed[t.name]) if t.name in self.typed_ok else (None, None)
+            if before is None or before.any() or tied.any():  # unsorted, or neighbours sharing a key: ask DuckDB
+                self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
+        for uk in t.unique_keys:
+            self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
+
+    def _integer_rule_needed(self, t: Table, name: str, rule: tuple) -> bool:
+        """Whether an integer column's type or bound rule can fail, judged from the Arrow-typed column.
+
+        Type: Arrow reads more spellings than the rule allows ("0x10"), but every allowed spelling other than the
+        value's own rendering ("05", "+5") differs from it, so the rule can fail only where text and rendering differ.
+        """
+        if t.name not in self.typed_ok:
+            return True
+        value = self.typed[t.name].column(name)
+        code = rule[1]
+        if code == "type":
+            text = self.raw[t.name].column(name)
+            return not pc.all(pc.fill_null(pc.equal(text, value.cast(pa.string())), True)).as_py()
+        limit = t.field(name).constraints[code]
+        extreme = pc.min_max(value).as_py()
+        if code == "minimum":
+            return extreme["min"] is not None and extreme["min"] < limit
+        return extreme["max"] is not None and extreme["max"] > limit
 
     def _duplicates(self, t: Table, cols: list[str], code: str, expected: str, skip_nulls: bool) -> None:
         tn, key = _q(t.name), self.key_sql(t)
@@ -677,7 +734,9 @@ class Validator:
                      expected=f"the schema's types and the package version {self.pkg.version} in its metadata (run build)")
             return
         try:
-            want = sort_by_key(t, self.typed[t.name].cast(want_schema))
+            want = self.typed[t.name].cast(want_schema)
+            if t.name not in self.canonical_ok:
+                want = sort_by_key(t, want)
         except (pa.ArrowInvalid, ValueError):
             return  # a missing required value, reported by the schema layer
 
@@ -700,29 +759,58 @@ class Validator:
         if not self.check_descriptor():
             # Without a usable descriptor the tables cannot be found; report what is known.
             if not self.pkg.descriptor_path.is_file() or any(p.code in ("descriptor-unreadable", "no-resources") for p in self.problems):
+                self.check_profiles()
                 return self.problems
-        self.check_hashes()
-        self.con = duckdb.connect()
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.db = duckdb.connect()
         tables = {n: t for n, t in self.pkg.tables.items() if t.csv_path.is_file() and not _unsafe_path(t.resource.get("path"))}
-        for t in tables.values():
-            self.check_file(t)
-            if t.name in self.raw:
-                self.con.register(t.name, self.raw[t.name])
-        for t in tables.values():
-            self.check_schema(t)
-        for t in tables.values():
-            self.check_foreign_keys(t)
-            self.check_canonical(t)
-        self.load_texts()
-        for name in SPAN_TABLES:
-            if name in tables:
-                self.check_spans(tables[name])
-        self.check_domain()
-        self.check_completeness()
-        self.check_references()
-        for t in tables.values():
-            self.check_parquet(t)
+        # Threads, because the heavy work runs in C++ (Arrow, DuckDB, numpy, hashlib) without the GIL. Each thread
+        # queries through its own DuckDB cursor; problems are put in a fixed order at the end.
+        with ThreadPoolExecutor(max_workers=1 + max(2, os.cpu_count() or 2)) as pool:
+            hashing = pool.submit(self._in_thread, self.check_hashes)  # one thread hashes while the others parse
+            profiles = pool.submit(self.check_profiles)
+            # the texts first (every span check waits for them), then the largest tables, so that no thread idles at the end
+            if "sources" in tables:
+                self._in_thread(self._table_checks, tables["sources"])
+            self.texts_loaded = pool.submit(self.load_texts)
+            rest = sorted((t for n, t in tables.items() if n != "sources"), key=lambda t: -t.csv_path.stat().st_size)
+            list(pool.map(lambda t: self._in_thread(self._table_checks, t), rest))
+            across = [pool.submit(self._in_thread, lambda: [self.check_foreign_keys(t) for t in tables.values()]),
+                      pool.submit(self._in_thread, self.check_references)]
+            self._in_thread(self.check_domain)
+            self._in_thread(self.check_completeness)
+            for job in [hashing, profiles, *across]:
+                job.result()
+        order = {"descriptor": 0, "files": 1, "schema": 2, "domain": 3, "parquet": 4}
+        tables_order = {n: i for i, n in enumerate(self.pkg.tables)}
+        self.problems.sort(key=lambda p: (order.get(p.layer, 9), tables_order.get(p.table, -1), p.file, p.row or 0, p.field or "", p.code,
+                                          str(p.value), p.expected))
         return self.problems
+
+    def _in_thread(self, work, *args):
+        """Run work with a DuckDB cursor of this thread, on which every parsed table is registered."""
+        con = self.db.cursor()
+        for name, data in list(self.raw.items()):
+            con.register(name, data)
+        self.local.con = con
+        try:
+            return work(*args)
+        finally:
+            self.local.con = None
+            con.close()
+
+    def _table_checks(self, t: Table) -> None:
+        """The checks that need only this table: file, schema, canonical form, Parquet."""
+        self.check_file(t)
+        if t.name in self.raw:
+            self.con.register(t.name, self.raw[t.name])
+        self.check_schema(t)
+        self.check_canonical(t)
+        self.check_parquet(t)
+        if t.name in SPAN_TABLES:
+            self.texts_loaded.result()
+            self.check_spans(t)
 
 
 def _clean(value) -> bool:
