@@ -193,6 +193,24 @@ def two_event_cycle(root: Path) -> int:
     return a + 1
 
 
+def rename_person_everywhere(root: Path) -> int:
+    """A person id that breaks the id pattern, renamed consistently in every table: foreign keys still hold, so the
+    pattern must be caught in the referring tables too (their pattern check otherwise leans on the parent's)."""
+    old = read_rows(root, "people")[0]["person_id"]
+    new = old.replace("-", "_").upper()
+    first_mention = None
+    for table in ("people", "mentions", "event_participants", "quotes", "claim_evidence"):
+        rows = read_rows(root, table)
+        for i, r in enumerate(rows):
+            for k in r:
+                if r[k] == old and (k == "person_id" or k.endswith("_person_id")):
+                    r[k] = new
+                    if table == "mentions" and first_mention is None:
+                        first_mention = i + 1
+        write_rows(root, table, rows)
+    return first_mention
+
+
 def swap_qid(root: Path) -> int:
     people = read_rows(root, "people")
     qid = next(r["wikidata_qid"] for r in people if r["wikidata_qid"])
@@ -240,6 +258,8 @@ DEFECTS = [
     Defect("country-name-instead-of-code", set_cell("people", "country", "Russia", lambda r: r["country"]), "pattern", "people", "country"),
     Defect("country-code-not-real", set_cell("people", "country", "XX", lambda r: r["country"]), "country-code", "people", "country"),
     Defect("latitude-out-of-range", set_cell("places", "latitude", "123", lambda r: r["latitude"]), "maximum", "places", "latitude"),
+    Defect("dangling-id-with-spaces", set_cell("mentions", "person_id", "nobody at all", lambda r: r["person_id"]), "pattern", "mentions", "person_id"),
+    Defect("renamed-id-breaks-pattern", rename_person_everywhere, "pattern", "mentions", "person_id"),
     Defect("id-with-spaces", set_cell("claims", "claim_id", "talks lasted long"), "pattern", "claims", "claim_id"),
     Defect("utterance-with-two-speakers", two_speakers, "utterance-speakers", "quotes", "utterance_id"),
     Defect("event-is-its-own-parent", set_cell("events", "parent_event_id", lambda r: r["event_id"]), "event-cycle", "events", "parent_event_id"),

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -79,6 +80,9 @@ class Validator:
         self.typed_ok: set[str] = set()
         self.canonical_ok: set[str] = set()
         self.profile_jobs: list[tuple[dict, str, str]] = []
+        self.jobs: dict = {}  # name -> Future of the checks run in threads
+        self.failed_rules: dict[str, set[str]] = {}  # table -> "code/field" of its failing schema rules
+        self.pattern_after_fk: dict[str, dict[str, tuple]] = {}  # table -> field -> pattern rule waiting for the FK check
         self.plain_columns: dict[str, set[str]] = {}
         self.db = None  # the DuckDB database; each thread queries it through its own cursor (self.con)
         self.local = threading.local()
@@ -111,11 +115,13 @@ class Validator:
             self._bytes[path] = path.read_bytes()
         return self._bytes[path]
 
-    def rows(self, layer: str, code: str, t: Table, sql: str, field: str | None, expected: str) -> None:
-        """Run SQL returning (row, key, value) and record one problem per row."""
-        for row, key, value in self.con.execute(sql).fetchall():
+    def rows(self, layer: str, code: str, t: Table, sql: str, field: str | None, expected: str) -> int:
+        """Run SQL returning (row, key, value) and record one problem per row; return how many."""
+        found = self.con.execute(sql).fetchall()
+        for row, key, value in found:
             self.add(layer=layer, code=code, file=self.rel(t.csv_path), table=t.name, row=row, key=key,
                      field=field, value=value, expected=expected)
+        return len(found)
 
     def run_rules(self, t: Table, rules: list[tuple]) -> dict[str, int]:
         """Check many row conditions in one scan: count every condition, then list the rows only of those that fail.
@@ -288,6 +294,7 @@ class Validator:
             return
         data = self.raw[t.name]
         rules, implied, integer_rules = [], {}, {}
+        via_parent = self._pattern_via_parent(t)
         for f in t.fields:
             c, col = f.constraints, _q(f.name)
             if f.required and data.column(f.name).null_count:  # Arrow counts nulls while parsing: no scan needed
@@ -304,8 +311,11 @@ class Validator:
                 later.append(("schema", "type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {_lit(type_rule[0])}){extra})",
                               type_rule[1], col))
             if "pattern" in c:
-                rules.append(("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})",
-                              f"a value matching {c['pattern']}", col))
+                rule = ("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})", f"a value matching {c['pattern']}", col)
+                if f.name in via_parent:
+                    via_parent[f.name] = (*via_parent[f.name], rule)
+                else:
+                    rules.append(rule)
             vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
             for i, (vocab, code) in enumerate(vocabularies):
                 inlist = ", ".join(_lit(v) for v in vocab)
@@ -327,7 +337,7 @@ class Validator:
             # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
             # the hygiene rules can fail only where that rule fails (or the screen matches), so they run only then.
             implied.setdefault(f.name, []).extend(hygiene)
-        failed = self.run_rules(t, rules)
+        failed = self.run_rules(t, rules + self.row_rules(t))
         cast_error = None
         if not any(k.startswith("type/") for k in failed):
             try:
@@ -336,8 +346,14 @@ class Validator:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 cast_error = str(exc).splitlines()[0]
         failed.update(self.run_rules(t, [r for name, more in integer_rules.items() for r in more if self._integer_rule_needed(t, name, r)]))
+        for name, (parent, parent_field, rule) in list(via_parent.items()):
+            if any(k.endswith("/" + name) for k in failed):  # the field fails anyway: check its pattern now, with the rest
+                implied[name].insert(0, rule)
+                del via_parent[name]
         failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
         failed = {k: n for k, n in failed.items() if not k.startswith("None/")}
+        self.failed_rules[t.name] = set(failed)
+        self.pattern_after_fk[t.name] = {name: (*v, implied.get(name, [])) for name, v in via_parent.items()}
         if cast_error and not any(k.startswith("type/") for k in failed):
             # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
             self.add(layer="schema", code="type", file=self.rel(t.csv_path), table=t.name, value=cast_error,
@@ -346,7 +362,7 @@ class Validator:
         self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
                                       and (f.constraints.get("pattern") == SLUG
                                            or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
-                                      and not any(k.endswith("/" + f.name) for k in failed)}
+                                      and not any(k.endswith("/" + f.name) for k in failed) and f.name not in via_parent}
         for f in t.fields:
             if f.constraints.get("unique"):
                 self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
@@ -356,6 +372,28 @@ class Validator:
                 self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
         for uk in t.unique_keys:
             self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
+
+    def _pattern_via_parent(self, t: Table) -> dict[str, tuple[str, str]]:
+        """Fields whose pattern a foreign key settles: {field: (parent table, parent field)}.
+
+        A value present in a parent primary key with the same pattern, all of whose values match it, matches it too.
+        Such a field's pattern rule waits for the foreign-key check, and runs only if that finds a value missing from
+        the parent or the parent column breaks the pattern itself (check_foreign_keys).
+        """
+        out = {}
+        for fk in t.foreign_keys:
+            cols, ref = _names(fk["fields"]), fk["reference"]
+            rt, rcols = ref.get("resource") or t.name, _names(ref["fields"])
+            if len(cols) != 1 or rt not in self.pkg.tables or cols[0] not in t.field_names:
+                continue
+            parent = self.pkg.table(rt)
+            if parent.primary_key != rcols or rcols[0] not in parent.field_names:
+                continue
+            pattern = t.field(cols[0]).constraints.get("pattern")
+            if pattern and pattern == parent.field(rcols[0]).constraints.get("pattern") \
+                    and not any(_names(p["fields"]) == rcols for p in parent.foreign_keys):
+                out[cols[0]] = (rt, rcols[0])
+        return out
 
     def _integer_rule_needed(self, t: Table, name: str, rule: tuple) -> bool:
         """Whether an integer column's type or bound rule can fail, judged from the Arrow-typed column.
@@ -395,15 +433,27 @@ class Validator:
             ref = fk["reference"]
             rt = ref.get("resource") or t.name
             if rt not in self.raw:
-                continue
-            cols, rcols = fk["fields"], ref["fields"]
+                continue  # its deferred pattern rules run below
+            cols, rcols = _names(fk["fields"]), _names(ref["fields"])
             on = " AND ".join(f"c.{_q(a)} = r.{_q(b)}" for a, b in zip(cols, rcols))
             notnull = " AND ".join(f"c.{_q(a)} IS NOT NULL" for a in cols)
             value = " || '/' || ".join(f"c.{_q(a)}" for a in cols)
             key = self.key_sql(t, "c")
             sql = (f"SELECT c.__row, {key}, {value} FROM {_q(t.name)} c WHERE {notnull} AND NOT EXISTS "
                    f"(SELECT 1 FROM {_q(rt)} r WHERE {on}) ORDER BY 1")
-            self.rows("schema", "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
+            dangling = self.rows("schema", "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
+            deferred = self.pattern_after_fk.get(t.name, {}).pop(cols[0], None) if len(cols) == 1 else None
+            if deferred and not dangling and rt in self.typed_ok and f"pattern/{rcols[0]}" not in self.failed_rules.get(rt, ()):
+                deferred = None  # every value is in the parent column, which matches the pattern: so does this one
+            if deferred:
+                self._run_deferred_pattern(t, deferred)
+        for deferred in self.pattern_after_fk.get(t.name, {}).values():  # no parent table to settle them
+            self._run_deferred_pattern(t, deferred)
+
+    def _run_deferred_pattern(self, t: Table, deferred: tuple) -> None:
+        parent, parent_field, rule, implied = deferred
+        if self.run_rules(t, [rule]):
+            self.run_rules(t, implied)
 
     # ---- layer 4: domain rules -----------------------------------------------------------------------------
     @staticmethod
@@ -491,43 +541,64 @@ class Validator:
                 self.add(layer="domain", code="span-text", file=name, table=t.name, row=i + 1, key=key, field="text",
                          value=text, expected=f"the exact article characters at [{s}:{e}]: {bodies[sid][s:e]!r}")
 
-    def check_domain(self) -> None:
-        T = self.pkg.tables
-        one_of = {"mentions": (["person_id", "org_id", "place_id"], "TRUE"),
-                  "event_participants": (["person_id", "org_id", "place_id"], "TRUE"),
-                  "quotes": (["speaker_person_id", "speaker_org_id"], "quote_kind <> 'scare-quote' AND speaker_description IS NULL")}
-        for name, (cols, when) in one_of.items():
-            if name in self.raw:
-                n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
-                self.rows("domain", "exactly-one", T[name],
-                          f"SELECT __row, {self.key_sql(T[name])}, ({n})::VARCHAR || ' set' FROM {_q(name)} WHERE ({n} > 1) OR ({when} AND {n} = 0) ORDER BY 1",
-                          "/".join(cols), f"exactly one of {', '.join(cols)}")
-        if "claim_evidence" in self.raw:
-            ce, cols = T["claim_evidence"], ["attributed_person_id", "attributed_org_id"]
+    def row_rules(self, t: Table) -> list[tuple]:
+        """The codebook's rules on single rows of table t (run in the same scan as its schema rules)."""
+        rules = []
+        key_cols = {"mentions": (["person_id", "org_id", "place_id"], "TRUE"),
+                    "event_participants": (["person_id", "org_id", "place_id"], "TRUE"),
+                    "quotes": (["speaker_person_id", "speaker_org_id"], "quote_kind <> 'scare-quote' AND speaker_description IS NULL")}
+        if t.name in key_cols:
+            cols, when = key_cols[t.name]
             n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
-            self.rows("domain", "at-most-one", ce, f"SELECT __row, {self.key_sql(ce)}, ({n})::VARCHAR || ' set' FROM claim_evidence WHERE {n} > 1 ORDER BY 1",
-                      "/".join(cols), f"at most one of {', '.join(cols)}")
-        if "quotes" in self.raw:
-            q = T["quotes"]
-            self.rows("domain", "scare-quote-speaker", q, f"SELECT __row, {self.key_sql(q)}, coalesce(speaker_person_id, speaker_org_id) FROM quotes "
-                      "WHERE quote_kind = 'scare-quote' AND coalesce(speaker_person_id, speaker_org_id) IS NOT NULL ORDER BY 1",
-                      "speaker_person_id", "no speaker for a scare quote")
-            self.rows("domain", "utterance-speakers", q,
-                      f"SELECT __row, {self.key_sql(q)}, coalesce(speaker_person_id, speaker_org_id, speaker_description) FROM quotes WHERE utterance_id IN "
+            rules.append(("domain", "exactly-one", "/".join(cols), f"({n} > 1) OR ({when} AND {n} = 0)", f"exactly one of {', '.join(cols)}",
+                          f"({n})::VARCHAR || ' set'"))
+        if t.name == "claim_evidence":
+            cols = ["attributed_person_id", "attributed_org_id"]
+            n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
+            rules.append(("domain", "at-most-one", "/".join(cols), f"{n} > 1", f"at most one of {', '.join(cols)}", f"({n})::VARCHAR || ' set'"))
+        if t.name == "quotes":
+            rules.append(("domain", "scare-quote-speaker", "speaker_person_id",
+                          "quote_kind = 'scare-quote' AND coalesce(speaker_person_id, speaker_org_id) IS NOT NULL",
+                          "no speaker for a scare quote", "coalesce(speaker_person_id, speaker_org_id)"))
+        if t.name == "sources":
+            rules.append(("domain", "published-basis", "published", "(published_basis = 'printed-dateline') <> (published IS NOT NULL)",
+                          "a date exactly when published_basis is printed-dateline", "published"))
+        if t.name == "events":
+            plover = t.field("event_type").raw.get("x-plover", {})
+            mapping = "CASE event_type " + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in plover.items()) + " END" if plover else "NULL"
+            rules.append(("domain", "date-basis", "date_basis", "(date_basis = 'unknown') <> (date IS NULL)",
+                          "'unknown' exactly when date is empty", "date_basis"))
+            rules.append(("domain", "derived-plover", "plover_type", f"plover_type IS DISTINCT FROM ({mapping})",
+                          "the PLOVER type that x-plover in the events schema maps its event_type to (run build)",
+                          f"coalesce(plover_type, 'empty') || ' for event_type ' || coalesce(event_type, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')"))
+        if t.name in ("people", "organizations", "places"):
+            rules.append(("domain", "country-code", "country", f"country IS NOT NULL AND country NOT IN ({self.country_codes})",
+                          "an ISO 3166-1 alpha-2 code (pycountry)", "country"))
+            rules.append(("domain", "qid-confidence", "wikidata_qid_confidence", "(wikidata_qid IS NULL) <> (wikidata_qid_confidence IS NULL)",
+                          "a confidence exactly when there is a QID", "wikidata_qid_confidence"))
+        if t.name == "places":
+            rules.append(("domain", "coordinates-pair", "latitude/longitude", "(latitude IS NULL) <> (longitude IS NULL)",
+                          "both coordinates or neither", "coalesce(latitude, longitude)"))
+        return rules
+
+    def table_domain(self, t: Table) -> None:
+        """The codebook's rules on several rows of one table."""
+        if t.name == "quotes" and "quotes" in self.raw:
+            self.rows("domain", "utterance-speakers", t,
+                      f"SELECT __row, {self.key_sql(t)}, coalesce(speaker_person_id, speaker_org_id, speaker_description) FROM quotes WHERE utterance_id IN "
                       "(SELECT utterance_id FROM quotes WHERE utterance_id IS NOT NULL GROUP BY 1 "
                       "HAVING count(DISTINCT coalesce(speaker_person_id, '') || '|' || coalesce(speaker_org_id, '') || '|' || coalesce(speaker_description, '')) > 1) ORDER BY 1",
                       "utterance_id", "one speaker per utterance group")
             if hasattr(self, "texts"):
-                self._quote_marks(q)
-        if "sources" in self.typed_ok:
-            s = T["sources"]
-            self.rows("domain", "published-basis", s, f"SELECT __row, {self.key_sql(s)}, published FROM sources WHERE "
-                      "(published_basis = 'printed-dateline') <> (published IS NOT NULL) ORDER BY 1", "published",
-                      "a date exactly when published_basis is printed-dateline")
-        if "events" in self.typed_ok:
-            self._events(T["events"])
-        self._countries()
-        self._qids()
+                self._quote_marks(t)
+        if t.name == "events" and "events" in self.typed_ok:
+            self._events(t)
+
+    @property
+    def country_codes(self) -> str:
+        import pycountry
+
+        return ", ".join(_lit(c.alpha_2) for c in pycountry.countries)
 
     def _quote_marks(self, q: Table) -> None:
         if "quotes" not in self.typed_ok:
@@ -545,14 +616,6 @@ class Validator:
         """Derived event columns and the parent chain. Date bounds are computed once per distinct date."""
         from .derive import edtf_bounds
 
-        plover = ev.field("event_type").raw.get("x-plover", {})
-        mapping = "CASE event_type " + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in plover.items()) + " END" if plover else "NULL"
-        self.run_rules(ev, [
-            ("domain", "date-basis", "date_basis", "(date_basis = 'unknown') <> (date IS NULL)", "'unknown' exactly when date is empty", "date_basis"),
-            ("domain", "derived-plover", "plover_type", f"plover_type IS DISTINCT FROM ({mapping})",
-             "the PLOVER type that x-plover in the events schema maps its event_type to (run build)",
-             f"coalesce(plover_type, 'empty') || ' for event_type ' || coalesce(event_type, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')"),
-        ])
         d = self.typed["events"]
         triples = d.group_by(["date", "date_earliest", "date_latest"]).aggregate([]).to_pylist()
         stale = []  # (date, earliest, latest, code, field, expected)
@@ -597,20 +660,7 @@ class Validator:
             self.add(layer="domain", code="event-cycle", file=self.rel(ev.csv_path), table="events", row=i + 1, key=ids[i].as_py(),
                      field="parent_event_id", value=parents[i].as_py(), expected="a parent chain without cycles")
 
-    def _countries(self) -> None:
-        try:
-            import pycountry
-        except ImportError:
-            self.add(layer="domain", code="missing-dependency", file="(validate)", expected="the pycountry package")
-            return
-        codes = ", ".join(_lit(c.alpha_2) for c in pycountry.countries)
-        for name in ("people", "organizations", "places"):
-            if name in self.raw:
-                t = self.pkg.table(name)
-                self.rows("domain", "country-code", t, f"SELECT __row, {self.key_sql(t)}, country FROM {_q(name)} WHERE country IS NOT NULL AND country NOT IN ({codes}) ORDER BY 1",
-                          "country", "an ISO 3166-1 alpha-2 code (pycountry)")
-
-    def _qids(self) -> None:
+    def check_shared_qids(self) -> None:
         parts = [f"SELECT '{n}' AS tbl, __row, {self.key_sql(self.pkg.table(n))} AS k, wikidata_qid FROM {_q(n)} WHERE wikidata_qid IS NOT NULL"
                  for n in ("people", "organizations", "places") if n in self.raw]
         if not parts:
@@ -620,32 +670,27 @@ class Validator:
         for tbl, row, k, qid, owners in self.con.execute(sql).fetchall():
             self.add(layer="domain", code="qid-shared", file=self.rel(self.pkg.table(tbl).csv_path), table=tbl, row=row, key=k,
                      field="wikidata_qid", value=qid, expected=f"a QID used by one entity only (used by {owners})")
-        for name in ("people", "organizations", "places"):
-            if name in self.raw:
-                t = self.pkg.table(name)
-                self.rows("domain", "qid-confidence", t, f"SELECT __row, {self.key_sql(t)}, wikidata_qid_confidence FROM {_q(name)} "
-                          "WHERE (wikidata_qid IS NULL) <> (wikidata_qid_confidence IS NULL) ORDER BY 1",
-                          "wikidata_qid_confidence", "a confidence exactly when there is a QID")
-        if "places" in self.raw:
-            t = self.pkg.table("places")
-            self.rows("domain", "coordinates-pair", t, f"SELECT __row, {self.key_sql(t)}, coalesce(latitude, longitude) FROM places "
-                      "WHERE (latitude IS NULL) <> (longitude IS NULL) ORDER BY 1", "latitude/longitude", "both coordinates or neither")
 
-    def check_completeness(self) -> None:
-        """Codebook rules on the whole: every entity mentioned, every claim and event evidenced, claim status derived."""
-        T = self.pkg.tables
+    def check_unmentioned(self) -> None:
+        """Every person, organization and place has at least one mention."""
         for ent, col in (("people", "person_id"), ("organizations", "org_id"), ("places", "place_id")):
             if ent in self.raw and "mentions" in self.raw:
-                t = T[ent]
+                t = self.pkg.table(ent)
                 self.rows("domain", "unmentioned-entity", t, f"SELECT __row, {self.key_sql(t)}, {col} FROM {_q(ent)} e WHERE NOT EXISTS "
                           f"(SELECT 1 FROM mentions m WHERE m.{col} = e.{col}) ORDER BY 1", col, "at least one row in mentions")
+
+    def check_evidenced(self) -> None:
+        """Every claim and every event has at least one piece of evidence."""
         for parent, child, col in (("claims", "claim_evidence", "claim_id"), ("events", "event_evidence", "event_id")):
             if parent in self.raw and child in self.raw:
-                t = T[parent]
+                t = self.pkg.table(parent)
                 self.rows("domain", "no-evidence", t, f"SELECT __row, {self.key_sql(t)}, {col} FROM {_q(parent)} p WHERE NOT EXISTS "
                           f"(SELECT 1 FROM {_q(child)} c WHERE c.{col} = p.{col}) ORDER BY 1", col, f"at least one row in {child}")
+
+    def check_claim_status(self) -> None:
+        """claims.status is the status derived from claim_evidence (CURATION.md §7)."""
         if {"claims", "claim_evidence", "sources"} <= set(self.raw):
-            t = T["claims"]
+            t = self.pkg.table("claims")
             ckey = self.key_sql(t, "c")
             sql = ("WITH e AS (SELECT ce.claim_id, ce.stance, CASE WHEN ce.attributed_org_id IN (SELECT independence_group FROM sources) "
                    "THEN ce.attributed_org_id ELSE coalesce(s.independence_group, ce.source_id) END AS g FROM claim_evidence ce "
@@ -655,6 +700,8 @@ class Validator:
                    "coalesce(c.status, '') || ' (derived: ' || coalesce(d.want, 'single-source') || ')' FROM claims c LEFT JOIN d USING (claim_id) "
                    "WHERE c.status IS DISTINCT FROM coalesce(d.want, 'single-source') ORDER BY 1")
             self.rows("domain", "derived-claim-status", t, sql, "status", "the status derived from claim_evidence (run build)")
+
+    def check_sentence_coverage(self) -> None:
         if hasattr(self, "texts") and {"claim_evidence", "quotes", "excluded_spans"} <= set(self.raw):
             self._sentence_coverage()
 
@@ -761,35 +808,61 @@ class Validator:
             if not self.pkg.descriptor_path.is_file() or any(p.code in ("descriptor-unreadable", "no-resources") for p in self.problems):
                 self.check_profiles()
                 return self.problems
-        from concurrent.futures import ThreadPoolExecutor
-
         self.db = duckdb.connect()
         tables = {n: t for n, t in self.pkg.tables.items() if t.csv_path.is_file() and not _unsafe_path(t.resource.get("path"))}
-        # Threads, because the heavy work runs in C++ (Arrow, DuckDB, numpy, hashlib) without the GIL. Each thread
-        # queries through its own DuckDB cursor; problems are put in a fixed order at the end.
-        with ThreadPoolExecutor(max_workers=1 + max(2, os.cpu_count() or 2)) as pool:
-            hashing = pool.submit(self._in_thread, self.check_hashes)  # one thread hashes while the others parse
-            profiles = pool.submit(self.check_profiles)
-            # the texts first (every span check waits for them), then the largest tables, so that no thread idles at the end
-            if "sources" in tables:
-                self._in_thread(self._table_checks, tables["sources"])
-            self.texts_loaded = pool.submit(self.load_texts)
-            rest = sorted((t for n, t in tables.items() if n != "sources"), key=lambda t: -t.csv_path.stat().st_size)
-            list(pool.map(lambda t: self._in_thread(self._table_checks, t), rest))
-            across = [pool.submit(self._in_thread, lambda: [self.check_foreign_keys(t) for t in tables.values()]),
-                      pool.submit(self._in_thread, self.check_references)]
-            self._in_thread(self.check_domain)
-            self._in_thread(self.check_completeness)
-            for job in [hashing, profiles, *across]:
-                job.result()
+        # Threads return from C++ to Python often, briefly; each return waits for the GIL, which a thread running
+        # Python holds for up to the switch interval (5 ms by default). A short interval keeps the cores busy.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-4)
+        try:
+            self._run_jobs(tables)
+        finally:
+            sys.setswitchinterval(switch_interval)
         order = {"descriptor": 0, "files": 1, "schema": 2, "domain": 3, "parquet": 4}
         tables_order = {n: i for i, n in enumerate(self.pkg.tables)}
         self.problems.sort(key=lambda p: (order.get(p.layer, 9), tables_order.get(p.table, -1), p.file, p.row or 0, p.field or "", p.code,
                                           str(p.value), p.expected))
         return self.problems
 
-    def _in_thread(self, work, *args):
-        """Run work with a DuckDB cursor of this thread, on which every parsed table is registered."""
+    def _run_jobs(self, tables: dict[str, Table]) -> None:
+        """Run every check as a job in a thread pool; problems are put in a fixed order afterwards.
+
+        Threads, because the heavy work runs in C++ (Arrow, DuckDB, numpy, hashlib) without the GIL; each thread
+        queries through its own DuckDB cursor. Jobs are queued in an order in which a job waits only for jobs queued
+        before it, so already started: the pool cannot deadlock.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        entities = ["people", "organizations", "places"]
+        with ThreadPoolExecutor(max_workers=2 + max(2, os.cpu_count() or 2)) as pool:
+            jobs = self.jobs  # filled as jobs are queued; a job looks up the jobs it needs here
+            jobs["hashes"] = pool.submit(self._in_thread, [], self.check_hashes)
+            jobs["profiles"] = pool.submit(self.check_profiles)
+            # sources first (the span checks need the texts it lists), then the largest tables, so no thread idles at the end
+            order = sorted(tables, key=lambda n: (n != "sources", -tables[n].csv_path.stat().st_size))
+            for name in order:
+                jobs[name] = pool.submit(self._in_thread, [], self._table_checks, tables[name])
+                if name == "sources":
+                    jobs["texts"] = pool.submit(self._in_thread, ["sources"], self.load_texts)
+            for name, t in tables.items():
+                refs = [fk["reference"].get("resource") or name for fk in t.foreign_keys]
+                jobs[f"foreign keys of {name}"] = pool.submit(self._in_thread, [name, *refs], self.check_foreign_keys, t)
+            for needs, work in ((entities + ["mentions"], self.check_unmentioned),
+                                (["claims", "claim_evidence", "events", "event_evidence"], self.check_evidenced),
+                                (["claims", "claim_evidence", "sources"], self.check_claim_status),
+                                (["texts", "claim_evidence", "quotes", "excluded_spans"], self.check_sentence_coverage),
+                                (entities, self.check_shared_qids),
+                                (entities, self.check_references)):
+                jobs[work.__name__] = pool.submit(self._in_thread, needs, work)
+            for job in list(jobs.values()):
+                job.result()
+
+    def _in_thread(self, needs: list[str], work, *args):
+        """Run work once the jobs it needs are done, with a DuckDB cursor of this thread on which every parsed table
+        is registered."""
+        for name in needs:
+            if name in self.jobs:
+                self.jobs[name].result()
         con = self.db.cursor()
         for name, data in list(self.raw.items()):
             con.register(name, data)
@@ -808,9 +881,16 @@ class Validator:
         self.check_schema(t)
         self.check_canonical(t)
         self.check_parquet(t)
-        if t.name in SPAN_TABLES:
-            self.texts_loaded.result()
+        if t.name in SPAN_TABLES or t.name == "quotes":
+            if "texts" in self.jobs:
+                self.jobs["texts"].result()
             self.check_spans(t)
+        self.table_domain(t)
+
+
+def _names(fields) -> list[str]:
+    """Table Schema allows a single field name where a list is meant."""
+    return [fields] if isinstance(fields, str) else list(fields)
 
 
 def _clean(value) -> bool:
