@@ -78,7 +78,8 @@ class Validator:
         self.raw: dict[str, pa.Table] = {}
         self.typed: dict[str, pa.Table] = {}
         self.typed_ok: set[str] = set()
-        self.canonical_ok: set[str] = set()
+        self.sorted_by_key: set[str] = set()
+        self.canonical_problem: dict[str, Problem | None] = {}
         self.profile_jobs: list[tuple[dict, str, str]] = []
         self.jobs: dict = {}  # name -> Future of the checks run in threads
         self.failed_rules: dict[str, set[str]] = {}  # table -> "code/field" of its failing schema rules
@@ -269,17 +270,20 @@ class Validator:
         return ok
 
     def check_canonical(self, t: Table) -> None:
+        """The file is in canonical form. The result is kept aside (not yet a problem): it assumes that columns whose
+        id pattern waits for the foreign-key check hold no comma or quote, and is redone there if one does."""
         if t.name not in self.typed_ok:
             return
         raw = self.read_bytes(t.csv_path)
         line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name], self.plain_columns.get(t.name, set()))
+        self.canonical_problem[t.name] = None
         if line is None:
-            self.canonical_ok.add(t.name)  # so also sorted by key
             return
         wl, hl = canonical_csv(t, self.typed[t.name]).split("\n"), raw.decode("utf-8", "replace").split("\n")
-        self.add(layer="files", code="not-canonical", file=self.rel(t.csv_path), table=t.name,
-                 value=hl[line - 1] if line <= len(hl) else "(end of file)",
-                 expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r} (run fmt)")
+        self.canonical_problem[t.name] = Problem(
+            layer="files", code="not-canonical", file=self.rel(t.csv_path), table=t.name,
+            value=hl[line - 1] if line <= len(hl) else "(end of file)",
+            expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r} (run fmt)")
 
     # ---- layer 3: table schema -----------------------------------------------------------------------------
     def check_schema(self, t: Table) -> None:
@@ -362,12 +366,14 @@ class Validator:
         self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
                                       and (f.constraints.get("pattern") == SLUG
                                            or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
-                                      and not any(k.endswith("/" + f.name) for k in failed) and f.name not in via_parent}
+                                      and not any(k.endswith("/" + f.name) for k in failed)}  # for now, for via_parent
         for f in t.fields:
             if f.constraints.get("unique"):
                 self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
         if t.primary_key:
             before, tied = key_neighbours(t, self.typed[t.name]) if t.name in self.typed_ok else (None, None)
+            if before is not None and not before.any():
+                self.sorted_by_key.add(t.name)
             if before is None or before.any() or tied.any():  # unsorted, or neighbours sharing a key: ask DuckDB
                 self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
         for uk in t.unique_keys:
@@ -454,6 +460,8 @@ class Validator:
         parent, parent_field, rule, implied = deferred
         if self.run_rules(t, [rule]):
             self.run_rules(t, implied)
+            self.plain_columns[t.name].discard(rule[2])  # it may hold a comma or quote after all: check the form again
+            self.check_canonical(t)
 
     # ---- layer 4: domain rules -----------------------------------------------------------------------------
     @staticmethod
@@ -782,7 +790,7 @@ class Validator:
             return
         try:
             want = self.typed[t.name].cast(want_schema)
-            if t.name not in self.canonical_ok:
+            if t.name not in self.sorted_by_key:
                 want = sort_by_key(t, want)
         except (pa.ArrowInvalid, ValueError):
             return  # a missing required value, reported by the schema layer
@@ -818,6 +826,7 @@ class Validator:
             self._run_jobs(tables)
         finally:
             sys.setswitchinterval(switch_interval)
+        self.problems += [p for p in self.canonical_problem.values() if p]
         order = {"descriptor": 0, "files": 1, "schema": 2, "domain": 3, "parquet": 4}
         tables_order = {n: i for i, n in enumerate(self.pkg.tables)}
         self.problems.sort(key=lambda p: (order.get(p.layer, 9), tables_order.get(p.table, -1), p.file, p.row or 0, p.field or "", p.code,
@@ -838,22 +847,23 @@ class Validator:
             jobs = self.jobs  # filled as jobs are queued; a job looks up the jobs it needs here
             jobs["hashes"] = pool.submit(self._in_thread, [], self.check_hashes)
             jobs["profiles"] = pool.submit(self.check_profiles)
-            # sources first (the span checks need the texts it lists), then the largest tables, so no thread idles at the end
-            order = sorted(tables, key=lambda n: (n != "sources", -tables[n].csv_path.stat().st_size))
-            for name in order:
+            later = [(f"foreign keys of {name}", [name, *(fk["reference"].get("resource") or name for fk in t.foreign_keys)],
+                      self.check_foreign_keys, (t,)) for name, t in tables.items()]
+            later += [(work.__name__, needs, work, ()) for needs, work in (
+                (entities + ["mentions"], self.check_unmentioned),
+                (["claims", "claim_evidence", "events", "event_evidence"], self.check_evidenced),
+                (["claims", "claim_evidence", "sources"], self.check_claim_status),
+                (["texts", "claim_evidence", "quotes", "excluded_spans"], self.check_sentence_coverage),
+                (entities, self.check_shared_qids),
+                (entities, self.check_references))]
+            # sources first (the span checks need the texts it lists), then the largest tables, so no thread idles at
+            # the end; the jobs across tables last, each waiting only for the tables it needs
+            for name in sorted(tables, key=lambda n: (n != "sources", -tables[n].csv_path.stat().st_size)):
                 jobs[name] = pool.submit(self._in_thread, [], self._table_checks, tables[name])
                 if name == "sources":
                     jobs["texts"] = pool.submit(self._in_thread, ["sources"], self.load_texts)
-            for name, t in tables.items():
-                refs = [fk["reference"].get("resource") or name for fk in t.foreign_keys]
-                jobs[f"foreign keys of {name}"] = pool.submit(self._in_thread, [name, *refs], self.check_foreign_keys, t)
-            for needs, work in ((entities + ["mentions"], self.check_unmentioned),
-                                (["claims", "claim_evidence", "events", "event_evidence"], self.check_evidenced),
-                                (["claims", "claim_evidence", "sources"], self.check_claim_status),
-                                (["texts", "claim_evidence", "quotes", "excluded_spans"], self.check_sentence_coverage),
-                                (entities, self.check_shared_qids),
-                                (entities, self.check_references)):
-                jobs[work.__name__] = pool.submit(self._in_thread, needs, work)
+            for name, needs, work, args in later:
+                jobs[name] = pool.submit(self._in_thread, needs, work, *args)
             for job in list(jobs.values()):
                 job.result()
 
