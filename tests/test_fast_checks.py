@@ -132,3 +132,22 @@ def test_span_check_agrees_with_python_slicing():
     want = [sid in texts and 0 <= s < e <= len(texts[sid]) and texts[sid][s:e] == t for sid, s, e, t in rows]
     assert ok.tolist() == want
     assert 0 < sum(want) < len(want)
+
+
+def test_hygiene_suspects_agrees_with_the_rules():
+    from vostochny_summit.tabular import hygiene_suspects
+
+    blank = "\t\n\x0b\x0c\r \xa0"
+    rng = random.Random(11)
+    alphabet = ["a", "é", "漢", "😀", "\xa0", " ", "=", "-", "Р", "\u2003"]  # Р ends in byte A0, like NBSP; U+2003 is not a rule's blank
+
+    def breaks(v, whitespace, formula):
+        return v == "" or (whitespace and (v[0] in blank or v[-1] in blank)) or (formula and v[0] in "=+-@\t\r")
+
+    for _ in range(400):
+        values = [None if rng.random() < 0.1 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3))) for _ in range(5)]
+        column = pa.chunked_array([pa.array(values[:2], pa.string()), pa.array(values, pa.string()).slice(2)])
+        for whitespace in (True, False):
+            for formula in (True, False):
+                want = any(v is not None and breaks(v, whitespace, formula) for v in values)
+                assert hygiene_suspects(column, whitespace, formula) == want, (values, whitespace, formula)

@@ -28,6 +28,7 @@ class Texts:
         continuation = np.flatnonzero((raw & 0xC0) == 0x80)
         # the code point each continuation byte belongs to: its position minus the continuation bytes before it, minus 1
         self.continuation_cp = continuation - np.arange(len(continuation)) - 1
+        self.byte_end = self.byte_offset(self.base + self.length)  # where each text ends in the buffer
         self.id_array = pa.array(self.ids, pa.string())
 
     def byte_offset(self, cp: np.ndarray) -> np.ndarray:
@@ -48,15 +49,16 @@ class Texts:
         known = source_index >= 0
         k = np.where(known, source_index, 0)
         in_bounds = known & (start >= 0) & (start < end) & (end <= self.length[k])
-        s = np.where(in_bounds, start, 0) + self.base[k]
-        e = np.where(in_bounds, end, 0) + self.base[k]
-        bs, be = self.byte_offset(s), self.byte_offset(e)
-        size = be - bs
+        # The span's bytes start at the byte offset of its first code point. If the text's bytes follow there and the
+        # text has end - start code points, the article's characters [start:end] are the text: whole characters
+        # that equal a UTF-8 string decode to it. So only start needs the (binary-search) offset conversion.
+        bs = self.byte_offset(np.where(in_bounds, start, 0) + self.base[k])
         text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-        text_size = pc.fill_null(pc.binary_length(text), -1).to_numpy(zero_copy_only=False)
-        same_size = in_bounds & (size == text_size)
-        if not same_size.any():
-            return same_size
-        spans = byte_views(self.buffer, bs, np.where(same_size, size, 0))
+        size = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
+        code_points = pc.fill_null(pc.utf8_length(text), -1).to_numpy(zero_copy_only=False)
+        fits = in_bounds & (code_points == end - start) & (bs + size <= self.byte_end[k])
+        if not fits.any():
+            return fits
+        spans = byte_views(self.buffer, np.where(fits, bs, 0), np.where(fits, size, 0))
         equal = pc.equal(spans, text.cast(pa.binary()).cast(pa.binary_view()))
-        return same_size & pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+        return fits & pc.fill_null(equal, False).to_numpy(zero_copy_only=False)

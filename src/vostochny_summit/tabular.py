@@ -178,7 +178,8 @@ def first_out_of_order(table: Table, data: pa.Table) -> int | None:
     return int(first[0]) + 1 if len(first) else None
 
 
-def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset()) -> int | None:
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset(),
+                            rendered: set[str] = frozenset()) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
     data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
@@ -187,7 +188,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote, so it
       needs no quoting: it is canonical exactly when its length is the sum of its cell lengths plus the commas;
     - only the lines holding a '"' are rendered and compared byte for byte.
-    `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies).
+    `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies);
+    `rendered` non-string columns whose text is known to equal the rendering of its value.
     """
     import numpy as np
 
@@ -209,7 +211,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         col = data.column(f.name)
         if not pa.types.is_string(col.type):
             text = cells.column(f.name)
-            bad.append(np.flatnonzero(~pc.fill_null(pc.equal(text, _rendered(col, col.type)), True).to_numpy(zero_copy_only=False)))
+            if f.name not in rendered:
+                bad.append(np.flatnonzero(~pc.fill_null(pc.equal(text, _rendered(col, col.type)), True).to_numpy(zero_copy_only=False)))
             col = text
         want += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
     # Lines holding a '"' (data row i is line i + 2): if none of its values holds a '"', every '"' on the line delimits
@@ -262,15 +265,60 @@ def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
     n = len(offsets)
     views = np.zeros((n, 16), dtype=np.uint8)
     views[:, 0:4] = lengths.astype("<i4").view(np.uint8).reshape(n, 4)
-    if n and len(buffer):
-        head = np.frombuffer(buffer, dtype=np.uint8)[np.minimum(offsets[:, None] + np.arange(12), len(buffer) - 1)]
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    inside = offsets <= len(data) - 12
+    if n and inside.all():
+        windows = np.ndarray(shape=(len(data) - 11,), dtype="V12", buffer=data, strides=(1,))  # item i: data[i:i + 12]
+        head = windows[offsets].view(np.uint8).reshape(n, 12)
     else:
         head = np.zeros((n, 12), dtype=np.uint8)
-    inline = lengths <= 12
-    views[inline, 4:16] = head[inline] * (np.arange(12) < lengths[inline, None])
-    views[~inline, 4:8] = head[~inline, 0:4]
-    views[~inline, 12:16] = offsets[~inline].astype("<i4").view(np.uint8).reshape(-1, 4)  # buffer 0
+        for i in range(n):
+            part = data[offsets[i]:offsets[i] + 12]
+            head[i, :len(part)] = part
+    long = lengths > 12
+    views[:, 4:16] = head * ((np.arange(12) < lengths[:, None]) | long[:, None])  # inline values padded with zeros
+    views[long, 8:12] = 0  # buffer 0, then the offset; bytes 4:8 keep the first 4 bytes
+    views[long, 12:16] = offsets[long].astype("<i4").view(np.uint8).reshape(-1, 4)
     return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(buffer)])
+
+
+def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: bool = True) -> bool:
+    """Whether any value of a string column is empty, or (optionally) starts or ends with whitespace (tab, LF, VT,
+    FF, CR, space, NBSP) or starts like a spreadsheet formula (=, +, -, @, tab, CR).
+
+    Reads only the first and last bytes of each value from the Arrow buffers: exact, and far cheaper than a scan.
+    """
+    import numpy as np
+
+    blank = np.zeros(256, dtype=bool)
+    blank[[9, 10, 11, 12, 13, 32]] = True
+    starts_formula = np.zeros(256, dtype=bool)
+    starts_formula[[ord(c) for c in "=+-@\t\r"]] = True
+    for chunk in col.chunks:
+        if len(chunk) == chunk.null_count:
+            continue
+        chunk = chunk.cast(pa.large_string()) if not pa.types.is_large_string(chunk.type) else chunk
+        _, offsets_buf, data_buf = chunk.buffers()
+        offsets = np.frombuffer(offsets_buf, dtype=np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+        start, end = offsets[:-1], offsets[1:]
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)
+        if (valid & (end == start)).any():
+            return True
+        keep = valid & (end > start)
+        start, end = start[keep], end[keep]
+        first, last = data[start], data[end - 1]
+        if formula and starts_formula[first].any():
+            return True
+        if whitespace:
+            two = end - start >= 2
+            second = data[np.where(two, start + 1, start)]
+            before_last = data[np.where(two, end - 2, end - 1)]
+            nbsp_first = two & (first == 0xC2) & (second == 0xA0)
+            nbsp_last = two & (before_last == 0xC2) & (last == 0xA0)
+            if (blank[first] | blank[last] | nbsp_first | nbsp_last).any():
+                return True
+    return False
 
 
 def row_numbers(n: int) -> pa.Array:

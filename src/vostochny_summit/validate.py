@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 
 from .package import Package, Table
 from .spans import Texts
-from .tabular import arrow_schema, canonical_csv, first_noncanonical_line, key_neighbours, read_raw, row_numbers, typed
+from .tabular import (arrow_schema, canonical_csv, first_noncanonical_line, hygiene_suspects, key_neighbours, read_raw,
+                      row_numbers, typed)
 
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
@@ -84,7 +85,8 @@ class Validator:
         self.jobs: dict = {}  # name -> Future of the checks run in threads
         self.failed_rules: dict[str, set[str]] = {}  # table -> "code/field" of its failing schema rules
         self.pattern_after_fk: dict[str, dict[str, tuple]] = {}  # table -> field -> pattern rule waiting for the FK check
-        self.plain_columns: dict[str, set[str]] = {}
+        self.plain_columns: dict[str, set[str]] = {}  # string columns that need no CSV quotes
+        self.rendered_columns: dict[str, set[str]] = {}  # non-string columns spelled exactly as their values render
         self.db = None  # the DuckDB database; each thread queries it through its own cursor (self.con)
         self.local = threading.local()
         self.text_files: dict[str, str] = {}
@@ -138,8 +140,6 @@ class Validator:
         for (layer, code, field, cond, expected, value), n in zip(rules, counts):
             if n:
                 failed[f"{code}/{field}"] = n
-                if code is None:
-                    continue  # a screening condition: counted only, its precise rules run next
                 self.rows(layer, code, t, f"SELECT __row, {key}, CAST({value} AS VARCHAR) FROM {tn} WHERE {cond} ORDER BY 1",
                           field, expected)
         return failed
@@ -275,7 +275,8 @@ class Validator:
         if t.name not in self.typed_ok:
             return
         raw = self.read_bytes(t.csv_path)
-        line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name], self.plain_columns.get(t.name, set()))
+        line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name], self.plain_columns.get(t.name, set()),
+                                      self.rendered_columns.get(t.name, set()))
         self.canonical_problem[t.name] = None
         if line is None:
             return
@@ -291,7 +292,8 @@ class Validator:
 
         Rules that another check already settles wait for it: integer types and bounds are read by Arrow (a cell
         whose text differs from its value's rendering is then checked by the rule), hygiene rules run only where a
-        stronger rule fails or a screening condition matches, and a table sorted by key shows duplicates as
+        stronger rule fails or the first and last bytes of some value break them (hygiene_suspects), an id pattern
+        that a foreign key settles waits for the foreign-key check, and a table sorted by key shows duplicates as
         neighbours. Every rule still runs on every cell where it could fail.
         """
         if t.name not in self.raw:
@@ -331,16 +333,23 @@ class Validator:
             for bound, op in (("minimum", "<"), ("maximum", ">")):
                 if bound in c and num:
                     later.append(("schema", bound, f.name, f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])}", f"{bound} {c[bound]}", col))
-            for bound, op in (("minLength", "<"), ("maxLength", ">")):
-                if bound in c:
-                    rules.append(("schema", bound, f.name, f"length({col}) {op} {int(c[bound])}", f"{bound} {c[bound]}", col))
+            # a string of k code points has k to 4k bytes: the byte length (stored) settles most cells before the
+            # code point length (counted) is asked for
+            if "minLength" in c:
+                k = int(c["minLength"])
+                rules.append(("schema", "minLength", f.name, f"strlen({col}) < {4 * k} AND length({col}) < {k}", f"minLength {k}", col))
+            if "maxLength" in c:
+                k = int(c["maxLength"])
+                rules.append(("schema", "maxLength", f.name, f"strlen({col}) > {k} AND length({col}) > {k}", f"maxLength {k}", col))
             hygiene = self._string_rules(f)
-            if not (type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"]))):
-                # One screening condition for the hygiene rules; they are told apart only if it matches.
-                rules.append(("screen", None, f.name, " OR ".join(f"({r[3]})" for r in hygiene), "", "NULL"))
-            # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
-            # the hygiene rules can fail only where that rule fails (or the screen matches), so they run only then.
-            implied.setdefault(f.name, []).extend(hygiene)
+            if type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"])):
+                # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
+                # the hygiene rules can fail only where that rule fails, so they run only then.
+                implied.setdefault(f.name, []).extend(hygiene)
+            elif hygiene_suspects(data.column(f.name), whitespace=f.name != "text",
+                                  formula=f.type == "string" and not f.raw.get("x-allow-formula-prefix")):
+                rules.extend(hygiene)  # the first and last bytes of some value break a hygiene rule: find which
+            implied.setdefault(f.name, [])
         failed = self.run_rules(t, rules + self.row_rules(t))
         cast_error = None
         if not any(k.startswith("type/") for k in failed):
@@ -355,7 +364,6 @@ class Validator:
                 implied[name].insert(0, rule)
                 del via_parent[name]
         failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
-        failed = {k: n for k, n in failed.items() if not k.startswith("None/")}
         self.failed_rules[t.name] = set(failed)
         self.pattern_after_fk[t.name] = {name: (*v, implied.get(name, [])) for name, v in via_parent.items()}
         if cast_error and not any(k.startswith("type/") for k in failed):
@@ -367,15 +375,17 @@ class Validator:
                                       and (f.constraints.get("pattern") == SLUG
                                            or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
                                       and not any(k.endswith("/" + f.name) for k in failed)}  # for now, for via_parent
-        for f in t.fields:
-            if f.constraints.get("unique"):
-                self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
+        key_unique = False  # known to hold no duplicate primary key
         if t.primary_key:
             before, tied = key_neighbours(t, self.typed[t.name]) if t.name in self.typed_ok else (None, None)
             if before is not None and not before.any():
                 self.sorted_by_key.add(t.name)
-            if before is None or before.any() or tied.any():  # unsorted, or neighbours sharing a key: ask DuckDB
+                key_unique = not tied.any()  # sorted: equal keys would be neighbours
+            if not key_unique:
                 self._duplicates(t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", skip_nulls=False)
+        for f in t.fields:
+            if f.constraints.get("unique") and not (key_unique and t.primary_key == [f.name]):
+                self._duplicates(t, [f.name], "unique", f"a unique {f.name}", skip_nulls=True)
         for uk in t.unique_keys:
             self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
 
@@ -413,7 +423,10 @@ class Validator:
         code = rule[1]
         if code == "type":
             text = self.raw[t.name].column(name)
-            return not pc.all(pc.fill_null(pc.equal(text, value.cast(pa.string())), True)).as_py()
+            if pc.all(pc.fill_null(pc.equal(text, value.cast(pa.string())), True)).as_py():
+                self.rendered_columns.setdefault(t.name, set()).add(name)  # the canonical check need not compare again
+                return False
+            return True
         limit = t.field(name).constraints[code]
         extreme = pc.min_max(value).as_py()
         if code == "minimum":
@@ -485,14 +498,18 @@ class Validator:
         ids, paths = src.column("source_id").to_pylist(), src.column("text_path").to_pylist()
         shas, counts = src.column("text_sha256").to_pylist(), src.column("char_count").to_pylist()
         texts, t = [], self.pkg.table("sources")
+        root = str(self.pkg.root)
         for i, (sid, p, sha, n) in enumerate(zip(ids, paths, shas, counts), 1):
             problem = _unsafe_path(p)
-            full = self.pkg.root / p
-            if problem or not full.is_file():
+            try:
+                if problem:
+                    raise OSError(problem)
+                with open(os.path.join(root, p), "rb") as fh:
+                    data = fh.read()
+            except OSError:
                 self.add(layer="domain", code="text-missing", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
                          field="text_path", value=p, expected="an existing text file inside the package" + (f" ({problem})" if problem else ""))
                 continue
-            data = full.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             if digest != sha:
                 self.add(layer="domain", code="fixity", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
@@ -868,14 +885,15 @@ class Validator:
                 job.result()
 
     def _in_thread(self, needs: list[str], work, *args):
-        """Run work once the jobs it needs are done, with a DuckDB cursor of this thread on which every parsed table
-        is registered."""
+        """Run work once the jobs it needs are done, with a DuckDB cursor of this thread on which the tables it needs
+        are registered (registering costs about 0.25 ms a table)."""
         for name in needs:
             if name in self.jobs:
                 self.jobs[name].result()
         con = self.db.cursor()
-        for name, data in list(self.raw.items()):
-            con.register(name, data)
+        for name in needs:
+            if name in self.raw:
+                con.register(name, self.raw[name])
         self.local.con = con
         try:
             return work(*args)
@@ -918,7 +936,12 @@ def _norm(v):
         return str(v)
 
 
+SAFE_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")  # relative, no '..', nothing hidden
+
+
 def _unsafe_path(p) -> str | None:
+    if isinstance(p, str) and SAFE_PATH.fullmatch(p):
+        return None
     if not isinstance(p, str) or not p:
         return "not a path string"
     if "://" in p or p.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", p):
