@@ -168,18 +168,20 @@ def key_neighbours(table: Table, data: pa.Table):
     return before, tied
 
 
-def first_out_of_order(table: Table, data: pa.Table) -> int | None:
-    """Index of the first row that sorts before the row above it (key_order's order), else None."""
+def first_out_of_order(table: Table, data: pa.Table, before=None) -> int | None:
+    """Index of the first row that sorts before the row above it (key_order's order), else None.
+
+    before: key_neighbours(table, data)[0] when already computed."""
     import numpy as np
 
     if not table.primary_key:
         return None
-    first = np.flatnonzero(key_neighbours(table, data)[0])
+    first = np.flatnonzero(key_neighbours(table, data)[0] if before is None else before)
     return int(first[0]) + 1 if len(first) else None
 
 
 def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset(),
-                            rendered: set[str] = frozenset()) -> int | None:
+                            rendered: set[str] = frozenset(), out_of_order=None) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
     data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
@@ -189,7 +191,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
       needs no quoting: it is canonical exactly when its length is the sum of its cell lengths plus the commas;
     - only the lines holding a '"' are rendered and compared byte for byte.
     `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies);
-    `rendered` non-string columns whose text is known to equal the rendering of its value.
+    `rendered` non-string columns whose text is known to equal the rendering of its value; `out_of_order` the
+    neighbour comparison of key_neighbours, when already computed.
     """
     import numpy as np
 
@@ -199,7 +202,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     n = data.num_rows
     if n == 0:
         return None if raw == header else 2
-    unsorted = first_out_of_order(table, data)
+    unsorted = first_out_of_order(table, data, out_of_order)
     buf = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:

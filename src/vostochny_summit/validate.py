@@ -81,17 +81,19 @@ class Validator:
         self.typed: dict[str, pa.Table] = {}
         self.typed_ok: set[str] = set()
         self.sorted_by_key: set[str] = set()
+        self.out_of_order: dict[str, object] = {}  # table -> numpy bool per neighbour pair: row i + 1 sorts before row i
         self.canonical_problem: dict[str, Problem | None] = {}
         self.profile_jobs: list[tuple[dict, str, str]] = []
         self.jobs: dict = {}  # name -> Future of the checks run in threads
         self.failed_rules: dict[str, set[str]] = {}  # table -> "code/field" of its failing schema rules
-        self.pattern_after_fk: dict[str, dict[str, tuple]] = {}  # table -> field -> pattern rule waiting for the FK check
+        self.pattern_after_fk: dict[str, dict[str, tuple]] = {}  # table -> field -> (pattern rule, implied rules) waiting for the FK check
         self.plain_columns: dict[str, set[str]] = {}  # string columns that need no CSV quotes
         self.rendered_columns: dict[str, set[str]] = {}  # non-string columns spelled exactly as their values render
         self.db = None  # the DuckDB database; each thread queries it through its own cursor (self.con)
         self.local = threading.local()
         self.text_files: dict[str, str] = {}
         self._bytes: dict[Path, bytes] = {}
+        self._bytes_lock = threading.Lock()
 
     # ---- helpers -------------------------------------------------------------------------------------------
     @property
@@ -114,10 +116,12 @@ class Validator:
         return " || '/' || ".join(f"coalesce(CAST({prefix}{_q(k)} AS VARCHAR), '')" for k in pk)
 
     def read_bytes(self, path: Path) -> bytes:
-        """A file's bytes, read once per run (hashing, file checks and the canonical check all need them)."""
-        if path not in self._bytes:
-            self._bytes[path] = path.read_bytes()
-        return self._bytes[path]
+        """A file's bytes, read once per run (hashing, file checks and the canonical check all need them; the lock
+        keeps two threads from reading the same file at once)."""
+        with self._bytes_lock:
+            if path not in self._bytes:
+                self._bytes[path] = path.read_bytes()
+            return self._bytes[path]
 
     def rows(self, layer: str, code: str, t: Table, sql: str, field: str | None, expected: str) -> int:
         """Run SQL returning (row, key, value) and record one problem per row; return how many."""
@@ -277,7 +281,7 @@ class Validator:
             return
         raw = self.read_bytes(t.csv_path)
         line = first_noncanonical_line(t, self.typed[t.name], raw, self.raw[t.name], self.plain_columns.get(t.name, set()),
-                                      self.rendered_columns.get(t.name, set()))
+                                      self.rendered_columns.get(t.name, set()), self.out_of_order.get(t.name))
         self.canonical_problem[t.name] = None
         if line is None:
             return
@@ -301,7 +305,7 @@ class Validator:
             return
         data = self.raw[t.name]
         rules, implied, integer_rules = [], {}, {}
-        via_parent = self._pattern_via_parent(t)
+        settled_by_fk, via_parent = self._pattern_via_parent(t), {}  # via_parent: field -> its pattern rule, waiting
         for f in t.fields:
             c, col = f.constraints, _q(f.name)
             if f.required and data.column(f.name).null_count:  # Arrow counts nulls while parsing: no scan needed
@@ -319,8 +323,8 @@ class Validator:
                               type_rule[1], col))
             if "pattern" in c:
                 rule = ("schema", "pattern", f.name, f"NOT regexp_full_match({col}, {_lit(c['pattern'])})", f"a value matching {c['pattern']}", col)
-                if f.name in via_parent:
-                    via_parent[f.name] = (*via_parent[f.name], rule)
+                if f.name in settled_by_fk:
+                    via_parent[f.name] = rule
                 else:
                     rules.append(rule)
             vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
@@ -343,7 +347,8 @@ class Validator:
                 k = int(c["maxLength"])
                 rules.append(("schema", "maxLength", f.name, f"strlen({col}) > {k} AND length({col}) > {k}", f"maxLength {k}", col))
             hygiene = self._string_rules(f)
-            if type_rule or c.get("pattern") == SLUG or (c.get("enum") and all(_clean(v) for v in c["enum"])):
+            clean_enum = c.get("enum") and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in c["enum"]], pa.string())]))
+            if type_rule or c.get("pattern") == SLUG or clean_enum:
                 # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
                 # the hygiene rules can fail only where that rule fails, so they run only then.
                 implied.setdefault(f.name, []).extend(hygiene)
@@ -360,13 +365,13 @@ class Validator:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 cast_error = str(exc).splitlines()[0]
         failed.update(self.run_rules(t, [r for name, more in integer_rules.items() for r in more if self._integer_rule_needed(t, name, r)]))
-        for name, (parent, parent_field, rule) in list(via_parent.items()):
+        for name, rule in list(via_parent.items()):
             if any(k.endswith("/" + name) for k in failed):  # the field fails anyway: check its pattern now, with the rest
                 implied[name].insert(0, rule)
                 del via_parent[name]
         failed.update(self.run_rules(t, [r for name, more in implied.items() if any(k.endswith("/" + name) for k in failed) for r in more]))
         self.failed_rules[t.name] = set(failed)
-        self.pattern_after_fk[t.name] = {name: (*v, implied.get(name, [])) for name, v in via_parent.items()}
+        self.pattern_after_fk[t.name] = {name: (rule, implied[name]) for name, rule in via_parent.items()}
         if cast_error and not any(k.startswith("type/") for k in failed):
             # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
             self.add(layer="schema", code="type", file=self.rel(t.csv_path), table=t.name, value=cast_error,
@@ -375,10 +380,12 @@ class Validator:
         self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
                                       and (f.constraints.get("pattern") == SLUG
                                            or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
-                                      and not any(k.endswith("/" + f.name) for k in failed)}  # for now, for via_parent
+                                      and not any(k.endswith("/" + f.name) for k in failed)}
+        # (a column whose pattern waits for the foreign-key check counts as plain until that check says otherwise)
         key_unique = False  # known to hold no duplicate primary key
         if t.primary_key:
             before, tied = key_neighbours(t, self.typed[t.name]) if t.name in self.typed_ok else (None, None)
+            self.out_of_order[t.name] = before  # the canonical check reports the first of them
             if before is not None and not before.any():
                 self.sorted_by_key.add(t.name)
                 key_unique = not tied.any()  # sorted: equal keys would be neighbours
@@ -390,14 +397,14 @@ class Validator:
         for uk in t.unique_keys:
             self._duplicates(t, uk, "unique-key", f"a unique ({', '.join(uk)})", skip_nulls=True)
 
-    def _pattern_via_parent(self, t: Table) -> dict[str, tuple[str, str]]:
-        """Fields whose pattern a foreign key settles: {field: (parent table, parent field)}.
+    def _pattern_via_parent(self, t: Table) -> set[str]:
+        """Fields whose pattern a foreign key settles.
 
         A value present in a parent primary key with the same pattern, all of whose values match it, matches it too.
         Such a field's pattern rule waits for the foreign-key check, and runs only if that finds a value missing from
         the parent or the parent column breaks the pattern itself (check_foreign_keys).
         """
-        out = {}
+        out = set()
         for fk in t.foreign_keys:
             cols, ref = _names(fk["fields"]), fk["reference"]
             rt, rcols = ref.get("resource") or t.name, _names(ref["fields"])
@@ -409,7 +416,7 @@ class Validator:
             pattern = t.field(cols[0]).constraints.get("pattern")
             if pattern and pattern == parent.field(rcols[0]).constraints.get("pattern") \
                     and not any(_names(p["fields"]) == rcols for p in parent.foreign_keys):
-                out[cols[0]] = (rt, rcols[0])
+                out.add(cols[0])
         return out
 
     def _integer_rule_needed(self, t: Table, name: str, rule: tuple) -> bool:
@@ -471,7 +478,7 @@ class Validator:
             self._run_deferred_pattern(t, deferred)
 
     def _run_deferred_pattern(self, t: Table, deferred: tuple) -> None:
-        parent, parent_field, rule, implied = deferred
+        rule, implied = deferred
         if self.run_rules(t, [rule]):
             self.run_rules(t, implied)
             self.plain_columns[t.name].discard(rule[2])  # it may hold a comma or quote after all: check the form again
@@ -910,7 +917,7 @@ class Validator:
         self.check_schema(t)
         self.check_canonical(t)
         self.check_parquet(t)
-        if t.name in SPAN_TABLES or t.name == "quotes":
+        if t.name in SPAN_TABLES:
             if "texts" in self.jobs:
                 self.jobs["texts"].result()
             self.check_spans(t)
@@ -920,12 +927,6 @@ class Validator:
 def _names(fields) -> list[str]:
     """Table Schema allows a single field name where a list is meant."""
     return [fields] if isinstance(fields, str) else list(fields)
-
-
-def _clean(value) -> bool:
-    """True if a vocabulary value itself passes the hygiene rules (non-empty, unpadded, no formula prefix)."""
-    s = str(value)
-    return bool(s) and not s[0].isspace() and not s[-1].isspace() and s[0] not in "=+-@\t\r\xa0" and s[-1] != "\xa0"
 
 
 def _norm(v):
