@@ -51,7 +51,7 @@ def load(name: str, engine: str = "pandas", root=None):
     import pyarrow.parquet as pq
 
     t = _pkg(root).table(name)
-    data = pq.read_table(t.parquet_path)
+    data = pq.ParquetFile(t.parquet_path).read()  # one file: skip read_table's dataset layer
     if engine == "arrow":
         return data
     if engine == "pandas":

@@ -7,7 +7,10 @@ minimal quoting, empty cell = null.
 from __future__ import annotations
 
 import csv
+import mmap
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,14 +50,27 @@ class RawTable:
     error: str | None = None
 
 
+def map_file(path: Path):
+    """A file's bytes as a read-only memory map (bytes-like: find, slicing, the buffer protocol), or b"" if empty.
+
+    Mapped, not read: the bytes stay in the page cache instead of being copied into fresh memory, which on a large
+    package is most of the page faults of a run. The file must not be truncated while the map is in use.
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+
 def read_raw(source) -> RawTable:
     """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string.
 
-    Ragged rows are skipped and reported with their data row number (row 1 = first line below the header).
+    source: a path, or the file's bytes (bytes or a memory map). Ragged rows are skipped and reported with their data
+    row number (row 1 = first line below the header).
     """
     try:
-        data_bytes = source if isinstance(source, bytes) else open(source, "rb").read()
-        first = data_bytes.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+        data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else open(source, "rb").read()
+        eol = data_bytes.find(b"\n")
+        first = data_bytes[: eol if eol >= 0 else len(data_bytes)].decode("utf-8-sig").rstrip("\r")
         header = next(csv.reader([first])) if first else []
         data, ragged = _parse(data_bytes, header, threads=True)
         if ragged and any(n is None for n, _ in ragged):
@@ -72,7 +88,7 @@ def _parse(data_bytes: bytes, header: list[str], threads: bool):
         return "skip"
 
     data = pacsv.read_csv(
-        pa.BufferReader(data_bytes),
+        pa.BufferReader(pa.py_buffer(data_bytes)),
         read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 22),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
@@ -197,11 +213,11 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     import numpy as np
 
     header = (",".join(table.field_names) + "\n").encode()
-    if not raw.startswith(header):
+    if raw[: len(header)] != header:
         return 1
     n = data.num_rows
     if n == 0:
-        return None if raw == header else 2
+        return None if len(raw) == len(header) else 2
     unsorted = first_out_of_order(table, data, out_of_order)
     buf = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
@@ -222,7 +238,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     # a quoted cell, and a cell that needs quotes (it holds a comma) cannot be unquoted, so the line is canonical exactly
     # when its length counts two quotes per cell that needs them. Lines with a '"' inside a value, or any CR in the
     # file, are rendered and compared byte for byte.
-    if b"\r" in raw:
+    has_cr = raw.find(b"\r") >= 0
+    if has_cr:
         special = np.arange(n)
     else:
         has_quote = np.zeros(n + 1, dtype=bool)
@@ -234,7 +251,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     if len(special):
         sub = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(special)
         quoted_cells = np.zeros(len(special), dtype=np.int64)
-        render = np.zeros(len(special), dtype=bool) if b"\r" not in raw else np.ones(len(special), dtype=bool)
+        render = np.full(len(special), has_cr)
         for f in table.fields:
             if f.name in sub.column_names:
                 col = sub.column(f.name)
