@@ -98,6 +98,74 @@ def test_lines_holding_quotes_are_compared_exactly(quotes, name):
     assert _check(t, bad) == _first_difference(bad, canonical) == 2
 
 
+def _mutate_quoting(line: str, rng: random.Random) -> str:
+    """One random change to the quoting of a CSV line: a '"' added, dropped, doubled or moved, a cell quoted or
+    unquoted, a closing quote moved into the next cell's text (`"a,"b`), a comma added inside a quoted cell."""
+    quotes = [i for i, c in enumerate(line) if c == '"']
+    commas = [i for i, c in enumerate(line) if c == ","]
+    at = rng.randrange(len(line) + 1)
+    kind = rng.randrange(7)
+    if kind == 0:
+        return line[:at] + '"' + line[at:]
+    if kind == 1 and quotes:
+        q = rng.choice(quotes)
+        return line[:q] + line[q + 1:]
+    if kind == 2 and quotes:
+        q = rng.choice(quotes)
+        return line[:q] + '"' + line[q:]
+    if kind == 3 and quotes:
+        q = rng.choice(quotes)
+        shift = rng.choice([-3, -1, 1, 2, 5])
+        rest = line[:q] + line[q + 1:]
+        to = min(max(q + shift, 0), len(rest))
+        return rest[:to] + '"' + rest[to:]
+    if kind == 4 and commas:  # quote the cell after a comma
+        c = rng.choice(commas)
+        end = line.find(",", c + 1)
+        end = len(line) if end < 0 else end
+        return line[:c + 1] + '"' + line[c + 1:end] + '"' + line[end:]
+    if kind == 5 and len(quotes) >= 2:  # drop a pair of quotes
+        q = rng.randrange(len(quotes) - 1)
+        a, b = quotes[q], quotes[q + 1]
+        return line[:a] + line[a + 1:b] + line[b + 1:]
+    if kind == 6 and len(quotes) >= 2:
+        q = rng.randrange(len(quotes) - 1)
+        inside = rng.randrange(quotes[q] + 1, quotes[q + 1] + 1)
+        return line[:inside] + "," + line[inside:]
+    return line[:at] + '"' + line[at:]
+
+
+@pytest.mark.parametrize("table", ["quotes", "claims", "events", "places"])
+def test_canonical_check_agrees_with_rendering_under_random_quoting(pkg, table):
+    """Whatever the quoting of a line, as long as the file still parses and types: the first line the fast check
+    reports is the first line that differs from canonical_csv (the slow, obvious reference)."""
+    from vostochny_summit.tabular import first_out_of_order
+
+    t = pkg.table(table)
+    lines = t.csv_path.read_bytes().decode("utf-8").split("\n")
+    rng = random.Random(table)
+    outcomes = {"canonical": 0, "not canonical": 0}
+    for _ in range(150):
+        edited = list(lines)
+        for _ in range(rng.choice([1, 1, 2])):
+            i = rng.randrange(1, len(lines) - 1)
+            edited[i] = _mutate_quoting(edited[i], rng)
+        bad = "\n".join(edited).encode("utf-8")
+        parsed = read_raw(bad)
+        if parsed.error or parsed.ragged_rows or parsed.header != t.field_names:
+            continue
+        try:
+            data = typed(t, parsed.data, enforce_required=False)
+        except (pa.ArrowInvalid, ValueError):
+            continue
+        if first_out_of_order(t, data) is not None:
+            continue  # an edit changed the key order: the reference would then differ wherever the rows move to
+        want = _first_difference(bad, canonical_csv(t, data).encode())
+        assert first_noncanonical_line(t, data, bad, parsed.data) == want, (table, want)
+        outcomes["canonical" if want is None else "not canonical"] += 1
+    assert outcomes["not canonical"] >= 50 and outcomes["canonical"] >= 1, outcomes
+
+
 def test_blank_line_and_crlf_are_found(places):
     t, raw = places
     lines = raw.split(b"\n")

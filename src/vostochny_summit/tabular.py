@@ -201,11 +201,17 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
 
     data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
-    canonical_csv, without rendering every line:
+    canonical_csv, without rendering every line. The parse only ever removes '"' bytes (no CR, no escape character),
+    so for each line `extra` = its length minus its cells' lengths and commas counts the '"' it removed, and its
+    count of '"' bytes minus `extra` counts the '"' kept inside values:
     - a non-string cell is canonical when its text equals the rendering of its value (compared column by column);
-    - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote, so it
-      needs no quoting: it is canonical exactly when its length is the sum of its cell lengths plus the commas;
-    - only the lines holding a '"' are rendered and compared byte for byte.
+    - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote: it is
+      canonical exactly when `extra` is 0;
+    - a line whose every '"' was removed has no '"' in any value: each of its quoted cells opens at the start of a
+      cell, and a cell holding a comma must be one of them. It is canonical exactly when it removed two '"' per cell
+      that holds a comma (no needless quotes) and every closing '"' ends its cell (no `"a,"b`);
+    - the lines that kept a '"' inside a value (and every line, if the file holds a CR) are rendered and compared
+      byte for byte.
     `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies);
     `rendered` non-string columns whose text is known to equal the rendering of its value; `out_of_order` the
     neighbour comparison of key_neighbours, when already computed.
@@ -222,7 +228,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     buf = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
-        return min(len(ends), n + 1) + 1
+        # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
+        return _first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
     have = np.diff(ends)  # byte length of each data line, its LF included
     want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
     bad = [np.array([unsorted] if unsorted is not None else [], dtype=np.int64)]
@@ -234,41 +241,64 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
                 bad.append(np.flatnonzero(~pc.fill_null(pc.equal(text, _rendered(col, col.type)), True).to_numpy(zero_copy_only=False)))
             col = text
         want += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
-    # Lines holding a '"' (data row i is line i + 2): if none of its values holds a '"', every '"' on the line delimits
-    # a quoted cell, and a cell that needs quotes (it holds a comma) cannot be unquoted, so the line is canonical exactly
-    # when its length counts two quotes per cell that needs them. Lines with a '"' inside a value, or any CR in the
-    # file, are rendered and compared byte for byte.
-    has_cr = raw.find(b"\r") >= 0
-    if has_cr:
-        special = np.arange(n)
+    extra = have - want
+    quotes = np.flatnonzero(buf == 34)
+    quote_row = np.searchsorted(ends, quotes) - 1  # the data row of each '"' (the header, checked above, holds none)
+    per_row = np.bincount(quote_row, minlength=n)
+    if raw.find(b"\r") >= 0:
+        render = np.arange(n)
+        structural = np.zeros(0, dtype=np.int64)
     else:
-        has_quote = np.zeros(n + 1, dtype=bool)
-        has_quote[np.searchsorted(ends, np.flatnonzero(buf == 34))] = True
-        special = np.flatnonzero(has_quote[1:])
-    unquoted = np.ones(n, dtype=bool)
-    unquoted[special] = False
-    bad.append(np.flatnonzero(unquoted & (have != want)))
-    if len(special):
-        sub = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(special)
-        quoted_cells = np.zeros(len(special), dtype=np.int64)
-        render = np.full(len(special), has_cr)
-        for f in table.fields:
-            if f.name in sub.column_names:
-                col = sub.column(f.name)
-                quoted_cells += pc.fill_null(pc.match_substring_regex(col, '[,"\r\n]'), False).to_numpy(zero_copy_only=False)
-                render |= pc.fill_null(pc.match_substring(col, '"'), False).to_numpy(zero_copy_only=False)
-        wrong = ~render & (have[special] != want[special] + 2 * quoted_cells)
-        bad.append(special[wrong])
-        rendered = special[render]
-        if len(rendered):
-            lines = canonical_lines(table, data.take(rendered)).cast(pa.binary())
-            size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
-            same = size == have[rendered] - 1
-            raw_lines = byte_views(raw, ends[rendered] + 1, np.where(same, size, 0))
-            equal = pc.equal(raw_lines, lines.cast(pa.binary_view())).to_numpy(zero_copy_only=False)
-            bad.append(rendered[~(same & equal)])
+        bad.append(np.flatnonzero((per_row == 0) & (extra != 0)))
+        render = np.flatnonzero(per_row != extra)
+        structural = np.flatnonzero((per_row > 0) & (per_row == extra))
+    if len(structural):
+        texts = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(structural)
+        comma_cells = np.zeros(len(structural), dtype=np.int64)
+        for col in texts.columns:
+            comma_cells += pc.fill_null(pc.match_substring(col, ","), False).to_numpy(zero_copy_only=False)
+        bad.append(structural[extra[structural] != 2 * comma_cells])
+        # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
+        mine = np.zeros(n, dtype=bool)
+        mine[structural] = True
+        first_of_row = np.cumsum(per_row) - per_row
+        rank = np.arange(len(quotes)) - first_of_row[quote_row]
+        closing = mine[quote_row] & (rank % 2 == 1)
+        after = buf[quotes[closing] + 1]
+        bad.append(quote_row[closing][(after != 44) & (after != 10)])
+    if len(render):
+        lines = _raw_and_rendered_lines(table, data, cells, plain, render).cast(pa.binary())
+        size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
+        same = size == have[render] - 1
+        raw_lines = byte_views(raw, ends[render] + 1, np.where(same, size, 0))
+        equal = pc.equal(raw_lines, lines.cast(pa.binary_view())).to_numpy(zero_copy_only=False)
+        bad.append(render[~(same & equal)])
     first = min((int(x.min()) for x in bad if len(x)), default=None)
     return None if first is None else first + 2
+
+
+def _first_different_line(a, b: bytes) -> int | None:
+    """1-based number of the first line where two files differ, else None."""
+    la, lb = bytes(a).split(b"\n"), b.split(b"\n")
+    for i, (x, y) in enumerate(zip(la, lb), 1):
+        if x != y:
+            return i
+    return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
+
+
+def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:
+    """The canonical lines of the given rows, for the canonical check: non-string cells as their text (which the
+    check compares with their rendering separately), plain string columns as they are, the rest rendered."""
+    out = []
+    for f in table.fields:
+        if f.type != "string":
+            col = cells.column(f.name).take(rows)
+        elif f.name in plain:
+            col = data.column(f.name).take(rows)
+        else:
+            col = _rendered(data.column(f.name).take(rows), pa.string())
+        out.append(pc.fill_null(col, ""))
+    return pc.binary_join_element_wise(*out, ",")
 
 
 def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
