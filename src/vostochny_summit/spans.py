@@ -12,20 +12,29 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .tabular import byte_views
+from .tabular import byte_views, scan_positions
 
 
 class Texts:
     """The article texts, by source id, in one buffer."""
 
     def __init__(self, texts: dict[str, str]):
-        self.ids = list(texts)
-        encoded = [t.encode("utf-8") for t in texts.values()]
-        self.length = np.array([len(t) for t in texts.values()], dtype=np.int64)  # in code points
+        self._index(list(texts), [t.encode("utf-8") for t in texts.values()], [len(t) for t in texts.values()])
+
+    @classmethod
+    def from_utf8(cls, ids: list[str], encoded: list[bytes], code_points: list[int]) -> "Texts":
+        """From the texts' UTF-8 bytes (already checked to decode) and their lengths in code points."""
+        self = cls.__new__(cls)
+        self._index(ids, encoded, code_points)
+        return self
+
+    def _index(self, ids: list[str], encoded: list[bytes], code_points: list[int]) -> None:
+        self.ids = ids
+        self.length = np.array(code_points, dtype=np.int64)
         self.base = np.concatenate([[0], np.cumsum(self.length)])[:-1]  # first code point of each text in the buffer
         self.buffer = b"".join(encoded)
         raw = np.frombuffer(self.buffer, dtype=np.uint8)
-        continuation = np.flatnonzero((raw & 0xC0) == 0x80)
+        (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80)
         # the code point each continuation byte belongs to: its position minus the continuation bytes before it, minus 1
         self.continuation_cp = continuation - np.arange(len(continuation)) - 1
         self.byte_end = self.byte_offset(self.base + self.length)  # where each text ends in the buffer
@@ -53,7 +62,6 @@ class Texts:
         # text has end - start code points, the article's characters [start:end] are the text: whole characters
         # that equal a UTF-8 string decode to it. So only start needs the (binary-search) offset conversion.
         bs = self.byte_offset(np.where(in_bounds, start, 0) + self.base[k])
-        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
         size = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         code_points = pc.fill_null(pc.utf8_length(text), -1).to_numpy(zero_copy_only=False)
         fits = in_bounds & (code_points == end - start) & (bs + size <= self.byte_end[k])
