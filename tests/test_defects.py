@@ -283,6 +283,8 @@ DEFECTS = [
     Defect("crlf-line-endings", edit_bytes("data/quotes.csv", lambda b: b.replace(b"\n", b"\r\n")), "line-ending", "data/quotes.csv", None, False),
     Defect("ragged-row", edit_bytes("data/people.csv", lambda b: b + b"too,few,cells\n"), "ragged-row", "people", None),
     Defect("invalid-utf8", edit_bytes("data/people.csv", lambda b: b.replace(b"Putin", b"Put\xffin", 1)), "encoding", "data/people.csv", None, False),
+    Defect("closing-quote-inside-a-cell", edit_bytes("data/claims.csv", lambda b: b.replace(b'family, supports."', b'family," supports.', 1)),
+           "not-canonical", "claims", None, False),
     Defect("not-canonical-order", lambda root: write_rows(root, "people", list(reversed(read_rows(root, "people")))), "not-canonical", "people", None, False),
     Defect("unsafe-path-parent", edit_json("datapackage.json", lambda d: resource("people")(d).update(path="../people.csv")), "unsafe-path", "datapackage.json", None, False),
     Defect("unsafe-path-absolute", edit_json("datapackage.json", lambda d: resource("people")(d).update(path="/etc/passwd")), "unsafe-path", "datapackage.json", None, False),
