@@ -2,6 +2,7 @@
 """Benchmarks: `vostochny-summit validate` against `frictionless validate`, build, loading, peak memory.
 
     python benchmarks/run.py [--scales 7,68,680] [--runs 3] [--out docs/benchmarks.md]
+    python benchmarks/run.py --render-only   # docs/benchmarks.md again from benchmarks/results.json and notes.md
 
 Each scale K is a synthetic package K times the real one (scripts/synthesize.py): about 1.5 k rows per copy, so
 7 ≈ 10 k, 68 ≈ 100 k and 680 ≈ 1 M rows. Every measurement is a separate process, timed from outside; the table
@@ -11,6 +12,7 @@ shows the median of the runs and the peak resident memory of the process. Timing
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -83,7 +85,7 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int) -> str:
+def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int) -> dict:
     import compileall
 
     compileall.compile_dir(str(ROOT / "src" / "vostochny_summit"), quiet=1)  # editable install: pip compiled nothing
@@ -115,10 +117,10 @@ def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int) -> 
     base = statistics.median(measure([PY, "-c", "pass"], 1)[0] for _ in range(5))
     imp = statistics.median(measure([PY, "-c", "import vostochny_summit"], 1)[0] for _ in range(5)) - base
     real_load = in_process(load_code.format(root=str(ROOT), engine="pandas"), runs)
-    return render(rows_out, runs, imp, real_load)
+    return dict(rows=rows_out, runs=runs, imp=imp, real_load=real_load, machine=machine(), versions=versions())
 
 
-def render(rows: list[dict], runs: int, imp: float, real_load: float) -> str:
+def render(rows: list[dict], runs: int, imp: float, real_load: float, machine: str, versions: str) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -129,8 +131,8 @@ def render(rows: list[dict], runs: int, imp: float, real_load: float) -> str:
         "2-core machine drifts by up to 20 % within minutes). The package's bytecode is compiled first, as `pip install`",
         "does for an installed package (frictionless comes installed).",
         "",
-        f"- Machine: {machine()}",
-        f"- Versions: {versions()}",
+        f"- Machine: {machine}",
+        f"- Versions: {versions}",
         "",
         "| scale | rows | validate s | validate rows/s | frictionless s | validate vs frictionless | build s | build rows/s | "
         "load pandas s | load polars s | connect+count DuckDB s | peak MB validate | peak MB frictionless |",
@@ -164,8 +166,15 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     p.add_argument("--frictionless-max-rows", type=int, default=10**7, help="skip frictionless above this many rows")
     p.add_argument("--notes", type=Path, default=ROOT / "benchmarks" / "notes.md", help="Markdown appended after the table")
+    p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.json", help="the raw measurements, written here")
+    p.add_argument("--render-only", action="store_true", help="measure nothing: render --results (and --notes) again")
     a = p.parse_args()
-    text = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows)
+    if a.render_only:
+        results = json.loads(a.results.read_text(encoding="utf-8"))
+    else:
+        results = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows)
+        a.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    text = render(**results)
     if a.notes and a.notes.is_file():
         text += "\n" + a.notes.read_text(encoding="utf-8")
     a.out.parent.mkdir(parents=True, exist_ok=True)

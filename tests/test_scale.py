@@ -24,10 +24,14 @@ def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
 
 
 def test_benchmark_smoke(tmp_path):
-    out = tmp_path / "bench.md"
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scales", "1", "--runs", "1", "--out", str(out)],
-                         capture_output=True, text=True, cwd=tmp_path)
+    out, results = tmp_path / "bench.md", tmp_path / "results.json"
+    bench = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--out", str(out), "--results", str(results)]
+    run = subprocess.run(bench + ["--scales", "1", "--runs", "1"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert "| scale | rows | validate s |" in text and "frictionless" in text
     assert "rows/s" in run.stdout
+    out.unlink()
+    again = subprocess.run(bench + ["--render-only"], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert out.read_text(encoding="utf-8") == text  # the page is a function of the recorded measurements
