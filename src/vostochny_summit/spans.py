@@ -37,8 +37,27 @@ class Texts:
         (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80)
         # the code point each continuation byte belongs to: its position minus the continuation bytes before it, minus 1
         self.continuation_cp = continuation - np.arange(len(continuation)) - 1
-        self.byte_end = self.byte_offset(self.base + self.length)  # where each text ends in the buffer
+        self.byte_start = self.byte_offset(self.base)  # where each text starts and ends in the buffer
+        self.byte_end = self.byte_offset(self.base + self.length)
         self.id_array = pa.array(self.ids, pa.string())
+        self.position = {sid: i for i, sid in enumerate(self.ids)}
+
+    def utf8(self, i: int) -> bytes:
+        """The bytes of text number i."""
+        return self.buffer[self.byte_start[i]:self.byte_end[i]]
+
+    def text(self, source_id: str) -> str | None:
+        """The text of a source, decoded on demand (None if unknown): only what is read is ever decoded."""
+        i = self.position.get(source_id)
+        return None if i is None else self.utf8(i).decode("utf-8")
+
+    def chars_at(self, source_index: np.ndarray, cp: np.ndarray, valid: np.ndarray) -> pa.Array:
+        """The character at code point cp of each row's text, as its UTF-8 bytes; empty where not valid (valid must
+        imply 0 <= cp < the text's length)."""
+        k = np.where(valid, source_index, 0)
+        at = self.base[k] + np.where(valid, cp, 0)
+        first, after = self.byte_offset(at), self.byte_offset(at + 1)
+        return byte_views(self.buffer, np.where(valid, first, 0), np.where(valid, after - first, 0)).cast(pa.binary())
 
     def byte_offset(self, cp: np.ndarray) -> np.ndarray:
         """Byte offsets in the buffer of global code point offsets."""

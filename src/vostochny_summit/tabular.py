@@ -367,9 +367,11 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
     for chunk in col.chunks:
         if len(chunk) == chunk.null_count:
             continue
-        chunk = chunk.cast(pa.large_string()) if not pa.types.is_large_string(chunk.type) else chunk
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            chunk = chunk.cast(pa.large_string())
         _, offsets_buf, data_buf = chunk.buffers()
-        offsets = np.frombuffer(offsets_buf, dtype=np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # read the offsets as they are stored
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
         data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
         start, end = offsets[:-1], offsets[1:]
         valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)

@@ -527,18 +527,17 @@ class Validator:
                 self.add(layer="domain", code="fixity", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
                          field="text_sha256", value=sha, expected=f"the sha256 of {p}, which is {digest} (the text must never change)")
             try:
-                text = data.decode("utf-8")
+                code_points = len(data.decode("utf-8"))  # decoded to check it, then dropped: texts.text() decodes on demand
             except UnicodeDecodeError:
                 self.add(layer="domain", code="text-encoding", file=p, expected="UTF-8 text")
                 continue
-            if len(text) != n:
+            if code_points != n:
                 self.add(layer="domain", code="char-count", file=self.rel(t.csv_path), table="sources", row=i, key=sid,
-                         field="char_count", value=n, expected=f"{len(text)} (code points in {p})")
-            texts.append((sid, text, data))
+                         field="char_count", value=n, expected=f"{code_points} (code points in {p})")
+            texts.append((sid, data, code_points))
             self.text_files[sid] = p
-        by_id = {sid: (text, data) for sid, text, data in texts}
-        self.texts = {sid: text for sid, (text, _) in by_id.items()}
-        self.text_index = Texts.from_utf8(list(by_id), [data for _, data in by_id.values()], [len(text) for text, _ in by_id.values()])
+        by_id = {sid: (data, code_points) for sid, data, code_points in texts}
+        self.texts = Texts.from_utf8(list(by_id), [data for data, _ in by_id.values()], [cp for _, cp in by_id.values()])
         return True
 
     def check_spans(self, t: Table) -> None:
@@ -552,18 +551,20 @@ class Validator:
 
         d = self.typed[t.name]
         start, end = (pc.fill_null(d.column(c), -1).to_numpy() for c in ("char_start", "char_end"))
-        source = self.text_index.source_index(d.column("source_id"))
-        ok = self.text_index.verify(source, start, end, d.column("text"))
+        source = self.texts.source_index(d.column("source_id"))
+        ok = self.texts.verify(source, start, end, d.column("text"))
         failing = np.flatnonzero(~ok)
         if not len(failing):
             return
         rows = d.take(pa.array(failing)).select(list(dict.fromkeys(["source_id", "char_start", "char_end", "text", *t.primary_key])))
         columns = [rows.column(c).to_pylist() for c in ("source_id", "char_start", "char_end", "text")]
         keys = [rows.column(k).to_pylist() for k in t.primary_key]
-        bodies, lengths = self.texts, {sid: len(b) for sid, b in self.texts.items()}
+        bodies: dict[str, str] = {}  # decoded as the failing rows need them
         name = self.rel(t.csv_path)
         for j, (i, sid, s, e, text) in enumerate(zip(failing.tolist(), *columns)):
-            n = lengths.get(sid)
+            if sid not in bodies and sid in self.texts.position:
+                bodies[sid] = self.texts.text(sid)
+            n = len(bodies[sid]) if sid in bodies else None
             if n is None or s is None or e is None:
                 continue  # unknown source or missing offset: reported by the key and required checks
             if 0 <= s < e <= n and bodies[sid][s:e] == text:
@@ -639,16 +640,24 @@ class Validator:
         return ", ".join(_lit(c.alpha_2) for c in pycountry.countries)
 
     def _quote_marks(self, q: Table) -> None:
+        """Each quote span sits directly inside quotation marks: the characters before and at its end are marks
+        (compared as bytes for all rows at once; spans out of bounds are reported by check_spans)."""
         if "quotes" not in self.typed_ok:
             return
+        import numpy as np
+
         d = self.typed["quotes"]
-        for i, (qid, sid, s, e) in enumerate(zip(*(d.column(c).to_pylist() for c in ("quote_id", "source_id", "char_start", "char_end"))), 1):
-            body = self.texts.get(sid)
-            if body is None or not (0 < s < e < len(body)):
-                continue
-            if body[s - 1] not in OPEN_MARKS or body[e] not in CLOSE_MARKS:
-                self.add(layer="domain", code="quote-marks", file=self.rel(q.csv_path), table="quotes", row=i, key=qid, field="char_start",
-                         value=f"{body[s - 1]}…{body[e]}", expected="the span to sit directly inside quotation marks (“…”, ‘…’, \"…\")")
+        start, end = (pc.fill_null(d.column(c), -1).to_numpy() for c in ("char_start", "char_end"))
+        source = self.texts.source_index(d.column("source_id"))
+        inside = (source >= 0) & (0 < start) & (start < end) & (end < self.texts.length[np.where(source >= 0, source, 0)])
+        before = self.texts.chars_at(source, start - 1, inside)
+        after = self.texts.chars_at(source, end, inside)
+        marks = lambda chars: pc.is_in(before if chars is OPEN_MARKS else after, value_set=pa.array([c.encode() for c in chars], pa.binary()))  # noqa: E731
+        ok = pc.and_(marks(OPEN_MARKS), marks(CLOSE_MARKS)).to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(inside & ~ok).tolist():
+            self.add(layer="domain", code="quote-marks", file=self.rel(q.csv_path), table="quotes", row=i + 1, key=d.column("quote_id")[i].as_py(),
+                     field="char_start", value=f"{before[i].as_py().decode()}…{after[i].as_py().decode()}",
+                     expected="the span to sit directly inside quotation marks (“…”, ‘…’, \"…\")")
 
     def _events(self, ev: Table) -> None:
         """Derived event columns and the parent chain. Date bounds are computed once per distinct date."""
@@ -747,23 +756,25 @@ class Validator:
         """Every sentence overlaps claim evidence, a quote or an excluded span (one SQL anti-join)."""
         from .text import sentences
 
-        keys: dict[str, int] = {}
-        sent_key, sent_s, sent_e = [], [], []
-        for body in self.texts.values():
+        keys: dict[bytes, int] = {}
+        sent_key, sent_s, sent_e, source_key = [], [], [], []
+        for i in range(len(self.texts.ids)):
+            body = self.texts.utf8(i)
             if body not in keys:  # identical texts (copies) are split once
                 keys[body] = len(keys)
-                for s, e in sentences(body):
+                for s, e in sentences(body.decode("utf-8")):
                     sent_key.append(keys[body])
                     sent_s.append(s)
                     sent_e.append(e)
+            source_key.append(keys[body])
         self.con.register("__sentences", pa.table({"k": sent_key, "s": sent_s, "e": sent_e}))
-        self.con.register("__source_text", pa.table({"source_id": list(self.texts), "k": [keys[b] for b in self.texts.values()]}))
+        self.con.register("__source_text", pa.table({"source_id": self.texts.ids, "k": source_key}))
         covered = " UNION ALL ".join(f"SELECT source_id, TRY_CAST(char_start AS BIGINT) AS cs, TRY_CAST(char_end AS BIGINT) AS ce FROM {n}"
                                      for n in ("claim_evidence", "quotes", "excluded_spans"))
         sql = (f"WITH c AS ({covered}) SELECT st.source_id, se.s, se.e FROM __source_text st JOIN __sentences se USING (k) "
                "WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.source_id = st.source_id AND c.cs < se.e AND c.ce > se.s) ORDER BY 1, 2")
         for sid, s, e in self.con.execute(sql).fetchall():
-            body = self.texts[sid]
+            body = self.texts.text(sid)
             self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
                      value=f"[{s}:{e}] {body[s:e][:60]}",
                      expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans")
