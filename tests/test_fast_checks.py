@@ -219,3 +219,16 @@ def test_hygiene_suspects_agrees_with_the_rules():
             for formula in (True, False):
                 want = any(v is not None and breaks(v, whitespace, formula) for v in values)
                 assert hygiene_suspects(column, whitespace, formula) == want, (values, whitespace, formula)
+
+
+def test_sentence_coverage_agrees_with_the_obvious_loop():
+    from vostochny_summit.spans import uncovered
+
+    rng = random.Random(5)
+    for _ in range(60):
+        sources = rng.randint(1, 4)
+        sentences = [(src, s, s + rng.randint(1, 9)) for src in range(sources) for s in sorted(rng.sample(range(40), rng.randint(0, 6)))]
+        spans = [(rng.randrange(sources), rng.randint(-5, 45), rng.randint(-5, 60)) for _ in range(rng.randint(0, 8))]
+        want = [not any(a == src and cs < e and ce > s for a, cs, ce in spans) for src, s, e in sentences]
+        arrays = [np.array([row[i] for row in rows], dtype=np.int64) for rows in (sentences, spans) for i in range(3)]
+        assert uncovered(*arrays).tolist() == want, (sentences, spans)

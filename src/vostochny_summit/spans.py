@@ -89,3 +89,28 @@ class Texts:
         spans = byte_views(self.buffer, np.where(fits, bs, 0), np.where(fits, size, 0))
         equal = pc.equal(spans, text.cast(pa.binary()).cast(pa.binary_view()))
         return fits & pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+
+
+def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_end: np.ndarray,
+              span_source: np.ndarray, span_start: np.ndarray, span_end: np.ndarray) -> np.ndarray:
+    """True for each sentence [start, end) of a source that no span [start, end) of the same source overlaps
+    (overlap: span start < sentence end and span end > sentence start). Sources are numbered from 0; offsets >= 0.
+
+    All at once, without a join: the spans are sorted by (source, start) and a running maximum of their ends is kept.
+    A sentence is covered exactly when, among the spans of its source that start before its end, the largest end is
+    past its start. Each (source, offset) pair is one integer, source * width + offset, so that one sort and one
+    running maximum serve every source (a span of an earlier source always ranks lower).
+    """
+    if not len(sentence_source):
+        return np.zeros(0, dtype=bool)
+    if not len(span_source):
+        return np.ones(len(sentence_source), dtype=bool)
+    width = int(max(sentence_end.max(), 0)) + 2  # offsets are clipped into [0, width - 1], which keeps every comparison
+    clip = lambda x: np.clip(x, 0, width - 1)  # noqa: E731
+    start_key = span_source * width + clip(span_start)
+    order = np.argsort(start_key, kind="stable")
+    start_key = start_key[order]
+    reach = np.maximum.accumulate((span_source * width + clip(span_end))[order])
+    before_end = np.searchsorted(start_key, sentence_source * width + sentence_end, side="left")
+    best = reach[np.maximum(before_end - 1, 0)]
+    return (before_end == 0) | (best <= sentence_source * width + sentence_start)

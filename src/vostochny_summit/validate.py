@@ -753,7 +753,10 @@ class Validator:
             self._sentence_coverage()
 
     def _sentence_coverage(self) -> None:
-        """Every sentence overlaps claim evidence, a quote or an excluded span (one SQL anti-join)."""
+        """Every sentence overlaps claim evidence, a quote or an excluded span (spans.uncovered: no join)."""
+        import numpy as np
+
+        from .spans import uncovered
         from .text import sentences
 
         keys: dict[bytes, int] = {}
@@ -767,13 +770,21 @@ class Validator:
                     sent_s.append(s)
                     sent_e.append(e)
             source_key.append(keys[body])
-        self.con.register("__sentences", pa.table({"k": sent_key, "s": sent_s, "e": sent_e}))
-        self.con.register("__source_text", pa.table({"source_id": self.texts.ids, "k": source_key}))
         covered = " UNION ALL ".join(f"SELECT source_id, TRY_CAST(char_start AS BIGINT) AS cs, TRY_CAST(char_end AS BIGINT) AS ce FROM {n}"
                                      for n in ("claim_evidence", "quotes", "excluded_spans"))
-        sql = (f"WITH c AS ({covered}) SELECT st.source_id, se.s, se.e FROM __source_text st JOIN __sentences se USING (k) "
-               "WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.source_id = st.source_id AND c.cs < se.e AND c.ce > se.s) ORDER BY 1, 2")
-        for sid, s, e in self.con.execute(sql).fetchall():
+        spans = self.con.sql(f"SELECT * FROM ({covered}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
+        span_source = self.texts.source_index(spans.column("source_id"))
+        known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
+        # every (source, sentence of its text) pair
+        sent_s, sent_e, source_key = (np.array(x, dtype=np.int64) for x in (sent_s, sent_e, source_key))
+        first = np.searchsorted(np.array(sent_key, dtype=np.int64), np.arange(len(keys)))
+        count = np.diff(np.append(first, len(sent_key)))[source_key]
+        pair_source = np.repeat(np.arange(len(source_key)), count)
+        pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        starts, ends = (spans.column(c).to_numpy() for c in ("cs", "ce"))
+        bare = uncovered(pair_source, sent_s[pair_sentence], sent_e[pair_sentence], span_source[known], starts[known], ends[known])
+        found = sorted((self.texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in zip(pair_source[bare].tolist(), pair_sentence[bare].tolist()))
+        for sid, s, e in found:
             body = self.texts.text(sid)
             self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
                      value=f"[{s}:{e}] {body[s:e][:60]}",
