@@ -742,8 +742,8 @@ class Validator:
             sql = ("WITH e AS (SELECT ce.claim_id, ce.stance, CASE WHEN ce.attributed_org_id IN (SELECT independence_group FROM sources) "
                    "THEN ce.attributed_org_id ELSE coalesce(s.independence_group, ce.source_id) END AS g FROM claim_evidence ce "
                    "LEFT JOIN sources s USING (source_id)), d AS (SELECT claim_id, CASE WHEN bool_or(stance = 'refutes') AND bool_or(stance = 'supports') "
-                   "THEN 'contested' WHEN count(DISTINCT g) FILTER (WHERE stance = 'supports') >= 2 THEN 'corroborated' ELSE 'single-source' END AS want "
-                   f"FROM e GROUP BY 1) SELECT c.__row, {ckey}, "
+                   "THEN 'contested' WHEN count(g) FILTER (WHERE stance = 'supports') >= 2 THEN 'corroborated' ELSE 'single-source' END AS want "
+                   f"FROM (SELECT DISTINCT claim_id, stance, g FROM e) GROUP BY 1) SELECT c.__row, {ckey}, "  # distinct first: no DISTINCT aggregate
                    "coalesce(c.status, '') || ' (derived: ' || coalesce(d.want, 'single-source') || ')' FROM claims c LEFT JOIN d USING (claim_id) "
                    "WHERE c.status IS DISTINCT FROM coalesce(d.want, 'single-source') ORDER BY 1")
             self.rows("domain", "derived-claim-status", t, sql, "status", "the status derived from claim_evidence (run build)")
