@@ -232,3 +232,21 @@ def test_sentence_coverage_agrees_with_the_obvious_loop():
         want = [not any(a == src and cs < e and ce > s for a, cs, ce in spans) for src, s, e in sentences]
         arrays = [np.array([row[i] for row in rows], dtype=np.int64) for rows in (sentences, spans) for i in range(3)]
         assert uncovered(*arrays).tolist() == want, (sentences, spans)
+
+
+def test_claim_status_column_agrees_with_the_rule():
+    """The Arrow derivation build uses gives what derive.claim_status (the rule as written in CURATION.md §7) gives."""
+    from vostochny_summit.derive import claim_status, claim_status_column
+
+    rng = random.Random(3)
+    for _ in range(200):
+        sources = {f"s{i}": rng.choice(["g1", "g2", "g3"]) for i in range(rng.randint(1, 4))}  # a group is required
+        claims = [f"c{i}" for i in range(rng.randint(1, 5))]
+        rows = [(rng.choice(claims), rng.choice(list(sources) + ["unknown"]), rng.choice(["supports", "refutes", "qualifies"]),
+                 rng.choice([None, None, "g1", "g2", "elsewhere"])) for _ in range(rng.randint(0, 10))]
+        want = claim_status(rows, sources)
+        evidence = pa.table({k: pa.array([r[i] for r in rows], pa.string())
+                             for i, k in enumerate(("claim_id", "source_id", "stance", "attributed_org_id"))})
+        src = pa.table({"source_id": pa.array(list(sources), pa.string()), "independence_group": pa.array(list(sources.values()), pa.string())})
+        got = claim_status_column(pa.chunked_array([pa.array(claims, pa.string())]), evidence, src).to_pylist()
+        assert got == [want.get(c, "single-source") for c in claims], (rows, sources)

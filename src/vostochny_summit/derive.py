@@ -66,23 +66,45 @@ def claim_status(evidence_rows, group_of_source: dict[str, str]) -> dict[str, st
     return out
 
 
+def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources: pa.Table) -> pa.ChunkedArray:
+    """claim_status for every claim id at once, in Arrow (the same rule; tests/test_fast_checks.py holds them
+    together): evidence is (claim_id, source_id, stance, attributed_org_id), sources (source_id, independence_group).
+    """
+    import pyarrow.compute as pc
+
+    groups = pc.drop_null(sources.column("independence_group")).combine_chunks()
+    via = evidence.column("attributed_org_id")
+    source = pc.index_in(evidence.column("source_id"), value_set=sources.column("source_id").combine_chunks())
+    # the group of each piece of evidence: the relaying organization when it is a group, else its source's group
+    # (an unknown source counts as a group of its own, as in claim_status)
+    of_source = pc.if_else(pc.is_valid(source), sources.column("independence_group").combine_chunks().take(source),
+                           evidence.column("source_id"))
+    group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
+    stance = evidence.column("stance")
+    supporting = pc.fill_null(pc.equal(stance, "supports"), False)
+    support = pa.table({"claim_id": evidence.column("claim_id").filter(supporting), "group": group.filter(supporting)})
+    counted = support.group_by("claim_id").aggregate([("group", "count_distinct", pc.CountOptions(mode="all"))])
+    refuted = pc.unique(evidence.column("claim_id").filter(pc.fill_null(pc.equal(stance, "refutes"), False)))
+    at = pc.index_in(claim_ids, value_set=counted.column("claim_id").combine_chunks())
+    groups_per_claim = pc.fill_null(counted.column("group_count_distinct").combine_chunks().take(at), 0)
+    contested = pc.and_(pc.is_valid(at), pc.is_in(claim_ids, value_set=refuted))
+    corroborated = pc.greater_equal(groups_per_claim, 2)
+    return pc.if_else(contested, "contested", pc.if_else(corroborated, "corroborated", "single-source"))
+
+
 def derive_columns(tables: dict[str, pa.Table], plover: dict[str, str]) -> dict[str, pa.Table]:
     """Return the typed tables with every derived column recomputed."""
     out = dict(tables)
     ev = tables["events"]
-    bounds = [edtf_bounds(d) for d in ev.column("date").to_pylist()]
+    per_date = {d: edtf_bounds(d) for d in set(ev.column("date").to_pylist())}  # each distinct date once
+    bounds = [per_date[d] for d in ev.column("date").to_pylist()]
     ev = _set(ev, "date_earliest", pa.array([b[0] for b in bounds], pa.date32()))
     ev = _set(ev, "date_latest", pa.array([b[1] for b in bounds], pa.date32()))
     ev = _set(ev, "plover_type", pa.array([plover.get(t) for t in ev.column("event_type").to_pylist()], pa.string()))
     out["events"] = ev
 
-    src = tables["sources"]
-    groups = dict(zip(src.column("source_id").to_pylist(), src.column("independence_group").to_pylist()))
-    ce = tables["claim_evidence"]
-    rows = list(zip(*(ce.column(c).to_pylist() for c in ("claim_id", "source_id", "stance", "attributed_org_id"))))
-    status = claim_status(rows, groups)
     cl = tables["claims"]
-    out["claims"] = _set(cl, "status", pa.array([status.get(c, "single-source") for c in cl.column("claim_id").to_pylist()], pa.string()))
+    out["claims"] = _set(cl, "status", claim_status_column(cl.column("claim_id"), tables["claim_evidence"], tables["sources"]))
     return out
 
 

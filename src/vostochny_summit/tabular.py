@@ -68,7 +68,7 @@ def read_raw(source) -> RawTable:
     row number (row 1 = first line below the header).
     """
     try:
-        data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else open(source, "rb").read()
+        data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else map_file(source)
         eol = data_bytes.find(b"\n")
         first = data_bytes[: eol if eol >= 0 else len(data_bytes)].decode("utf-8-sig").rstrip("\r")
         header = next(csv.reader([first])) if first else []
@@ -128,7 +128,11 @@ def key_order(table: Table, data: pa.Table) -> pa.Array:
 
 
 def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
-    return data.take(key_order(table, data)) if table.primary_key else data
+    """data sorted by the table's primary key (returned as it is when already sorted: curated files are, and a take
+    would copy every column)."""
+    if not table.primary_key or first_out_of_order(table, data) is None:
+        return data
+    return data.take(key_order(table, data))
 
 
 def _rendered(col, type_: pa.DataType):
