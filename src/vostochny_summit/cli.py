@@ -57,7 +57,6 @@ def cmd_validate(args) -> int:
     _use_jemalloc()
     from .validate import report, validate
 
-
     problems = validate(_root(args))
     if args.frictionless:
         problems += _frictionless(_root(args))

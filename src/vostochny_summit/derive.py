@@ -41,7 +41,9 @@ def _one(text: str) -> tuple[dt.date, dt.date]:
 
 
 def claim_status(evidence_rows, group_of_source: dict[str, str]) -> dict[str, str]:
-    """claim_id -> status, from (claim_id, source_id, stance, attributed_org_id) rows (CURATION.md §7).
+    """claim_id -> status, from (claim_id, source_id, stance, attributed_org_id) rows (CURATION.md §7): the rule as
+    written, one row at a time. build uses claim_status_column, the same rule over whole columns; the tests hold the
+    two together and check the curated statuses with this one.
 
     Evidence counts in its source's independence group, except evidence the article relays from an organization
     that is itself an independence group ("according to Reuters"): that counts in the organization's group.

@@ -652,8 +652,9 @@ class Validator:
         inside = (source >= 0) & (0 < start) & (start < end) & (end < self.texts.length[np.where(source >= 0, source, 0)])
         before = self.texts.chars_at(source, start - 1, inside)
         after = self.texts.chars_at(source, end, inside)
-        marks = lambda chars: pc.is_in(before if chars is OPEN_MARKS else after, value_set=pa.array([c.encode() for c in chars], pa.binary()))  # noqa: E731
-        ok = pc.and_(marks(OPEN_MARKS), marks(CLOSE_MARKS)).to_numpy(zero_copy_only=False)
+        opens = pc.is_in(before, value_set=pa.array([c.encode() for c in OPEN_MARKS], pa.binary()))
+        closes = pc.is_in(after, value_set=pa.array([c.encode() for c in CLOSE_MARKS], pa.binary()))
+        ok = pc.and_(opens, closes).to_numpy(zero_copy_only=False)
         for i in np.flatnonzero(inside & ~ok).tolist():
             self.add(layer="domain", code="quote-marks", file=self.rel(q.csv_path), table="quotes", row=i + 1, key=d.column("quote_id")[i].as_py(),
                      field="char_start", value=f"{before[i].as_py().decode()}…{after[i].as_py().decode()}",
