@@ -74,13 +74,13 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     """
     import pyarrow.compute as pc
 
-    groups = pc.drop_null(sources.column("independence_group")).combine_chunks()
+    group_of_source = sources.column("independence_group").combine_chunks()
+    groups = pc.drop_null(group_of_source)
     via = evidence.column("attributed_org_id")
     source = pc.index_in(evidence.column("source_id"), value_set=sources.column("source_id").combine_chunks())
     # the group of each piece of evidence: the relaying organization when it is a group, else its source's group
     # (an unknown source counts as a group of its own, as in claim_status)
-    of_source = pc.if_else(pc.is_valid(source), sources.column("independence_group").combine_chunks().take(source),
-                           evidence.column("source_id"))
+    of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column("source_id"))
     group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
     stance = evidence.column("stance")
     supporting = pc.fill_null(pc.equal(stance, "supports"), False)
