@@ -1,0 +1,37 @@
+"""The model of the package: every table, field kind, vocabulary and row rule, defined once.
+
+Everything else is generated from it or reads it: `schemas/*.schema.json` (build writes them), the Arrow schemas of
+the Parquet files, DuckDB types, the pandera schemas (`vostochny_summit.pandera_schema`), the data dictionary, the
+vocabulary tables in CURATION.md and the timeline legend. Code asks the model for a field's role (`Field.kind`,
+`Resource.span`, `Resource.entity`, the row rules) instead of reading it off a pattern or a table name.
+"""
+
+from __future__ import annotations
+
+from .classes import SLUG_PATTERN, TYPES, Field, Resource, Span, Term, Vocabulary
+from .resources import RESOURCES
+
+__all__ = ["RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
+           "entity_tables", "span_tables", "table_schema"]
+
+
+def resource(name: str) -> Resource:
+    try:
+        return RESOURCES[name]
+    except KeyError:
+        raise KeyError(f"no table {name!r}; tables are: {', '.join(RESOURCES)}") from None
+
+
+def entity_tables() -> dict[str, Resource]:
+    """The tables whose rows are named entities (people, organizations, places), by name."""
+    return {name: r for name, r in RESOURCES.items() if r.entity}
+
+
+def span_tables() -> dict[str, Resource]:
+    """The tables whose rows point at characters of an article."""
+    return {name: r for name, r in RESOURCES.items() if r.span}
+
+
+def table_schema(name: str) -> dict:
+    """The Table Schema (JSON) of a table, as published in schemas/."""
+    return resource(name).to_table_schema()

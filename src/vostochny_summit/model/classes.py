@@ -1,0 +1,188 @@
+"""The model's building blocks: vocabularies, fields, spans and resources, and their published forms.
+
+A `Field` knows its Table Schema form (`to_table_schema`), its Arrow type and its DuckDB type; a `Resource` knows
+its Table Schema (with foreign keys derived from the fields that reference other tables). pandera schemas are built
+from the same objects in `vostochny_summit.dataframe_schemas`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # every identifier: lowercase kebab-case (CURATION.md §0)
+
+# Table Schema type -> (Arrow type name, DuckDB type). The one type mapping of the package.
+TYPES = {
+    "string": ("string", "VARCHAR"),
+    "integer": ("int64", "BIGINT"),
+    "number": ("float64", "DOUBLE"),
+    "boolean": ("bool_", "BOOLEAN"),
+    "date": ("date32", "DATE"),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    value: str
+    label: str
+    plover: str | None = None  # PLOVER category, for event types
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of values with labels, defined once and used by every field that takes it."""
+
+    name: str
+    terms: tuple[Term, ...]
+
+    @property
+    def values(self) -> list[str]:
+        return [t.value for t in self.terms]
+
+    def label(self, value: str) -> str:
+        return next(t.label for t in self.terms if t.value == value)
+
+
+def vocabulary(name: str, *terms: tuple) -> Vocabulary:
+    """vocabulary("stance", ("supports", "Asserts the claim."), …); a third item is the PLOVER category."""
+    return Vocabulary(name, tuple(Term(*t) for t in terms))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column. `kind` names its role, so that code never has to guess it from a pattern or a table name:
+    "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
+    "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
+    "edtf-date", "text" (free text), "value" (anything else)."""
+
+    name: str
+    type: str
+    description: str
+    kind: str = "value"
+    required: bool = False
+    unique: bool = False
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    vocabulary: Vocabulary | None = None
+    references: str | None = None  # "table.field"
+    derived: dict | None = None  # {"rule": …, "from": […]}: written by build, never by hand
+    format: str | None = None
+
+    def but(self, **changes) -> Field:
+        """This field with some attributes changed (a per-table override)."""
+        return replace(self, **changes)
+
+    @property
+    def enum(self) -> list[str] | None:
+        return self.vocabulary.values if self.vocabulary else None
+
+    @property
+    def is_slug(self) -> bool:
+        return self.pattern == SLUG_PATTERN
+
+    @property
+    def arrow_type(self):
+        import pyarrow as pa
+
+        return getattr(pa, TYPES[self.type][0])()
+
+    @property
+    def duckdb_type(self) -> str:
+        return TYPES[self.type][1]
+
+    @property
+    def constraints(self) -> dict:
+        c: dict = {}
+        if self.required:
+            c["required"] = True
+        if self.pattern:
+            c["pattern"] = self.pattern
+        if self.unique:
+            c["unique"] = True
+        if self.minimum is not None:
+            c["minimum"] = self.minimum
+        if self.maximum is not None:
+            c["maximum"] = self.maximum
+        if self.min_length is not None:
+            c["minLength"] = self.min_length
+        if self.vocabulary:
+            c["enum"] = self.vocabulary.values
+        return c
+
+    def to_table_schema(self) -> dict:
+        out: dict = {"name": self.name, "type": self.type, "description": self.description}
+        if self.format:
+            out["format"] = self.format
+        if self.vocabulary:
+            out["categories"] = [{"value": t.value, "label": t.label} for t in self.vocabulary.terms]
+        if self.constraints:
+            out["constraints"] = self.constraints
+        plover = {t.value: t.plover for t in self.vocabulary.terms if t.plover} if self.vocabulary else {}
+        if plover:
+            out["x-plover"] = plover
+        if self.derived:
+            out["x-derived"] = self.derived
+        return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """The four columns that point at characters of an article: article[start:end] == text."""
+
+    source: str = "source_id"
+    start: str = "char_start"
+    end: str = "char_end"
+    text: str = "text"
+    inside_quotation_marks: bool = False  # quotes: the span sits directly inside the marks
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One table: its fields in file order, keys, and the row rules a single frame can check on its own."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    unique_keys: tuple[tuple[str, ...], ...] = ()
+    span: Span | None = None
+    rules: tuple = ()  # model.rules objects
+    entity: str | None = None  # for entity tables: what one row is ("person", "organization", "place")
+    extra: dict = field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def foreign_keys(self) -> list[dict]:
+        out = []
+        for f in self.fields:
+            if f.references:
+                table, column = f.references.split(".")
+                out.append({"fields": [f.name], "reference": {"resource": table, "fields": [column]}})
+        return out
+
+    def to_table_schema(self) -> dict:
+        out: dict = {
+            "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+            "title": self.title,
+            "description": self.description,
+            "fields": [f.to_table_schema() for f in self.fields],
+            "missingValues": [""],
+            "primaryKey": list(self.primary_key),
+        }
+        if self.unique_keys:
+            out["uniqueKeys"] = [list(k) for k in self.unique_keys]
+        if self.foreign_keys:
+            out["foreignKeys"] = self.foreign_keys
+        return out

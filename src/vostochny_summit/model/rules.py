@@ -1,0 +1,254 @@
+"""Row rules: the codebook's rules that one row of one table can be checked against on its own.
+
+Each rule is declared once, as a condition that holds on a *bad* row, written in a tiny expression language that
+compiles to DuckDB SQL (validate), pandas and polars (the pandera schemas). An empty cell is null; a comparison with
+a null is false, so a rule never fires on a value that is merely missing unless it says so (`IsSet`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class Cond:
+    """A boolean condition on a row. Subclasses compile it three ways; none yields null."""
+
+    def sql(self) -> str:
+        raise NotImplementedError
+
+    def pandas(self, df):
+        raise NotImplementedError
+
+    def polars(self):
+        raise NotImplementedError
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class IsSet(Cond):
+    column: str
+
+    def sql(self):
+        return f"({_q(self.column)} IS NOT NULL)"
+
+    def pandas(self, df):
+        return df[self.column].notna()
+
+    def polars(self):
+        import polars as pl
+
+        return pl.col(self.column).is_not_null()
+
+    @property
+    def columns(self):
+        return (self.column,)
+
+
+@dataclass(frozen=True)
+class Equals(Cond):
+    column: str
+    value: str
+
+    def sql(self):
+        return f"coalesce({_q(self.column)} = {_lit(self.value)}, FALSE)"
+
+    def pandas(self, df):
+        return (df[self.column] == self.value).fillna(False).astype(bool)
+
+    def polars(self):
+        import polars as pl
+
+        return (pl.col(self.column) == self.value).fill_null(False)
+
+    @property
+    def columns(self):
+        return (self.column,)
+
+
+@dataclass(frozen=True)
+class Not(Cond):
+    inner: Cond
+
+    def sql(self):
+        return f"(NOT {self.inner.sql()})"
+
+    def pandas(self, df):
+        return ~self.inner.pandas(df)
+
+    def polars(self):
+        return ~self.inner.polars()
+
+    @property
+    def columns(self):
+        return self.inner.columns
+
+
+@dataclass(frozen=True)
+class All(Cond):
+    parts: tuple[Cond, ...]
+
+    def sql(self):
+        return "(" + " AND ".join(p.sql() for p in self.parts) + ")"
+
+    def pandas(self, df):
+        out = self.parts[0].pandas(df)
+        for p in self.parts[1:]:
+            out = out & p.pandas(df)
+        return out
+
+    def polars(self):
+        out = self.parts[0].polars()
+        for p in self.parts[1:]:
+            out = out & p.polars()
+        return out
+
+    @property
+    def columns(self):
+        return tuple(c for p in self.parts for c in p.columns)
+
+
+@dataclass(frozen=True)
+class Any_(Cond):
+    parts: tuple[Cond, ...]
+
+    def sql(self):
+        return "(" + " OR ".join(p.sql() for p in self.parts) + ")"
+
+    def pandas(self, df):
+        out = self.parts[0].pandas(df)
+        for p in self.parts[1:]:
+            out = out | p.pandas(df)
+        return out
+
+    def polars(self):
+        out = self.parts[0].polars()
+        for p in self.parts[1:]:
+            out = out | p.polars()
+        return out
+
+    @property
+    def columns(self):
+        return tuple(c for p in self.parts for c in p.columns)
+
+
+@dataclass(frozen=True)
+class Differ(Cond):
+    """Exactly one of two conditions holds."""
+
+    a: Cond
+    b: Cond
+
+    def sql(self):
+        return f"({self.a.sql()} <> {self.b.sql()})"
+
+    def pandas(self, df):
+        return self.a.pandas(df) != self.b.pandas(df)
+
+    def polars(self):
+        return self.a.polars() != self.b.polars()
+
+    @property
+    def columns(self):
+        return self.a.columns + self.b.columns
+
+
+@dataclass(frozen=True)
+class SetCountAbove(Cond):
+    """More than `n` of the columns are set."""
+
+    cols: tuple[str, ...]
+    n: int
+
+    def sql(self):
+        return "((" + " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in self.cols) + f") > {self.n})"
+
+    def pandas(self, df):
+        return df[list(self.cols)].notna().sum(axis=1) > self.n
+
+    def polars(self):
+        import polars as pl
+
+        return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in self.cols]) > self.n
+
+    @property
+    def columns(self):
+        return self.cols
+
+
+@dataclass(frozen=True)
+class NotBefore(Cond):
+    """Both set and `first` is not before `second` (`strict`: first >= second; else first > second)."""
+
+    first: str
+    second: str
+    strict: bool = True
+
+    def sql(self):
+        op = ">=" if self.strict else ">"
+        return f"coalesce({_q(self.first)} {op} {_q(self.second)}, FALSE)"
+
+    def pandas(self, df):
+        a, b = df[self.first], df[self.second]
+        return ((a >= b) if self.strict else (a > b)).fillna(False).astype(bool)
+
+    def polars(self):
+        import polars as pl
+
+        a, b = pl.col(self.first), pl.col(self.second)
+        return ((a >= b) if self.strict else (a > b)).fill_null(False)
+
+    @property
+    def columns(self):
+        return (self.first, self.second)
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule one row must keep: `violated` holds exactly on the rows that break it."""
+
+    code: str
+    violated: Cond
+    expected: str
+    field: str  # the column(s) the problem is reported against, "a/b" for a group
+
+    @property
+    def fields(self) -> list[str]:
+        return self.field.split("/")
+
+
+def exactly_one(*cols: str, unless: Cond | None = None) -> RowRule:
+    """Exactly one of the columns is set (at most one, when `unless` holds)."""
+    none = Not(SetCountAbove(cols, 0))
+    missing = none if unless is None else All((Not(unless), none))
+    expected = f"exactly one of {', '.join(cols)}"
+    return RowRule("exactly-one", Any_((SetCountAbove(cols, 1), missing)), expected, "/".join(cols))
+
+
+def at_most_one(*cols: str) -> RowRule:
+    return RowRule("at-most-one", SetCountAbove(cols, 1), f"at most one of {', '.join(cols)}", "/".join(cols))
+
+
+def together(code: str, first: str, second: str, expected: str, field: str | None = None) -> RowRule:
+    """Both columns are set, or neither is."""
+    return RowRule(code, Differ(IsSet(first), IsSet(second)), expected, field or f"{first}/{second}")
+
+
+def set_exactly_when(code: str, column: str, when: Cond, expected: str, field: str | None = None) -> RowRule:
+    """`column` is set exactly when `when` holds."""
+    return RowRule(code, Differ(IsSet(column), when), expected, field or column)
+
+
+def before(code: str, first: str, second: str, expected: str, strict: bool = True, field: str | None = None) -> RowRule:
+    """`first` comes before `second` (or, not strict, not after it) where both are set."""
+    return RowRule(code, NotBefore(first, second, strict), expected, field or f"{first}/{second}")
