@@ -1,10 +1,11 @@
 """vostochny-summit: a curated, versioned data package about the 13 September 2023 Putin–Kim summit.
 
-Importing this module is cheap: pandas, polars, pyarrow and duckdb are imported only by the functions that use them.
+Importing this module is cheap: pandas, polars, pandera, pyarrow and duckdb are imported only by the functions that
+use them.
 """
 
 __version__ = "0.1.0"
 
-from .api import connect, descriptor, load, path, tables  # noqa: E402
+from .api import connect, descriptor, load, pandera_schema, path, tables  # noqa: E402
 
-__all__ = ["__version__", "connect", "descriptor", "load", "path", "tables"]
+__all__ = ["__version__", "connect", "descriptor", "load", "pandera_schema", "path", "tables"]

@@ -1,4 +1,4 @@
-"""The Python API: tables(), load(), connect(), path(), descriptor().
+"""The Python API: tables(), load(), connect(), path(), descriptor(), pandera_schema().
 
 Every function takes an optional `root` (a package directory); the default is the installed package, or the
 repository root for an editable install.
@@ -7,9 +7,25 @@ repository root for an editable install.
 from __future__ import annotations
 
 import copy
+import importlib
 from pathlib import Path
 
+from .dataframe_schemas import pandera_schema
 from .package import Package
+
+__all__ = ["connect", "descriptor", "load", "pandera_schema", "path", "tables"]
+
+
+class MissingExtra(ImportError):
+    """An optional engine is not installed; the message names the pip extra that brings it."""
+
+
+def require(module: str, extra: str):
+    """Import an optional module, or fail with one line naming the extra to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(f"{module} is not installed: pip install 'vostochny-summit[{extra}]'") from None
 
 _default: Package | None = None
 
@@ -43,11 +59,18 @@ def path(name: str, format: str = "csv", root=None) -> Path:
     raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
 
 
-def load(name: str, engine: str = "pandas", root=None):
+def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
     """Load one table, typed from its Table Schema, empty cells as nulls.
 
-    engine: 'pandas' (pyarrow-backed dtypes), 'polars' or 'arrow'.
+    engine: 'pandas' (pyarrow-backed dtypes), 'polars' (needs the `polars` extra) or 'arrow'.
+    validate: check the frame with pandera_schema(name, engine) first (every failure at once, as
+    pandera.errors.SchemaErrors). That covers what one table can show on its own; foreign keys, spans against the
+    texts and the other rules across tables are checked by `vostochny-summit validate`.
     """
+    if engine not in ("pandas", "polars", "arrow"):
+        raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
+    if validate and engine == "arrow":
+        raise ValueError("validate=True needs engine 'pandas' or 'polars' (pandera checks data frames)")
     import pyarrow.parquet as pq
 
     t = _pkg(root).table(name)
@@ -55,14 +78,13 @@ def load(name: str, engine: str = "pandas", root=None):
     if engine == "arrow":
         return data
     if engine == "pandas":
-        import pandas as pd
-
-        return data.to_pandas(types_mapper=pd.ArrowDtype)
-    if engine == "polars":
-        import polars as pl
-
-        return pl.from_arrow(data)
-    raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
+        pd = require("pandas", "pandas")
+        frame = data.to_pandas(types_mapper=pd.ArrowDtype)
+    else:
+        frame = require("polars", "polars").from_arrow(data)
+    if validate:
+        pandera_schema(name, engine).validate(frame, lazy=True)
+    return frame
 
 
 def _sql_str(text: str) -> str:

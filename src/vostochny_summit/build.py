@@ -45,10 +45,22 @@ def plover_mapping(pkg: Package) -> dict[str, str]:
     return pkg.table("events").field("event_type").raw.get("x-plover", {})
 
 
+def write_schemas(pkg: Package, changed: list[str]) -> None:
+    """schemas/*.schema.json from the model (the published form of each table's fields, keys and vocabularies)."""
+    from .model import RESOURCES
+
+    for res in pkg.descriptor.get("resources", []):
+        if res.get("name") in RESOURCES and isinstance(res.get("schema"), str):
+            schema = RESOURCES[res["name"]].to_table_schema()
+            write_if_changed(pkg.root / res["schema"], json.dumps(schema, indent=2, ensure_ascii=False) + "\n", changed,
+                             pkg.root)
+
+
 def build(root=None, version: str = __version__) -> list[str]:
     """Rebuild everything derived; return the paths (relative to root) that changed."""
-    pkg = Package(root)
     changed: list[str] = []
+    write_schemas(Package(root), changed)
+    pkg = Package(root)  # read again: the schemas may have just been written
     typed = {name: read_typed(t) for name, t in pkg.tables.items()}
     derived = derive_columns(typed, plover_mapping(pkg))
     for name, t in pkg.tables.items():

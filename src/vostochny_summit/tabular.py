@@ -18,13 +18,9 @@ import pyarrow.csv as pacsv
 
 from .package import Table
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-}
+from .model import TYPES
+
+ARROW_TYPES = {name: getattr(pa, t["arrow"])() for name, t in TYPES.items()}  # Table Schema type -> Arrow type
 
 
 def arrow_schema(table: Table, version: str | None = None) -> pa.Schema:

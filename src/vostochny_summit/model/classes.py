@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # every identifier: lowercase kebab-case (CURATION.md §0)
 
-# Table Schema type -> (Arrow type name, DuckDB type). The one type mapping of the package.
+# Table Schema type -> its type in Arrow (pyarrow factory), DuckDB, polars and SQLite. The one type mapping of the
+# package: Parquet, pandas (pd.ArrowDtype of the Arrow type), polars, DuckDB and SQLite all read it from here.
 TYPES = {
-    "string": ("string", "VARCHAR"),
-    "integer": ("int64", "BIGINT"),
-    "number": ("float64", "DOUBLE"),
-    "boolean": ("bool_", "BOOLEAN"),
-    "date": ("date32", "DATE"),
+    "string": {"arrow": "string", "duckdb": "VARCHAR", "polars": "String", "sqlite": "TEXT"},
+    "integer": {"arrow": "int64", "duckdb": "BIGINT", "polars": "Int64", "sqlite": "INTEGER"},
+    "number": {"arrow": "float64", "duckdb": "DOUBLE", "polars": "Float64", "sqlite": "REAL"},
+    "boolean": {"arrow": "bool_", "duckdb": "BOOLEAN", "polars": "Boolean", "sqlite": "INTEGER"},
+    "date": {"arrow": "date32", "duckdb": "DATE", "polars": "Date", "sqlite": "TEXT"},
 }
 
 
@@ -86,11 +87,17 @@ class Field:
     def arrow_type(self):
         import pyarrow as pa
 
-        return getattr(pa, TYPES[self.type][0])()
+        return getattr(pa, TYPES[self.type]["arrow"])()
+
+    @property
+    def polars_type(self):
+        import polars as pl
+
+        return getattr(pl, TYPES[self.type]["polars"])
 
     @property
     def duckdb_type(self) -> str:
-        return TYPES[self.type][1]
+        return TYPES[self.type]["duckdb"]
 
     @property
     def constraints(self) -> dict:
