@@ -23,16 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from vostochny_summit.build import build  # noqa: E402
+from vostochny_summit.model import resource  # noqa: E402
 from vostochny_summit.package import Package  # noqa: E402
 from vostochny_summit.tabular import canonical_csv, read_typed  # noqa: E402
 
-SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
-IDENTIFIERS = ("wikidata_qid", "wikidata_qid_confidence", "geonames_id", "latitude", "longitude")
 
 
 def id_columns(table) -> list[str]:
-    """String columns that hold IDs (slug pattern), which the copies suffix."""
-    return [f.name for f in table.fields if f.type == "string" and f.constraints.get("pattern") == SLUG]
+    """String columns that hold IDs (slugs, by the model), which the copies suffix."""
+    return [f.name for f in resource(table.name).fields if f.is_slug]
 
 
 def synthesize(source: Path, out: Path, scale: int) -> Package:
@@ -61,14 +60,13 @@ def synthesize(source: Path, out: Path, scale: int) -> Package:
             for col in ids:
                 i = copy.schema.get_field_index(col)
                 copy = copy.set_column(i, copy.schema.field(i), pc.binary_join_element_wise(copy.column(col), pa.scalar(f"-s{k}"), ""))
-            if name == "sources":
-                i = copy.schema.get_field_index("text_path")
-                paths = pc.replace_substring(copy.column("text_path"), "data/texts/", f"data/texts/s{k}-")
+            for col in (f.name for f in resource(name).fields if f.kind == "text-path"):
+                i = copy.schema.get_field_index(col)
+                paths = pc.replace_substring(copy.column(col), "data/texts/", f"data/texts/s{k}-")
                 copy = copy.set_column(i, copy.schema.field(i), paths)
-            for col in IDENTIFIERS:
-                if col in copy.column_names:
-                    i = copy.schema.get_field_index(col)
-                    copy = copy.set_column(i, copy.schema.field(i), pa.nulls(copy.num_rows, copy.schema.field(i).type))
+            for col in (f.name for f in resource(name).fields if f.reference_column):  # copies are not verified
+                i = copy.schema.get_field_index(col)
+                copy = copy.set_column(i, copy.schema.field(i), pa.nulls(copy.num_rows, copy.schema.field(i).type))
             parts.append(copy)
         data = pa.concat_tables(parts)
         (out / "data" / f"{name}.csv").write_text(canonical_csv(dst.table(name), data), encoding="utf-8")

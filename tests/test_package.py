@@ -47,11 +47,15 @@ def test_every_field_is_documented(pkg):
     assert not undocumented, f"fields without a real description or a known type: {undocumented}"
 
 
-def test_every_id_column_has_the_slug_pattern(pkg):
+def test_every_id_column_is_a_slug(pkg):
+    """Every column named *_id, and every reference, is a slug in the model and carries its pattern in the schema."""
+    from vostochny_summit.model import SLUG_PATTERN, resource
+
     for t in pkg.tables.values():
-        for f in t.fields:
-            if f.type == "string" and (f.name.endswith("_id") or f.name in ("origin", "publisher", "independence_group")):
-                assert f.constraints.get("pattern") == "^[a-z0-9]+(-[a-z0-9]+)*$", f"{t.name}.{f.name}"
+        for f in resource(t.name).fields:
+            if f.type == "string" and (f.name.endswith("_id") or f.references or f.kind in ("id", "ref", "slug")):
+                assert f.is_slug and f.kind in ("id", "ref", "slug", "span-source"), f"{t.name}.{f.name}"
+                assert t.field(f.name).constraints.get("pattern") == SLUG_PATTERN, f"{t.name}.{f.name}"
 
 
 def test_keys_are_declared(pkg):

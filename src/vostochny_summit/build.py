@@ -41,10 +41,6 @@ def write_if_changed(path: Path, content: bytes | str, changed: list[str], root:
     changed.append(str(path.relative_to(root)))
 
 
-def plover_mapping(pkg: Package) -> dict[str, str]:
-    return pkg.table("events").field("event_type").raw.get("x-plover", {})
-
-
 def write_schemas(pkg: Package, changed: list[str]) -> None:
     """schemas/*.schema.json from the model (the published form of each table's fields, keys and vocabularies)."""
     from .model import RESOURCES
@@ -62,7 +58,7 @@ def build(root=None, version: str = __version__) -> list[str]:
     write_schemas(Package(root), changed)
     pkg = Package(root)  # read again: the schemas may have just been written
     typed = {name: read_typed(t) for name, t in pkg.tables.items()}
-    derived = derive_columns(typed, plover_mapping(pkg))
+    derived = derive_columns(typed)
     for name, t in pkg.tables.items():
         if any(f.derived for f in t.fields):
             write_if_changed(t.csv_path, canonical_csv(t, derived[name], sort=False), changed, pkg.root)
@@ -87,8 +83,12 @@ def build(root=None, version: str = __version__) -> list[str]:
         text = citation.read_text(encoding="utf-8")
         write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, pkg.root)
 
-    from .docs import render_data_dictionary
+    from .docs import render_data_dictionary, with_vocabularies
     from .figures import render_timeline
+
+    curation = pkg.root / "CURATION.md"
+    if curation.is_file():
+        write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, pkg.root)
 
     docs_dir = pkg.root / "docs"
     if docs_dir.is_dir():

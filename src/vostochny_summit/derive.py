@@ -40,37 +40,17 @@ def _one(text: str) -> tuple[dt.date, dt.date]:
     return dt.date(y, 1, 1), dt.date(y, 12, 31)
 
 
-def claim_status(evidence_rows, group_of_source: dict[str, str]) -> dict[str, str]:
-    """claim_id -> status, from (claim_id, source_id, stance, attributed_org_id) rows (CURATION.md §7): the rule as
-    written, one row at a time. build uses claim_status_column, the same rule over whole columns; the tests hold the
-    two together and check the curated statuses with this one.
-
-    Evidence counts in its source's independence group, except evidence the article relays from an organization
-    that is itself an independence group ("according to Reuters"): that counts in the organization's group.
-    """
-    groups = set(group_of_source.values())
-    supports: dict[str, set] = {}
-    refutes: set = set()
-    for claim_id, source_id, stance, via in evidence_rows:
-        if stance == "supports":
-            group = via if via in groups else group_of_source.get(source_id, source_id)
-            supports.setdefault(claim_id, set()).add(group)
-        elif stance == "refutes":
-            refutes.add(claim_id)
-    out = {}
-    for claim_id in {row[0] for row in evidence_rows}:
-        if claim_id in refutes and claim_id in supports:
-            out[claim_id] = "contested"
-        elif len(supports.get(claim_id, ())) >= 2:
-            out[claim_id] = "corroborated"
-        else:
-            out[claim_id] = "single-source"
-    return out
-
-
 def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources: pa.Table) -> pa.ChunkedArray:
-    """claim_status for every claim id at once, in Arrow (the same rule; tests/test_fast_checks.py holds them
-    together): evidence is (claim_id, source_id, stance, attributed_org_id), sources (source_id, independence_group).
+    """The claim-status rule (CURATION.md §7), the package's one definition of it: build writes it into
+    claims.status and validate compares claims.status with it. For every claim id at once, in Arrow: evidence is
+    (claim_id, source_id, stance, attributed_org_id), sources (source_id, independence_group).
+
+    - contested: at least one refuting and at least one supporting row;
+    - corroborated: not contested, and supporting rows from two or more independence groups. A row counts in its
+      source's group, except a row the article relays from an organization that is itself an independence group
+      ("according to Reuters"), which counts in that organization's group; an unknown source is a group of its own;
+    - single-source: otherwise (a claim without evidence included).
+    tests/test_fast_checks.py holds it to a row-at-a-time oracle of the same words.
     """
     import pyarrow.compute as pc
 
@@ -79,7 +59,7 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     via = evidence.column("attributed_org_id")
     source = pc.index_in(evidence.column("source_id"), value_set=sources.column("source_id").combine_chunks())
     # the group of each piece of evidence: the relaying organization when it is a group, else its source's group
-    # (an unknown source counts as a group of its own, as in claim_status)
+    # (an unknown source counts as a group of its own)
     of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column("source_id"))
     group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
     stance = evidence.column("stance")
@@ -94,8 +74,11 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     return pc.if_else(contested, "contested", pc.if_else(corroborated, "corroborated", "single-source"))
 
 
-def derive_columns(tables: dict[str, pa.Table], plover: dict[str, str]) -> dict[str, pa.Table]:
+def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """Return the typed tables with every derived column recomputed."""
+    from .model.vocabularies import EVENT_TYPE
+
+    plover = {t.value: t.plover for t in EVENT_TYPE.terms if t.plover}
     out = dict(tables)
     ev = tables["events"]
     per_date = {d: edtf_bounds(d) for d in set(ev.column("date").to_pylist())}  # each distinct date once

@@ -7,10 +7,12 @@ from html import escape
 
 import pyarrow as pa
 
+from .model.vocabularies import EVENT_STATUS
+
 SUMMIT = "summit-2023"
 W, LEFT, RIGHT, ROW = 1100, 440, 30, 18
-STATUS_COLOUR = {"occurred": "#1f5fa8", "ongoing": "#1f8a5b", "planned": "#c77d00", "proposed": "#8a4fbf",
-                 "alleged": "#b03030", "hypothetical": "#777777"}
+PALETTE = ("#1f5fa8", "#1f8a5b", "#c77d00", "#8a4fbf", "#b03030", "#777777")  # one colour per event status, in order
+STATUS_COLOUR = dict(zip(EVENT_STATUS.values, PALETTE, strict=True))  # the statuses come from the model
 
 
 def _descendants(rows: list[dict], root: str) -> list[tuple[int, dict]]:

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .model import RESOURCES, entity_tables, span_tables
 from .package import Package, Table
 from .spans import Texts
 from .tabular import (arrow_schema, canonical_csv, first_noncanonical_line, hygiene_suspects, key_neighbours, map_file,
@@ -27,8 +28,8 @@ from .tabular import (arrow_schema, canonical_csv, first_noncanonical_line, hygi
 
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
-SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
-SPAN_TABLES = ("mentions", "quotes", "claim_evidence", "event_evidence", "excluded_spans", "source_credits")
+SPAN_TABLES = tuple(span_tables())  # from the model
+ENTITY_TABLES = {name: r.primary_key[0] for name, r in entity_tables().items()}  # table -> its id column
 OPEN_MARKS, CLOSE_MARKS = "“‘\"", "”’\""
 PARQUET_BATCH_ROWS = 16384  # rows decoded at a time when Parquet is compared with the CSV
 SHOW = 100  # text output: errors shown per (table, field, code) before summarising
@@ -351,7 +352,7 @@ class Validator:
                 rules.append(("schema", "maxLength", f.name, f"strlen({col}) > {k} AND length({col}) > {k}", f"maxLength {k}", col))
             hygiene = self._string_rules(f)
             clean_enum = c.get("enum") and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in c["enum"]], pa.string())]))
-            if type_rule or c.get("pattern") == SLUG or clean_enum:
+            if type_rule or _is_slug(t, f.name) or clean_enum:
                 # A typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded and formula-free:
                 # the hygiene rules can fail only where that rule fails, so they run only then.
                 implied.setdefault(f.name, []).extend(hygiene)
@@ -381,7 +382,7 @@ class Validator:
                      expected="every cell readable as its field's type (64-bit integers, double-precision numbers)")
         # A slug or vocabulary column whose every value passed its rule holds no comma or quote: never needs CSV quotes.
         self.plain_columns[t.name] = {f.name for f in t.fields if f.type == "string"
-                                      and (f.constraints.get("pattern") == SLUG
+                                      and (_is_slug(t, f.name)
                                            or (f.constraints.get("enum") and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"])))
                                       and not any(k.endswith("/" + f.name) for k in failed)}
         # (a column whose pattern waits for the foreign-key check counts as plain until that check says otherwise)
@@ -571,9 +572,8 @@ class Validator:
                 continue
             key = "/".join("" if k[j] is None else str(k[j]) for k in keys)
             if e <= s:
-                self.add(layer="domain", code="span-order", file=name, table=t.name, row=i + 1, key=key, field="char_end",
-                         value=f"{s}..{e}", expected="char_end greater than char_start")
-            elif e > n:
+                continue  # reported by the span-order row rule
+            if e > n:
                 self.add(layer="domain", code="span-bounds", file=name, table=t.name, row=i + 1, key=key, field="char_end",
                          value=e, expected=f"at most the text length {n} (sources.char_count)")
             elif s >= 0:
@@ -581,43 +581,33 @@ class Validator:
                          value=text, expected=f"the exact article characters at [{s}:{e}]: {bodies[sid][s:e]!r}")
 
     def row_rules(self, t: Table) -> list[tuple]:
-        """The codebook's rules on single rows of table t (run in the same scan as its schema rules)."""
+        """The codebook's rules on single rows of table t, from the model (run in the same scan as its schema rules)."""
+        from .model import RESOURCES
+
+        res = RESOURCES.get(t.name)
+        if res is None:
+            return []
+        casts = {f.name: f.duckdb_type for f in res.fields if f.type != "string"}
         rules = []
-        key_cols = {"mentions": (["person_id", "org_id", "place_id"], "TRUE"),
-                    "event_participants": (["person_id", "org_id", "place_id"], "TRUE"),
-                    "quotes": (["speaker_person_id", "speaker_org_id"], "quote_kind <> 'scare-quote' AND speaker_description IS NULL")}
-        if t.name in key_cols:
-            cols, when = key_cols[t.name]
-            n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
-            rules.append(("domain", "exactly-one", "/".join(cols), f"({n} > 1) OR ({when} AND {n} = 0)", f"exactly one of {', '.join(cols)}",
-                          f"({n})::VARCHAR || ' set'"))
-        if t.name == "claim_evidence":
-            cols = ["attributed_person_id", "attributed_org_id"]
-            n = " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols)
-            rules.append(("domain", "at-most-one", "/".join(cols), f"{n} > 1", f"at most one of {', '.join(cols)}", f"({n})::VARCHAR || ' set'"))
-        if t.name == "quotes":
-            rules.append(("domain", "scare-quote-speaker", "speaker_person_id",
-                          "quote_kind = 'scare-quote' AND coalesce(speaker_person_id, speaker_org_id) IS NOT NULL",
-                          "no speaker for a scare quote", "coalesce(speaker_person_id, speaker_org_id)"))
-        if t.name == "sources":
-            rules.append(("domain", "published-basis", "published", "(published_basis = 'printed-dateline') <> (published IS NOT NULL)",
-                          "a date exactly when published_basis is printed-dateline", "published"))
-        if t.name == "events":
-            plover = t.field("event_type").raw.get("x-plover", {})
-            mapping = "CASE event_type " + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in plover.items()) + " END" if plover else "NULL"
-            rules.append(("domain", "date-basis", "date_basis", "(date_basis = 'unknown') <> (date IS NULL)",
-                          "'unknown' exactly when date is empty", "date_basis"))
-            rules.append(("domain", "derived-plover", "plover_type", f"plover_type IS DISTINCT FROM ({mapping})",
-                          "the PLOVER type that x-plover in the events schema maps its event_type to (run build)",
-                          f"coalesce(plover_type, 'empty') || ' for event_type ' || coalesce(event_type, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')"))
-        if t.name in ("people", "organizations", "places"):
-            rules.append(("domain", "country-code", "country", f"country IS NOT NULL AND country NOT IN ({self.country_codes})",
-                          "an ISO 3166-1 alpha-2 code (pycountry)", "country"))
-            rules.append(("domain", "qid-confidence", "wikidata_qid_confidence", "(wikidata_qid IS NULL) <> (wikidata_qid_confidence IS NULL)",
-                          "a confidence exactly when there is a QID", "wikidata_qid_confidence"))
-        if t.name == "places":
-            rules.append(("domain", "coordinates-pair", "latitude/longitude", "(latitude IS NULL) <> (longitude IS NULL)",
-                          "both coordinates or neither", "coalesce(latitude, longitude)"))
+        for rule in res.rules:
+            cols = list(dict.fromkeys(rule.violated.columns if rule.shows == "count" else rule.fields))
+            if rule.shows == "count":
+                value = "(" + " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in cols) + ")::VARCHAR || ' set'"
+            else:
+                value = " || '..' || ".join(f"coalesce(CAST({_q(c)} AS VARCHAR), 'empty')" for c in cols)
+            rules.append(("domain", rule.code, rule.field, rule.violated.sql(casts), rule.expected, value))
+        for f in res.fields:
+            if f.kind == "iso-country":
+                rules.append(("domain", "country-code", f.name, f"{_q(f.name)} IS NOT NULL AND {_q(f.name)} NOT IN ({self.country_codes})",
+                              "an ISO 3166-1 alpha-2 code (pycountry)", _q(f.name)))
+        for f in res.fields:
+            if f.derived and f.derived["rule"] == "plover":  # a vocabulary column mapped term by term
+                src, col = _q(f.derived["from"][0]), _q(f.name)
+                terms = res.field(f.derived["from"][0]).vocabulary.terms
+                mapping = "CASE " + src + " " + " ".join(f"WHEN {_lit(x.value)} THEN {_lit(x.plover)}" for x in terms if x.plover) + " END"
+                rules.append(("domain", "derived-plover", f.name, f"{col} IS DISTINCT FROM ({mapping})",
+                              f"the PLOVER type that the model maps its {f.derived['from'][0]} to (run build)",
+                              f"coalesce({col}, 'empty') || ' for {f.derived['from'][0]} ' || coalesce({src}, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')"))
         return rules
 
     def table_domain(self, t: Table) -> None:
@@ -710,7 +700,7 @@ class Validator:
 
     def check_shared_qids(self) -> None:
         parts = [f"SELECT '{n}' AS tbl, __row, {self.key_sql(self.pkg.table(n))} AS k, wikidata_qid FROM {_q(n)} WHERE wikidata_qid IS NOT NULL"
-                 for n in ("people", "organizations", "places") if n in self.raw]
+                 for n in ENTITY_TABLES if n in self.raw]
         if not parts:
             return
         sql = (f"WITH q AS ({' UNION ALL '.join(parts)}) SELECT tbl, __row, k, wikidata_qid, (SELECT string_agg(tbl || ':' || k, ', ') FROM q q2 "
@@ -721,7 +711,7 @@ class Validator:
 
     def check_unmentioned(self) -> None:
         """Every person, organization and place has at least one mention."""
-        for ent, col in (("people", "person_id"), ("organizations", "org_id"), ("places", "place_id")):
+        for ent, col in ENTITY_TABLES.items():
             if ent in self.raw and "mentions" in self.raw:
                 t = self.pkg.table(ent)
                 self.rows("domain", "unmentioned-entity", t, f"SELECT __row, {self.key_sql(t)}, {col} FROM {_q(ent)} e WHERE NOT EXISTS "
@@ -736,18 +726,26 @@ class Validator:
                           f"(SELECT 1 FROM {_q(child)} c WHERE c.{col} = p.{col}) ORDER BY 1", col, f"at least one row in {child}")
 
     def check_claim_status(self) -> None:
-        """claims.status is the status derived from claim_evidence (CURATION.md §7)."""
-        if {"claims", "claim_evidence", "sources"} <= set(self.raw):
-            t = self.pkg.table("claims")
-            ckey = self.key_sql(t, "c")
-            sql = ("WITH e AS (SELECT ce.claim_id, ce.stance, CASE WHEN ce.attributed_org_id IN (SELECT independence_group FROM sources) "
-                   "THEN ce.attributed_org_id ELSE coalesce(s.independence_group, ce.source_id) END AS g FROM claim_evidence ce "
-                   "LEFT JOIN sources s USING (source_id)), d AS (SELECT claim_id, CASE WHEN bool_or(stance = 'refutes') AND bool_or(stance = 'supports') "
-                   "THEN 'contested' WHEN count(g) FILTER (WHERE stance = 'supports') >= 2 THEN 'corroborated' ELSE 'single-source' END AS want "
-                   f"FROM (SELECT DISTINCT claim_id, stance, g FROM e) GROUP BY 1) SELECT c.__row, {ckey}, "  # distinct first: no DISTINCT aggregate
-                   "coalesce(c.status, '') || ' (derived: ' || coalesce(d.want, 'single-source') || ')' FROM claims c LEFT JOIN d USING (claim_id) "
-                   "WHERE c.status IS DISTINCT FROM coalesce(d.want, 'single-source') ORDER BY 1")
-            self.rows("domain", "derived-claim-status", t, sql, "status", "the status derived from claim_evidence (run build)")
+        """claims.status is the status the rule derives from claim_evidence (derive.claim_status_column, the one
+        definition build uses too; CURATION.md §7)."""
+        if not {"claims", "claim_evidence", "sources"} <= self.typed_ok:
+            return
+        import numpy as np
+
+        from .derive import claim_status_column
+
+        claims = self.typed["claims"]
+        evidence = self.typed["claim_evidence"].select(["claim_id", "source_id", "stance", "attributed_org_id"])
+        want = claim_status_column(claims.column("claim_id"), evidence,
+                                   self.typed["sources"].select(["source_id", "independence_group"]))
+        have = claims.column("status")
+        differ = np.flatnonzero(pc.fill_null(pc.not_equal(have, want), True).to_numpy(zero_copy_only=False))
+        t = self.pkg.table("claims")
+        for i in differ.tolist():
+            self.add(layer="domain", code="derived-claim-status", file=self.rel(t.csv_path), table="claims", row=i + 1,
+                     key=claims.column("claim_id")[i].as_py(), field="status",
+                     value=f"{have[i].as_py() or ''} (derived: {want[i].as_py()})",
+                     expected="the status derived from claim_evidence (run build)")
 
     def check_sentence_coverage(self) -> None:
         if hasattr(self, "texts") and {"claim_evidence", "quotes", "excluded_spans"} <= set(self.raw):
@@ -784,7 +782,8 @@ class Validator:
         pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
         starts, ends = (spans.column(c).to_numpy() for c in ("cs", "ce"))
         bare = uncovered(pair_source, sent_s[pair_sentence], sent_e[pair_sentence], span_source[known], starts[known], ends[known])
-        found = sorted((self.texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in zip(pair_source[bare].tolist(), pair_sentence[bare].tolist()))
+        found = sorted(((self.texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in zip(pair_source[bare].tolist(), pair_sentence[bare].tolist())),
+                       key=lambda x: (x[0] is None, x[0] or "", x[1], x[2]))  # a source without an id sorts last
         for sid, s, e in found:
             body = self.texts.text(sid)
             self.add(layer="domain", code="uncovered-sentence", file=f"{self.text_files[sid]} ({sid})",
@@ -800,13 +799,13 @@ class Validator:
         import csv
         with open(ref_path, encoding="utf-8", newline="") as fh:
             ref = list(csv.DictReader(fh))
-        kinds = {"people": "person", "organizations": "organization", "places": "place"}
-        for name, kind in kinds.items():
+        for name, res in entity_tables().items():
             if name not in self.typed_ok:
                 continue
             t, d = self.pkg.table(name), self.typed[name]
-            cols = [c for c in ("wikidata_qid", "wikidata_qid_confidence", "geonames_id", "latitude", "longitude") if c in t.field_names]
-            allowed = [tuple(_norm(r[{"wikidata_qid_confidence": "qid_confidence"}.get(c, c)]) for c in cols) for r in ref if r["kind"] == kind]
+            copied = [f for f in res.fields if f.reference_column and f.name in t.field_names]
+            cols = [f.name for f in copied]
+            allowed = [tuple(_norm(r[f.reference_column]) for f in copied) for r in ref if r["kind"] == res.entity]
             allowed_set = set(allowed)
             for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0]] + cols)), 1):
                 vals = tuple(_norm(v) for v in row[1:])
@@ -914,7 +913,7 @@ class Validator:
         """
         from concurrent.futures import Future, ThreadPoolExecutor
 
-        entities = ["people", "organizations", "places"]
+        entities = list(ENTITY_TABLES)
         workers = max(2, os.cpu_count() or 2)
         # hashing (hashlib, without the GIL) and the descriptor profiles (pure Python) beside the pool, one table or
         # cross-table job per core in it: more workers only added memory (about 40 MB each at 1 M rows)
@@ -978,6 +977,12 @@ class Validator:
                 self.jobs["texts"].result()
             self.check_spans(t)
         self.table_domain(t)
+
+
+def _is_slug(t: Table, name: str) -> bool:
+    """Whether the model says a column holds slugs (a fast path may rely on it; never read off the pattern's text)."""
+    res = RESOURCES.get(t.name)
+    return bool(res and name in res.field_names and res.field(name).is_slug)
 
 
 def _names(fields) -> list[str]:

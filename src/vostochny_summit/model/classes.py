@@ -70,6 +70,7 @@ class Field:
     references: str | None = None  # "table.field"
     derived: dict | None = None  # {"rule": …, "from": […]}: written by build, never by hand
     format: str | None = None
+    reference_column: str | None = None  # the column of data/reference/entity-identifiers.csv it is copied from
 
     def but(self, **changes) -> Field:
         """This field with some attributes changed (a per-table override)."""

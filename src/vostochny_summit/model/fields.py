@@ -67,9 +67,11 @@ CLAIM = ref("claim_id", "claims.claim_id", "The claim (claims.claim_id).")
 COUNTRY = Field("country", "string", "ISO 3166-1 alpha-2 code of the country.", kind="iso-country",
                 pattern="^[A-Z]{2}$")
 WIKIDATA_QID = Field("wikidata_qid", "string", "Wikidata item identifier (Q-number), only from the verified reference "
-                     "file; empty when not verified.", kind="wikidata-qid", pattern="^Q[1-9][0-9]*$")
+                     "file; empty when not verified.", kind="wikidata-qid", pattern="^Q[1-9][0-9]*$",
+                     reference_column="wikidata_qid")
 WIKIDATA_QID_CONFIDENCE = choice("wikidata_qid_confidence", v.QID_CONFIDENCE, "How the QID was verified, copied from "
-                                 "the reference file; empty when there is no QID.", required=False)
+                                 "the reference file; empty when there is no QID.", required=False) \
+    .but(reference_column="qid_confidence")
 NAME = text("name", "Canonical name.", required=True)
 DESCRIPTION = text("description", "What the articles say, with source IDs in brackets.", required=True)
 

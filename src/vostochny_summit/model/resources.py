@@ -110,11 +110,12 @@ PLACES = Resource(
         f.COUNTRY.but(description="ISO 3166-1 alpha-2 code of the country the place is in (the place itself for "
                       "countries), from the article text or the verified reference file."),
         f.Field("latitude", "number", "Latitude in decimal degrees (WGS84), only from the verified reference file; "
-                "rough centroid for countries.", kind="latitude", minimum=-90, maximum=90),
+                "rough centroid for countries.", kind="latitude", minimum=-90, maximum=90,
+                reference_column="latitude"),
         f.Field("longitude", "number", "Longitude in decimal degrees (WGS84), only from the verified reference file.",
-                kind="longitude", minimum=-180, maximum=180),
+                kind="longitude", minimum=-180, maximum=180, reference_column="longitude"),
         f.Field("geonames_id", "integer", "GeoNames identifier, only from the verified reference file; empty when not "
-                "verified.", kind="geonames-id", minimum=1),
+                "verified.", kind="geonames-id", minimum=1, reference_column="geonames_id"),
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),

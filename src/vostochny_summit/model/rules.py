@@ -21,7 +21,9 @@ def _lit(value) -> str:
 class Cond:
     """A boolean condition on a row. Subclasses compile it three ways; none yields null."""
 
-    def sql(self) -> str:
+    def sql(self, casts: dict[str, str] | None = None) -> str:
+        """DuckDB SQL. casts: column -> DuckDB type, for tables whose columns are still text (validate reads the CSV
+        cells as strings): an ordering comparison then casts its operands first."""
         raise NotImplementedError
 
     def pandas(self, df):
@@ -39,7 +41,7 @@ class Cond:
 class IsSet(Cond):
     column: str
 
-    def sql(self):
+    def sql(self, casts=None):
         return f"({_q(self.column)} IS NOT NULL)"
 
     def pandas(self, df):
@@ -60,7 +62,7 @@ class Equals(Cond):
     column: str
     value: str
 
-    def sql(self):
+    def sql(self, casts=None):
         return f"coalesce({_q(self.column)} = {_lit(self.value)}, FALSE)"
 
     def pandas(self, df):
@@ -80,8 +82,8 @@ class Equals(Cond):
 class Not(Cond):
     inner: Cond
 
-    def sql(self):
-        return f"(NOT {self.inner.sql()})"
+    def sql(self, casts=None):
+        return f"(NOT {self.inner.sql(casts)})"
 
     def pandas(self, df):
         return ~self.inner.pandas(df)
@@ -98,8 +100,8 @@ class Not(Cond):
 class All(Cond):
     parts: tuple[Cond, ...]
 
-    def sql(self):
-        return "(" + " AND ".join(p.sql() for p in self.parts) + ")"
+    def sql(self, casts=None):
+        return "(" + " AND ".join(p.sql(casts) for p in self.parts) + ")"
 
     def pandas(self, df):
         out = self.parts[0].pandas(df)
@@ -122,8 +124,8 @@ class All(Cond):
 class Any_(Cond):
     parts: tuple[Cond, ...]
 
-    def sql(self):
-        return "(" + " OR ".join(p.sql() for p in self.parts) + ")"
+    def sql(self, casts=None):
+        return "(" + " OR ".join(p.sql(casts) for p in self.parts) + ")"
 
     def pandas(self, df):
         out = self.parts[0].pandas(df)
@@ -149,8 +151,8 @@ class Differ(Cond):
     a: Cond
     b: Cond
 
-    def sql(self):
-        return f"({self.a.sql()} <> {self.b.sql()})"
+    def sql(self, casts=None):
+        return f"({self.a.sql(casts)} <> {self.b.sql(casts)})"
 
     def pandas(self, df):
         return self.a.pandas(df) != self.b.pandas(df)
@@ -170,7 +172,7 @@ class SetCountAbove(Cond):
     cols: tuple[str, ...]
     n: int
 
-    def sql(self):
+    def sql(self, casts=None):
         return "((" + " + ".join(f"({_q(c)} IS NOT NULL)::INT" for c in self.cols) + f") > {self.n})"
 
     def pandas(self, df):
@@ -194,9 +196,10 @@ class NotBefore(Cond):
     second: str
     strict: bool = True
 
-    def sql(self):
+    def sql(self, casts=None):
         op = ">=" if self.strict else ">"
-        return f"coalesce({_q(self.first)} {op} {_q(self.second)}, FALSE)"
+        a, b = (f"TRY_CAST({_q(c)} AS {casts[c]})" if casts and c in casts else _q(c) for c in (self.first, self.second))
+        return f"coalesce({a} {op} {b}, FALSE)"
 
     def pandas(self, df):
         a, b = df[self.first], df[self.second]
@@ -221,6 +224,7 @@ class RowRule:
     violated: Cond
     expected: str
     field: str  # the column(s) the problem is reported against, "a/b" for a group
+    shows: str = "values"  # what a report shows as the bad value: "values" of the rule's columns, or "count" set
 
     @property
     def fields(self) -> list[str]:
@@ -232,11 +236,12 @@ def exactly_one(*cols: str, unless: Cond | None = None) -> RowRule:
     none = Not(SetCountAbove(cols, 0))
     missing = none if unless is None else All((Not(unless), none))
     expected = f"exactly one of {', '.join(cols)}"
-    return RowRule("exactly-one", Any_((SetCountAbove(cols, 1), missing)), expected, "/".join(cols))
+    return RowRule("exactly-one", Any_((SetCountAbove(cols, 1), missing)), expected, "/".join(cols), shows="count")
 
 
 def at_most_one(*cols: str) -> RowRule:
-    return RowRule("at-most-one", SetCountAbove(cols, 1), f"at most one of {', '.join(cols)}", "/".join(cols))
+    return RowRule("at-most-one", SetCountAbove(cols, 1), f"at most one of {', '.join(cols)}", "/".join(cols),
+                   shows="count")
 
 
 def together(code: str, first: str, second: str, expected: str, field: str | None = None) -> RowRule:
