@@ -187,7 +187,7 @@ def test_connect_has_commented_views(pkg):
 
 
 def test_import_is_light():
-    code = "import sys, vostochny_summit; heavy = {'pandas', 'polars', 'duckdb', 'pyarrow'} & set(sys.modules); print(sorted(heavy))"
+    code = "import sys, vostochny_summit; heavy = {'pandas', 'polars', 'pandera', 'duckdb', 'pyarrow', 'numpy'} & set(sys.modules); print(sorted(heavy))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
@@ -228,27 +228,3 @@ def test_cli_info_sql_and_locate():
     assert run_cli("locate", "art-003", "Kim").returncode == 1  # ambiguous
     assert run_cli("locate", "art-003", "no such words here").returncode == 1
     assert run_cli("locate", "art-003", "Kim", "--occurrence", "2").returncode == 0
-
-
-def test_wheel_installs_and_loads_outside_the_repo(tmp_path):
-    """Build a wheel, install it into a fresh venv, and load every table from a directory outside the checkout."""
-    if sys.platform == "win32":
-        pytest.skip("POSIX paths")
-    dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-                   check=True, capture_output=True)
-    wheel = next(dist.glob("*.whl"))
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", f"{wheel}[pandas]"], check=True,
-                   capture_output=True)
-    code = ("import vostochny_summit as vs; from pathlib import Path; "
-            "assert 'site-packages' in str(vs.path('quotes')), vs.path('quotes'); "
-            "print(sum(len(vs.load(t)) for t in vs.tables()), vs.connect().execute('select count(*) from quotes').fetchone()[0])")
-    out = subprocess.run([str(py), "-c", code], cwd=tmp_path, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    total, quotes = map(int, out.stdout.split())
-    assert total > 0 and quotes > 0
-    cli = subprocess.run([str(venv / "bin" / "vostochny-summit"), "validate"], cwd=tmp_path, capture_output=True, text=True)
-    assert cli.returncode == 0, cli.stdout[-2000:]

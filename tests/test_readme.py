@@ -1,0 +1,109 @@
+"""README.md's examples work for a new user: the wheel, installed with no extras into a bare virtual environment,
+runs every Python, shell and SQL block of README.md, taken from the file itself, from a directory outside the
+repository. A block marked `<!-- readme-test: extra=NAME -->` runs after `pip install 'vostochny-summit[NAME]'`;
+`<!-- readme-test: skip (reason) -->` must give its reason."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+FENCE = re.compile(r"(?:<!-- readme-test: (?P<marker>[^>]*?) -->\n)?```(?P<lang>[a-z]+)\n(?P<body>.*?)^```$", re.S | re.M)
+RUNNABLE = ("python", "sh", "sql")
+
+
+def readme_blocks() -> list[dict]:
+    """Every fenced block of README.md with its language and marker (extra, skip reason)."""
+    out = []
+    for m in FENCE.finditer((ROOT / "README.md").read_text(encoding="utf-8")):
+        marker = m["marker"] or ""
+        extra = re.fullmatch(r"extra=([a-z]+)", marker)
+        skip = re.fullmatch(r"skip \((.+)\)", marker)
+        assert not marker or extra or skip, f"unknown readme-test marker {marker!r}"
+        out.append({"lang": m["lang"], "body": m["body"], "extra": extra and extra[1], "skip": skip and skip[1],
+                    "line": m.string.count("\n", 0, m.start("body")) + 1})
+    return out
+
+
+def test_readme_blocks_are_found_and_marked():
+    blocks = readme_blocks()
+    langs = {b["lang"] for b in blocks if not b["skip"]}
+    assert set(RUNNABLE) <= langs, langs
+    assert all(b["lang"] in RUNNABLE + ("mermaid",) for b in blocks), {b["lang"] for b in blocks}
+
+
+@pytest.fixture(scope="module")
+def bare_venv(tmp_path_factory):
+    """The wheel built from this checkout, installed with no extras into a new virtual environment."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX paths")
+    tmp = tmp_path_factory.mktemp("readme")
+    dist = tmp / "dist"
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                   check=True, capture_output=True)
+    wheel = next(dist.glob("*.whl"))
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
+    root = subprocess.run([str(py), "-c", "from vostochny_summit.package import default_root; print(default_root())"],
+                          check=True, capture_output=True, text=True, cwd=tmp).stdout.strip()
+    return {"tmp": tmp, "wheel": wheel, "venv": venv, "py": py, "pip": pip, "root": Path(root)}
+
+
+def _run(env, block) -> subprocess.CompletedProcess:
+    path = dict(os.environ, PATH=f"{env['venv'] / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    path.pop("PYTHONPATH", None)
+    if block["lang"] == "python":
+        cmd = [str(env["py"]), "-c", block["body"]]
+    elif block["lang"] == "sh":
+        cmd = ["bash", "-euo", "pipefail", "-c", block["body"]]
+    else:
+        cmd = [str(env["venv"] / "bin" / "vostochny-summit"), "sql", block["body"]]
+    return subprocess.run(cmd, cwd=env["root"], capture_output=True, text=True, env=path, timeout=300)
+
+
+def test_every_readme_example_runs_from_a_bare_install(bare_venv):
+    env = bare_venv
+    assert ROOT not in env["root"].parents and "site-packages" in str(env["root"]), env["root"]
+    blocks = [b for b in readme_blocks() if b["lang"] in RUNNABLE and not b["skip"]]
+    failed = []
+
+    def run_all(selected):
+        for b in selected:
+            out = _run(env, b)
+            if out.returncode != 0 or (b["lang"] == "sql" and not out.stdout.strip()):
+                failed.append(f"README.md line {b['line']} ({b['lang']}): exit {out.returncode}\n{out.stderr[-1500:]}")
+
+    run_all([b for b in blocks if not b["extra"]])
+    # a missing optional engine says, in one line, which extra to install
+    missing = subprocess.run([str(env["py"]), "-c", "import vostochny_summit as vs; vs.load('claims', engine='polars')"],
+                             capture_output=True, text=True, cwd=env["tmp"])
+    last = missing.stderr.strip().splitlines()[-1]
+    assert missing.returncode != 0 and "pip install 'vostochny-summit[polars]'" in last, missing.stderr[-800:]
+    extras = sorted({b["extra"] for b in blocks if b["extra"]})
+    if extras:
+        subprocess.run([*env["pip"], f"{env['wheel']}[{','.join(extras)}]"], check=True, capture_output=True)
+        run_all([b for b in blocks if b["extra"]])
+    assert not failed, "\n\n".join(failed)
+
+
+def test_import_stays_light_and_fast(bare_venv):
+    """`import vostochny_summit` loads none of the heavy libraries and takes well under 150 ms (best of five)."""
+    code = ("import sys, time; t = time.perf_counter(); import vostochny_summit; t = time.perf_counter() - t; "
+            "heavy = {'pandas', 'polars', 'pandera', 'pyarrow', 'duckdb', 'numpy'} & set(sys.modules); print(t, sorted(heavy))")
+    times = []
+    for _ in range(5):
+        out = subprocess.run([str(bare_venv["py"]), "-c", code], capture_output=True, text=True, check=True,
+                             cwd=bare_venv["tmp"]).stdout.split(maxsplit=1)
+        assert out[1].strip() == "[]", out
+        times.append(float(out[0]))
+    assert min(times) < 0.15, times
