@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .model import RESOURCES, entity_tables, span_tables
+from .model import RESOURCES, TYPES, entity_tables, span_tables
 from .package import Package, Table
 from .spans import Texts
 from .tabular import (arrow_schema, canonical_csv, first_noncanonical_line, hygiene_suspects, key_neighbours, map_file,
@@ -338,7 +338,7 @@ class Validator:
                 # categories equal to the enum fail on exactly the same cells: checked only when the enum fails
                 same = i and set(map(str, vocab)) == set(map(str, vocabularies[0][0]))
                 (implied.setdefault(f.name, []) if same else rules).append(rule)
-            num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
+            num = TYPES[f.type]["duckdb"] if f.type in ("integer", "number") else None
             for bound, op in (("minimum", "<"), ("maximum", ">")):
                 if bound in c and num:
                     later.append(("schema", bound, f.name, f"TRY_CAST({col} AS {num}) {op} {_lit(c[bound])}", f"{bound} {c[bound]}", col))
