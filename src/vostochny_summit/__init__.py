@@ -3,7 +3,7 @@
 Importing this module is cheap: pandas, polars, pyarrow and duckdb are imported only by the functions that use them.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .api import connect, descriptor, load, path, tables  # noqa: E402
 
