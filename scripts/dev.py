@@ -26,7 +26,9 @@ def run(*cmd: str | Path) -> None:
 
 def setup() -> None:
     stamp = VENV / ".installed"
-    if stamp.is_file() and stamp.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime:
+    # The installed metadata carries the version read from __init__.py, so a version bump reinstalls too.
+    inputs = (ROOT / "pyproject.toml", ROOT / "src" / "vostochny_summit" / "__init__.py")
+    if stamp.is_file() and stamp.stat().st_mtime >= max(p.stat().st_mtime for p in inputs):
         return
     if not (BIN / "python").exists():
         run(sys.executable, "-m", "venv", VENV)

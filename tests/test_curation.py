@@ -82,6 +82,17 @@ def test_contested_claims_carry_both_sides(data):
     assert all({"supports", "refutes"} <= stances[c] for c in contested)
 
 
+def test_speech_act_claims_are_asserted_by_the_reporter(data):
+    """CURATION.md §7: a `statement` or `denial` claim is asserted by the article, or by the outlet it relays."""
+    kinds = {c["claim_id"]: c["claim_type"] for c in data["claims"]}
+    groups = {s["independence_group"] for s in data["sources"]}
+    bad = [(e["claim_id"], e["source_id"], e["char_start"]) for e in data["claim_evidence"]
+           if kinds[e["claim_id"]] in ("statement", "denial")
+           and (e["attributed_person_id"] or e["attributed_description"]
+                or (e["attributed_org_id"] and e["attributed_org_id"] not in groups))]
+    assert not bad, bad
+
+
 def test_identifiers_appear_only_where_the_reference_has_them(data):
     ref_path = SHARED / "reference" / "entity-identifiers.csv"
     if not ref_path.is_file():

@@ -228,3 +228,15 @@ def test_cli_info_sql_and_locate():
     assert run_cli("locate", "art-003", "Kim").returncode == 1  # ambiguous
     assert run_cli("locate", "art-003", "no such words here").returncode == 1
     assert run_cli("locate", "art-003", "Kim", "--occurrence", "2").returncode == 0
+
+
+def test_curation_vocabularies_are_generated_from_the_model():
+    """CURATION.md's vocabulary tables are what build renders from the model, and every vocabulary is there."""
+    from vostochny_summit.docs import BEGIN, END, with_vocabularies
+    from vostochny_summit.model import RESOURCES
+
+    text = (ROOT / "CURATION.md").read_text(encoding="utf-8")
+    assert BEGIN in text and END in text
+    assert with_vocabularies(text) == text, "CURATION.md vocabularies are stale: run `vostochny-summit build`"
+    for vocab in {f.vocabulary.name for r in RESOURCES.values() for f in r.fields if f.vocabulary}:
+        assert f"#### `{vocab}`" in text, vocab
