@@ -1,8 +1,11 @@
 """croissant.json: Croissant 1.1 metadata with the RAI vocabulary, generated from the descriptor and Table Schemas.
 
-One FileObject per CSV and per Parquet file (with sha256), one RecordSet per table read from its Parquet file (typed),
-with field descriptions, dataTypes, `key` (the primary key) and `references` (every single-column foreign key).
-`citeAs` comes from CITATION.cff; the RAI text below says how the data was made, honestly.
+One FileObject per CSV, Parquet file and article text (with sha256 and its licence), one RecordSet per table read from
+its Parquet file (typed), with field descriptions, dataTypes, `key` (the primary key) and `references` for every
+foreign key. A reference names the referenced key column in the referenced table's Parquet FileObject (a Source, which
+the vocabulary allows): mlcroissant 1.1.1 fails to generate records when `references` names a field of another
+RecordSet (its Join receives the other record set's generator, not a DataFrame). `citeAs` comes from CITATION.cff;
+the RAI text below says how the data was made.
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ def _sha256(path: Path) -> str:
 
 
 def citation(root: Path) -> dict:
-    """The fields of CITATION.cff this needs (title, authors, version, year), read without a YAML dependency."""
+    """The fields of CITATION.cff this needs (title, authors, version, release date), read without a YAML dependency."""
     text = (root / "CITATION.cff").read_text(encoding="utf-8")
 
     def one(key: str) -> str:
@@ -153,15 +156,14 @@ def citation(root: Path) -> dict:
         return m[1]
 
     authors = re.findall(r'^\s*-\s*name:\s*"?(.*?)"?\s*$', text, flags=re.M)
-    return {"title": one("title"), "authors": authors, "version": one("version"), "year": one("date-released")[:4],
-            "license": one("license")}
+    return {"title": one("title"), "authors": authors, "version": one("version"), "released": one("date-released")}
 
 
 def cite_as(root: Path, url: str | None) -> str:
     c = citation(root)
     key = "vostochny_summit_" + re.sub(r"\W", "_", c["version"])
     authors = " and ".join("{" + a + "}" for a in c["authors"])
-    lines = [f"@misc{{{key},", f"  title = {{{c['title']}}},", f"  author = {{{authors}}},", f"  year = {{{c['year']}}},",
+    lines = [f"@misc{{{key},", f"  title = {{{c['title']}}},", f"  author = {{{authors}}},", f"  year = {{{c['released'][:4]}}},",
              f"  version = {{{c['version']}}},", "  note = {Data package}"]
     if url:
         lines[-1] += ","
@@ -221,7 +223,7 @@ def render_croissant(pkg: Package) -> str:
         "keywords": d.get("keywords", []),
         "inLanguage": "en",
         "creator": [{"@type": "sc:Organization", "name": c["title"]} for c in d.get("contributors", [])],
-        "datePublished": _released(root),
+        "datePublished": citation(root)["released"],
         "license": [DATA_LICENSE, CODE_LICENSE],
         "usageInfo": (
             "Curated data (every CSV and Parquet file, the Table Schemas and datapackage.json): CC BY 4.0. Code "
@@ -234,11 +236,3 @@ def render_croissant(pkg: Package) -> str:
         "recordSet": sets,
     }
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-
-
-def _released(root: Path) -> str:
-    text = (root / "CITATION.cff").read_text(encoding="utf-8")
-    m = re.search(r'^date-released:\s*"?(\d{4}-\d{2}-\d{2})"?', text, flags=re.M)
-    if not m:
-        raise ValueError("CITATION.cff has no date-released")
-    return m[1]
