@@ -25,9 +25,10 @@ def problems(pkg):
 
 
 def copy_package(dest: Path) -> Path:
-    """Copy what makes the package (descriptor, data, schemas, docs) into dest."""
+    """Copy what makes the package (descriptor, citation, Croissant metadata, data, schemas, docs) into dest."""
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "datapackage.json", dest / "datapackage.json")
+    for name in ("datapackage.json", "CITATION.cff", "croissant.json"):
+        shutil.copy2(ROOT / name, dest / name)
     for folder in ("data", "schemas", "docs"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, dest / folder)

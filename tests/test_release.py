@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import re
 import subprocess
@@ -12,6 +13,7 @@ import zipfile
 import pytest
 
 from vostochny_summit.diff import diff
+from vostochny_summit.package import Package as pkg_of
 from vostochny_summit.release import release, snapshot_keys
 
 from .conftest import ROOT
@@ -67,8 +69,10 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     assert sums == (second / "SHA256SUMS").read_text(), "two builds from the same commit differ"
     names = {line.split()[1] for line in sums.splitlines()}
     version = json.loads((ROOT / "datapackage.json").read_text())["version"]
+    exports = {f"vostochny-summit-{version}.db", f"vostochny-summit-{version}.metadata.json",
+               f"vostochny-summit-{version}-claims.jsonl"}
     assert names == {f"vostochny-summit-{version}.zip", f"vostochny_summit-{version}-py3-none-any.whl",
-                     f"vostochny_summit-{version}.tar.gz"}
+                     f"vostochny_summit-{version}.tar.gz"} | exports
     with zipfile.ZipFile(first / f"vostochny_summit-{version}-py3-none-any.whl") as z:
         assert "vostochny_summit/_package/datapackage.json" in z.namelist()
         assert any(n.startswith("vostochny_summit/_package/data/parquet/") for n in z.namelist())
@@ -77,7 +81,10 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     with zipfile.ZipFile(archive) as z:
         members = set(z.namelist())
         z.extractall(tmp_path / "unzipped")
-    for required in ("datapackage.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
+    for export in exports:
+        with zipfile.ZipFile(archive) as z:
+            assert z.read(f"{top}/exports/{export}") == (first / export).read_bytes(), export
+    for required in ("datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
                      "data/quotes.csv", "data/parquet/quotes.parquet", "schemas/quotes.schema.json", "docs/data-dictionary.md"):
         assert f"{top}/{required}" in members, required
     assert sum(m.startswith(f"{top}/data/texts/") for m in members) == len(list((ROOT / "data/texts").glob("*.txt")))
@@ -88,3 +95,8 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     out = subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "validate", str(unpacked)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:]
     assert diff(ROOT, archive)["tables"]["claims"]["added"] == 0
+    if importlib.util.find_spec("mlcroissant"):  # the Croissant metadata resolves its files inside the unpacked zip
+        import mlcroissant as mlc
+
+        records = list(mlc.Dataset(jsonld=str(unpacked / "croissant.json")).records(record_set="claims"))
+        assert len(records) == len(snapshot_keys(pkg_of(unpacked))["keys"]["claims"])

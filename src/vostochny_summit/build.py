@@ -83,6 +83,11 @@ def build(root=None, version: str = __version__) -> list[str]:
         text = citation.read_text(encoding="utf-8")
         write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, pkg.root)
 
+    if citation.is_file():  # croissant.json takes citeAs from CITATION.cff and hashes every file written above
+        from .croissant import render_croissant
+
+        write_if_changed(pkg.root / "croissant.json", render_croissant(Package(pkg.root)), changed, pkg.root)
+
     from .docs import render_data_dictionary, with_vocabularies
     from .figures import render_timeline
 

@@ -176,6 +176,27 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    if args.what == "sqlite":
+        from .datasette_metadata import write_metadata
+        from .package import Package
+        from .sqlite_db import export_sqlite
+
+        db = export_sqlite(args.out, args.path)
+        print(f"wrote {db}\nwrote {write_metadata(Package(args.path), db)} (Datasette metadata)")
+    else:
+        from .claims_jsonl import export_claims
+
+        print(f"wrote {export_claims(args.out, args.path)}")
+    return 0
+
+
+def cmd_browse(args) -> int:
+    from .browse import browse
+
+    return browse(args.port, args.path)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="vostochny-summit", description="The Vostochny summit data package.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__import__('vostochny_summit').__version__}")
@@ -211,6 +232,15 @@ def main(argv=None) -> int:
     d.add_argument("new", help="package directory or release zip")
     d.add_argument("--format", choices=["text", "json"], default="text")
     d.set_defaults(func=cmd_diff)
+    e = sub.add_parser("export", help="write the SQLite database (+ Datasette metadata) or the claims JSONL")
+    e.add_argument("what", choices=["sqlite", "claims"])
+    e.add_argument("out", help="output file: OUT.db for sqlite, OUT.jsonl for claims")
+    e.add_argument("--path", help="package directory (default: this package)")
+    e.set_defaults(func=cmd_export)
+    b = sub.add_parser("browse", help="browse the package in Datasette on 127.0.0.1 (pip extra [browse])")
+    b.add_argument("--port", type=int, default=8001)
+    b.add_argument("--path", help="package directory (default: this package)")
+    b.set_defaults(func=cmd_browse)
     args = p.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `vostochny-summit sql … | head` ends quietly

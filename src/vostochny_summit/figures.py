@@ -31,32 +31,60 @@ def _descendants(rows: list[dict], root: str) -> list[tuple[int, dict]]:
     return out
 
 
-def render_timeline(events: pa.Table) -> str:
-    rows = events.to_pylist()
-    summit_parts = _descendants(rows, SUMMIT)
-    in_summit = {r["event_id"] for _, r in summit_parts} | {SUMMIT}
-    dated = sorted((r for r in rows if r["date_earliest"] and r["event_id"] not in in_summit),
-                   key=lambda r: (r["date_earliest"], r["date_latest"], r["event_id"]))
-    undated = sorted(r["title"] for r in rows if not r["date_earliest"] and r["event_id"] not in in_summit)
-    lo = min(r["date_earliest"] for r in dated).replace(month=1, day=1)
-    hi = dt.date(max(r["date_latest"] for r in dated).year + 1, 1, 1)
+def _axis(lo: dt.date, hi: dt.date):
     span = (hi - lo).days
-    x = lambda d: LEFT + (W - LEFT - RIGHT) * (d - lo).days / span  # noqa: E731
-    out: list[str] = []
-    y = 40
-    out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles (bar = the span the stated or derived date covers)</text>')
-    for year in range(lo.year, hi.year + 1, 5 if hi.year - lo.year > 30 else 1):
-        gx = x(dt.date(year, 1, 1))
-        out.append(f'<line x1="{gx:.1f}" y1="{y - 4}" x2="{gx:.1f}" y2="{y + ROW * len(dated)}" class="grid"/>'
-                   f'<text x="{gx:.1f}" y="{y + ROW * len(dated) + 12}" class="tick">{year}</text>')
-    for r in dated:
-        x0, x1 = x(r["date_earliest"]), x(r["date_latest"] + dt.timedelta(days=1))
+    return lambda d: LEFT + (W - LEFT - RIGHT) * (d - lo).days / span  # noqa: E731
+
+
+def _bars(out: list[str], rows: list[dict], y: int, lo: dt.date, hi: dt.date, ticks: list[tuple[dt.date, str]],
+          mark: tuple[dt.date, str] | None = None) -> int:
+    """One panel: a labelled bar per event over [lo, hi), grid lines at ticks, an optional marked day; returns y below."""
+    x = _axis(lo, hi)
+    bottom = y + ROW * len(rows)
+    for day, label in ticks:
+        gx = x(day)
+        out.append(f'<line x1="{gx:.1f}" y1="{y - 4}" x2="{gx:.1f}" y2="{bottom}" class="grid"/>'
+                   f'<text x="{gx:.1f}" y="{bottom + 12}" class="tick">{label}</text>')
+    if mark:
+        mx = (x(mark[0]) + x(mark[0] + dt.timedelta(days=1))) / 2
+        out.append(f'<line x1="{mx:.1f}" y1="{y - 8}" x2="{mx:.1f}" y2="{bottom}" class="mark"/>'
+                   f'<text x="{mx + 4:.1f}" y="{y - 10}" class="marklab">{escape(mark[1])}</text>')
+    for r in rows:
+        x0 = x(max(r["date_earliest"], lo))
+        x1 = x(min(r["date_latest"] + dt.timedelta(days=1), hi))
         colour = STATUS_COLOUR.get(r["status"], "#333")
         out.append(f'<text x="{LEFT - 8}" y="{y + 12}" class="lab">{escape(r["title"][:60])} ({escape(r["date"])})</text>'
                    f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 3):.1f}" height="{ROW - 6}" fill="{colour}"/>')
         y += ROW
-    y += 40
+    return bottom
+
+
+def render_timeline(events: pa.Table) -> str:
+    rows = events.to_pylist()
+    summit_parts = _descendants(rows, SUMMIT)
+    in_summit = {r["event_id"] for _, r in summit_parts} | {SUMMIT}
     summit = next(r for r in rows if r["event_id"] == SUMMIT)
+    order = lambda r: (r["date_earliest"], r["date_latest"], r["event_id"])  # noqa: E731
+    dated = sorted((r for r in rows if r["date_earliest"] and r["event_id"] not in in_summit), key=order)
+    undated = sorted(r["title"] for r in rows if not r["date_earliest"] and r["event_id"] not in in_summit)
+    lo = min(r["date_earliest"] for r in dated).replace(month=1, day=1)
+    hi = dt.date(max(r["date_latest"] for r in dated).year + 1, 1, 1)
+    out: list[str] = []
+    y = 40
+    out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles (bar = the span the stated or derived date covers)</text>')
+    step = 5 if hi.year - lo.year > 30 else 1
+    y = _bars(out, dated, y, lo, hi, [(dt.date(yr, 1, 1), str(yr)) for yr in range(lo.year, hi.year + 1, step)])
+
+    # the summit's year on a month scale: on the axis above, all of it is the last few pixels
+    year = summit["date_earliest"].year
+    y0, y1 = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    in_year = sorted((r for r in rows if r["date_earliest"] and r["date_latest"] >= y0 and r["date_earliest"] < y1
+                      and (r["event_id"] not in in_summit or r["event_id"] == SUMMIT)), key=order)
+    y += 52
+    out.append(f'<text x="10" y="{y - 24}" class="h">{year}, month by month (a bar that fills the year: the article gives only the year)</text>')
+    months = [(dt.date(year, m, 1), dt.date(year, m, 1).strftime("%b")) for m in range(1, 13)] + [(y1, str(year + 1))]
+    y = _bars(out, in_year, y, y0, y1, months, (summit["date_earliest"], f"summit, {summit['date']}"))
+    y += 40
     out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit["date"])}: its parts (listed by ID: the articles give only a partial order)</text>')
     y += 10
     for depth, r in summit_parts:
@@ -79,6 +107,7 @@ def render_timeline(events: pa.Table) -> str:
                      f'<text x="{26 + i * 130}" y="{y}" class="txt">{s}</text>' for i, (s, c) in enumerate(STATUS_COLOUR.items()))
     height = y + 20
     style = ("<style>.h{font:bold 14px sans-serif}.lab{font:11px sans-serif;text-anchor:end}.txt{font:12px sans-serif}"
-             ".tick{font:10px sans-serif;text-anchor:middle;fill:#555}.grid{stroke:#ddd;stroke-width:1}</style>")
+             ".tick{font:10px sans-serif;text-anchor:middle;fill:#555}.grid{stroke:#ddd;stroke-width:1}"
+             ".mark{stroke:#b03030;stroke-width:1;stroke-dasharray:3 2}.marklab{font:10px sans-serif;fill:#b03030}</style>")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height}" viewBox="0 0 {W} {height}">'
             f'<rect width="100%" height="100%" fill="white"/>{style}\n' + "\n".join(out) + "\n" + legend + "\n</svg>\n")

@@ -1,7 +1,10 @@
-"""`release`: reproducible release artefacts in dist/ — wheel, sdist, a self-contained data package zip, SHA256SUMS.
+"""`release`: reproducible release artefacts in dist/ — wheel, sdist, a self-contained data package zip, the SQLite
+database (with its Datasette metadata), the claims JSONL, SHA256SUMS.
 
 Building twice from the same commit gives byte-identical files: timestamps come from SOURCE_DATE_EPOCH (default:
-the last commit's time, else a fixed date), zip entries are sorted with fixed dates and permissions.
+the last commit's time, else a fixed date), zip entries are sorted with fixed dates and permissions. The SQLite
+database is byte-identical when written by the same SQLite library (sqlite_db.py says why not across versions). The
+zip also carries croissant.json and, under exports/, the same database, Datasette metadata and claims JSONL files.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from .package import Package
 
-ZIP_FILES = ["datapackage.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md"]
+ZIP_FILES = ["datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md"]
 ZIP_DIRS = ["data", "schemas", "docs", "releases"]
 FIXED_EPOCH = 1700000000  # 2023-11-14, used when there is no git history to take a date from
 
@@ -31,17 +34,19 @@ def source_date_epoch(root: Path) -> int:
         return FIXED_EPOCH
 
 
-def package_zip(pkg: Package, dest: Path, epoch: int) -> Path:
-    """The data package as one zip under a top folder vostochny-summit-<version>/."""
+def package_zip(pkg: Package, dest: Path, epoch: int, extra: dict[str, Path] | None = None) -> Path:
+    """The data package as one zip under a top folder vostochny-summit-<version>/; `extra` maps more member paths
+    (relative to that folder) to files."""
     name = f"vostochny-summit-{pkg.version}"
     stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980
     files = [pkg.root / f for f in ZIP_FILES if (pkg.root / f).is_file()]
     for d in ZIP_DIRS:
         files += [p for p in (pkg.root / d).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(pkg.root).parts)]
+    members = {p.relative_to(pkg.root).as_posix(): p for p in files} | dict(extra or {})
     out = dest / f"{name}.zip"
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for p in sorted(files, key=lambda p: p.relative_to(pkg.root).as_posix()):
-            info = zipfile.ZipInfo(f"{name}/{p.relative_to(pkg.root).as_posix()}", date_time=stamp)
+        for member, p in sorted(members.items()):
+            info = zipfile.ZipInfo(f"{name}/{member}", date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, p.read_bytes())
@@ -68,6 +73,18 @@ def write_snapshot(pkg: Package) -> Path:
     return out
 
 
+def write_exports(pkg: Package, dist: Path) -> dict[str, Path]:
+    """The SQLite database, its Datasette metadata and the claims JSONL, as release artefacts in dist/."""
+    from .claims_jsonl import export_claims
+    from .datasette_metadata import write_metadata
+    from .sqlite_db import export_sqlite
+
+    base = f"vostochny-summit-{pkg.version}"
+    db = export_sqlite(dist / f"{base}.db", pkg.root)
+    files = [db, write_metadata(pkg, db), export_claims(dist / f"{base}-claims.jsonl", pkg.root)]
+    return {p.name: p for p in files}
+
+
 def release(root=None, dist: Path | None = None) -> list[Path]:
     pkg = Package(root)
     dist = Path(dist or pkg.root / "dist")
@@ -82,7 +99,8 @@ def release(root=None, dist: Path | None = None) -> list[Path]:
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(pkg.root)],
                    check=True, env=env, capture_output=True)
-    package_zip(pkg, dist, epoch)
+    exports = write_exports(pkg, dist)
+    package_zip(pkg, dist, epoch, {f"exports/{k}": p for k, p in exports.items()})
     artefacts = sorted(p for p in dist.iterdir() if p.is_file() and p.name != "SHA256SUMS")
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in artefacts)
     (dist / "SHA256SUMS").write_text(sums, encoding="utf-8")

@@ -11,14 +11,20 @@ from dataclasses import dataclass, field, replace
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # every identifier: lowercase kebab-case (CURATION.md §0)
 
-# Table Schema type -> its type in Arrow (pyarrow factory), DuckDB, polars and SQLite. The one type mapping of the
-# package: Parquet, pandas (pd.ArrowDtype of the Arrow type), polars, DuckDB and SQLite all read it from here.
+# Table Schema type -> its type in Arrow (pyarrow factory), DuckDB, polars, SQLite (declared type and what typeof()
+# returns), Croissant and Spark. The one type mapping of the package: Parquet, pandas (pd.ArrowDtype of the Arrow
+# type), polars, DuckDB, the SQLite export, croissant.json and the Spark test all read it from here.
 TYPES = {
-    "string": {"arrow": "string", "duckdb": "VARCHAR", "polars": "String", "sqlite": "TEXT"},
-    "integer": {"arrow": "int64", "duckdb": "BIGINT", "polars": "Int64", "sqlite": "INTEGER"},
-    "number": {"arrow": "float64", "duckdb": "DOUBLE", "polars": "Float64", "sqlite": "REAL"},
-    "boolean": {"arrow": "bool_", "duckdb": "BOOLEAN", "polars": "Boolean", "sqlite": "INTEGER"},
-    "date": {"arrow": "date32", "duckdb": "DATE", "polars": "Date", "sqlite": "TEXT"},
+    "string": {"arrow": "string", "duckdb": "VARCHAR", "polars": "String", "sqlite": "TEXT", "sqlite_typeof": "text",
+               "croissant": "sc:Text", "spark": "StringType"},
+    "integer": {"arrow": "int64", "duckdb": "BIGINT", "polars": "Int64", "sqlite": "INTEGER",
+                "sqlite_typeof": "integer", "croissant": "sc:Integer", "spark": "LongType"},
+    "number": {"arrow": "float64", "duckdb": "DOUBLE", "polars": "Float64", "sqlite": "REAL", "sqlite_typeof": "real",
+               "croissant": "sc:Float", "spark": "DoubleType"},
+    "boolean": {"arrow": "bool_", "duckdb": "BOOLEAN", "polars": "Boolean", "sqlite": "INTEGER",
+                "sqlite_typeof": "integer", "croissant": "sc:Boolean", "spark": "BooleanType"},
+    "date": {"arrow": "date32", "duckdb": "DATE", "polars": "Date", "sqlite": "TEXT", "sqlite_typeof": "text",
+             "croissant": "sc:Date", "spark": "DateType"},
 }
 
 

@@ -1,0 +1,33 @@
+"""docs/timeline.svg: reproducible, and the summit's year readable on its own month scale."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from vostochny_summit.figures import LEFT, RIGHT, SUMMIT, W, render_timeline
+from vostochny_summit.tabular import read_typed
+
+
+def test_timeline_renders_byte_identically(pkg):
+    events = read_typed(pkg.table("events"))
+    assert render_timeline(events) == render_timeline(events)
+
+
+def test_the_summit_year_has_a_month_panel_where_a_month_is_wide(pkg):
+    events = read_typed(pkg.table("events"))
+    svg = render_timeline(events)
+    rows = events.to_pylist()
+    year = next(r for r in rows if r["event_id"] == SUMMIT)["date_earliest"].year
+    for month in ("Jan", "Jun", "Sep", "Dec"):
+        assert f'class="tick">{month}</text>' in svg
+    month_width = (W - LEFT - RIGHT) * 28 / 366
+    one_month = [r for r in rows if r["date_earliest"] and r["date_earliest"].year == year
+                 and r["date_earliest"].month == r["date_latest"].month and r["date_earliest"].day == 1
+                 and r["date_latest"].day >= 28]
+    assert one_month, "no event dated to a month in the summit year to check the scale with"
+    for r in one_month:
+        text = re.escape(f'class="lab">{escape(r["title"][:60])} ({escape(r["date"])})</text>')
+        label = text + r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"'
+        widths = [float(w) for w in re.findall(label, svg)]
+        assert widths and widths[-1] >= month_width * 0.99, (r["event_id"], widths)
