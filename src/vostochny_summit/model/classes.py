@@ -150,6 +150,7 @@ class Span:
     end: str = "char_end"
     text: str = "text"
     inside_quotation_marks: bool = False  # quotes: the span sits directly inside the marks
+    covers_sentences: bool = False  # its spans count for sentence coverage (every sentence covered or excluded)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,9 @@ class Resource:
     span: Span | None = None
     rules: tuple = ()  # model.rules objects
     entity: str | None = None  # for entity tables: what one row is ("person", "organization", "place")
-    extra: dict = field(default_factory=dict)
+    evidence_of: str | None = None  # every row of that table needs at least one row here (claims, events)
+    names_entities: bool = False  # every row of every entity table needs at least one row here
+    utterance: tuple[str, tuple[str, ...]] | None = None  # (group column, speaker columns): one speaker per group
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -136,7 +136,7 @@ MENTIONS = Resource(
         f.PLACE.but(description="The place named (places.place_id)."),
     ),
     ("mention_id",), unique_keys=(("source_id", "char_start", "char_end"),),
-    span=Span(), rules=(SPAN_ORDER, exactly_one(*ENTITY_REFS)),
+    span=Span(), rules=(SPAN_ORDER, exactly_one(*ENTITY_REFS)), names_entities=True,
 )
 
 EVENTS = Resource(
@@ -190,7 +190,7 @@ EVENT_EVIDENCE = Resource(
     "event_evidence", "Event evidence", "The spans in the articles that refer to each event.",
     (f.EVENT.but(required=True), *SPAN_FIELDS, f.span_text("the clause that refers to the event")),
     ("event_id", "source_id", "char_start"),
-    span=Span(), rules=(SPAN_ORDER,),
+    span=Span(), rules=(SPAN_ORDER,), evidence_of="events",
 )
 
 QUOTES = Resource(
@@ -214,7 +214,8 @@ QUOTES = Resource(
         f.NOTES.but(description="Curator notes on attribution."),
     ),
     ("quote_id",),
-    span=Span(inside_quotation_marks=True),
+    span=Span(inside_quotation_marks=True, covers_sentences=True),
+    utterance=("utterance_id", ("speaker_person_id", "speaker_org_id", "speaker_description")),
     rules=(
         SPAN_ORDER,
         exactly_one("speaker_person_id", "speaker_org_id",
@@ -258,7 +259,8 @@ CLAIM_EVIDENCE = Resource(
                "Korean officials')."),
     ),
     ("claim_id", "source_id", "char_start"),
-    span=Span(), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
+    span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
+    evidence_of="claims",
 )
 
 EXCLUDED_SPANS = Resource(
@@ -267,7 +269,7 @@ EXCLUDED_SPANS = Resource(
     (*SPAN_FIELDS, f.span_text("the excluded sentence"), f.choice("reason", v.EXCLUSION_REASON,
                                                                    "Why the sentence carries no claim.")),
     ("source_id", "char_start"),
-    span=Span(), rules=(SPAN_ORDER,),
+    span=Span(covers_sentences=True), rules=(SPAN_ORDER,),
 )
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in (
