@@ -1,4 +1,5 @@
-"""Datasette metadata for the SQLite export, generated from the descriptor and Table Schemas.
+"""Datasette metadata for the SQLite export, generated from the model (tables, fields, vocabularies) and the
+descriptor (title, licence, version).
 
 Titles, descriptions, licence and source for the instance; per table its description, per-column descriptions,
 facets (the fields with a category vocabulary), a label column for foreign-key links, full-text search; the two views;
@@ -11,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .model import RESOURCES
 from .package import Package
 from .queries import QUERIES
 from .sqlite_db import FTS, VIEWS
@@ -28,16 +30,16 @@ def datasette_metadata(pkg: Package, db_name: str) -> dict:
     d = pkg.descriptor
     data_licence = next((lic for lic in d.get("licenses", []) if lic["name"] == "CC-BY-4.0"), {})
     tables: dict[str, dict] = {}
-    for name, t in pkg.tables.items():
+    for name in pkg.tables:
+        res = RESOURCES[name]
         entry = {
-            "title": t.schema.get("title", name),
-            "description": t.schema.get("description", ""),
-            "columns": {f.name: f.description for f in t.fields},
-            "facets": [f.name for f in t.fields if f.categories],
+            "title": res.title,
+            "description": res.description,
+            "columns": {f.name: f.description for f in res.fields},
+            # facets: every vocabulary column, then the article a span is in
+            "facets": [f.name for f in res.fields if f.vocabulary] + [f.name for f in res.fields if f.kind == "span-source"],
         }
-        if "source_id" in t.field_names and name != "sources":
-            entry["facets"].append("source_id")
-        label = next((c for c in LABEL_COLUMNS if c in t.field_names), None)
+        label = next((c for c in LABEL_COLUMNS if c in res.field_names), None)
         if label:
             entry["label_column"] = label
         if name in FTS:
