@@ -10,7 +10,8 @@ import pytest
 from vostochny_summit.derive import claim_status
 from vostochny_summit.tabular import read_typed
 from vostochny_summit.text import read_text, sentences
-from vostochny_summit.validate import SPAN_TABLES
+from vostochny_summit.package import Package
+from vostochny_summit.validation.roles import span_columns
 
 from .conftest import ROOT, SHARED
 
@@ -23,6 +24,9 @@ def data(pkg):
 @pytest.fixture(scope="module")
 def texts(pkg, data):
     return {s["source_id"]: read_text(pkg.root / s["text_path"]) for s in data["sources"]}
+
+
+SPAN_TABLES = [n for n, t in Package(ROOT).tables.items() if span_columns(t)]
 
 
 @pytest.mark.parametrize("table", SPAN_TABLES)

@@ -20,6 +20,26 @@ from .package import Package
 from .tabular import arrow_schema, canonical_csv, read_typed, sort_by_key
 
 
+class BuildRefused(ValueError):
+    """The input cannot be built from: problems holds validate's located problems (table, row, field, value)."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s) in the input")
+        self.problems = problems
+
+
+def input_problems(root=None, canonical: bool = True) -> list:
+    """What would make build (or fmt) fail or write wrong files: an unreadable descriptor, and the problems of the file
+    and Table Schema layers (not-canonical only when canonical=True), as validate reports them."""
+    from .validation import CODES, validate
+
+    codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
+        "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
+    if not canonical:
+        codes.discard("not-canonical")
+    return validate(root, pick=codes)
+
+
 def fixity(path: Path) -> dict:
     """The descriptor's `bytes` and `hash` for a file."""
     data = path.read_bytes()
@@ -47,6 +67,9 @@ def plover_mapping(pkg: Package) -> dict[str, str]:
 
 def build(root=None, version: str = __version__) -> list[str]:
     """Rebuild everything derived; return the paths (relative to root) that changed."""
+    problems = input_problems(root, canonical=False)
+    if problems:
+        raise BuildRefused(problems)
     pkg = Package(root)
     changed: list[str] = []
     typed = {name: read_typed(t) for name, t in pkg.tables.items()}
@@ -87,6 +110,9 @@ def build(root=None, version: str = __version__) -> list[str]:
 
 def fmt(root=None) -> list[str]:
     """Rewrite every CSV in canonical form; return the files that changed."""
+    problems = input_problems(root, canonical=False)
+    if problems:
+        raise BuildRefused(problems)
     pkg = Package(root)
     changed: list[str] = []
     for t in pkg.tables.values():

@@ -10,6 +10,17 @@ from pathlib import Path
 DESCRIPTOR = "datapackage.json"
 
 
+class DescriptorError(ValueError):
+    """The descriptor or a Table Schema it names cannot be read; the message names the file."""
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DescriptorError(f"{path}: cannot be read as JSON ({exc})") from exc
+
+
 def default_root() -> Path:
     """The package directory: the copy bundled in an installed wheel, else the repository root (editable install)."""
     here = Path(__file__).resolve().parent
@@ -90,7 +101,7 @@ class Package:
 
     @cached_property
     def descriptor(self) -> dict:
-        return json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+        return _read_json(self.descriptor_path)
 
     @property
     def version(self) -> str | None:
@@ -102,7 +113,7 @@ class Package:
         for res in self.descriptor.get("resources", []):
             schema = res["schema"]
             if isinstance(schema, str):
-                schema = json.loads((self.root / schema).read_text(encoding="utf-8"))
+                schema = _read_json(self.root / schema)
             out[res["name"]] = Table(res["name"], self.root, res, schema)
         return out
 
