@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ..tabular import scan_positions
 from . import roles
 from .engine import RowRules
 from .sql import Rule, q
@@ -45,7 +46,7 @@ def may_hold_invisible(col: pa.ChunkedArray) -> bool:
         if data is None:
             continue
         buf = np.frombuffer(data, dtype=np.uint8)
-        lead = np.flatnonzero(_LEAD[buf])
+        (lead,) = scan_positions(buf, lambda b: _LEAD[b])
         if not len(lead):
             continue
         b = buf[lead]
@@ -64,10 +65,11 @@ def may_hold_invisible(col: pa.ChunkedArray) -> bool:
 
 
 def invisible_rules(t, data: pa.Table, ctx) -> list[Rule]:
-    """No control or invisible character in a string cell; verbatim span texts are held to the article instead."""
+    """No control or invisible character in a free-text cell. Verbatim span texts are held to the article instead,
+    and a cell with a pattern or a vocabulary is held to that (none of them admits such a character)."""
     out = []
     for f in t.fields:
-        if f.type != "string" or roles.is_span_text(t, f.name):
+        if not roles.is_free_text(f) or roles.is_span_text(t, f.name):
             continue
         if ctx.exhaustive or may_hold_invisible(data.column(f.name)):
             col = q(f.name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -197,6 +198,7 @@ class Run:
         self.pkg, self.checks, self.row_rules, self.options = pkg, checks, row_rules, options
         self.providers = {c.provides: c for c in checks if c.provides}
         self.outputs: dict = {}
+        self.timings: list = []  # (check, table, seconds) of each node, for profiling
         self._db, self._db_lock = None, threading.Lock()
         self.files = FileMaps()
         try:
@@ -265,10 +267,12 @@ class Run:
 
         def run_node(node: Node) -> None:
             ctx = Context(self, node)
+            began = time.perf_counter()
             try:
                 result = node.check.run(ctx)
             finally:
                 ctx.close()
+            self.timings.append((node.check.name, node.table, time.perf_counter() - began))
             found, output = result if node.check.provides else (result, None)
             allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
             bad = sorted({p.code for p in found} - allowed)

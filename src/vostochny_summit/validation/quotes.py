@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..tabular import scan_positions
 from . import roles
 from .engine import Check, RowRules
 from .problem import Problem
@@ -50,6 +51,31 @@ def check_utterances(ctx) -> list[Problem]:
                 group, "one speaker per utterance group")
 
 
+def _marks(col: pa.ChunkedArray, mark: str):
+    """Per row: how many times mark occurs, and the byte position of its first occurrence (-1 if none); from one byte
+    scan of the column's buffers (rows found from the positions), not a search per row."""
+    code = mark.encode()
+    count = np.zeros(len(col), dtype=np.int64)
+    first = np.full(len(col), -1, dtype=np.int64)
+    row0 = 0
+    for chunk in col.chunks:
+        data = chunk.buffers()[2] if len(chunk) > chunk.null_count else None
+        if data is not None:
+            buf = np.frombuffer(data, dtype=np.uint8)
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1]
+            (at,) = scan_positions(buf, lambda b: b == code[0])
+            for k, byte in enumerate(code[1:], 1):
+                at = at[(at + k < len(buf)) & (buf[np.minimum(at + k, len(buf) - 1)] == byte)]
+            at = at[(at >= offsets[0]) & (at < offsets[-1])]
+            row = np.searchsorted(offsets, at, side="right") - 1
+            count[row0: row0 + len(chunk)] += np.bincount(row, minlength=len(chunk))
+            firsts = np.full(len(chunk), -1, dtype=np.int64)
+            firsts[row[::-1]] = at[::-1]  # the last write wins: the first occurrence
+            first[row0: row0 + len(chunk)] = firsts
+        row0 += len(chunk)
+    return count, first
+
+
 def check_quote_pairs(ctx) -> list[Problem]:
     """A span holding an opening mark of a pair holds its closing one, and the reverse (“ before ”; an even number of ")."""
     t, state = ctx.table, ctx.output("table")
@@ -57,20 +83,18 @@ def check_quote_pairs(ctx) -> list[Problem]:
         return []
     text = roles.span_columns(t).text
     col = state.typed.column(text)
+    if not pa.types.is_string(col.type):
+        col = col.cast(pa.string())
     bad = np.zeros(len(col), dtype=bool)
     for opening, closing in roles.PAIRED_MARKS:
-        n_open = pc.fill_null(pc.count_substring(col, opening), 0).to_numpy(zero_copy_only=False)
-        n_close = pc.fill_null(pc.count_substring(col, closing), 0).to_numpy(zero_copy_only=False)
-        first_open = pc.fill_null(pc.find_substring(col, opening), -1).to_numpy(zero_copy_only=False)
-        first_close = pc.fill_null(pc.find_substring(col, closing), -1).to_numpy(zero_copy_only=False)
+        (n_open, first_open), (n_close, first_close) = _marks(col, opening), _marks(col, closing)
         bad |= (n_open != n_close) | ((n_open > 0) & (first_close < first_open))
     for mark in roles.SYMMETRIC_MARKS:
-        bad |= pc.fill_null(pc.count_substring(col, mark), 0).to_numpy(zero_copy_only=False) % 2 == 1
-    keys = state.typed.column(t.primary_key[0]) if len(t.primary_key) == 1 else None
+        bad |= _marks(col, mark)[0] % 2 == 1
     found = np.flatnonzero(bad).tolist()
-    key_rows = state.typed.take(pa.array(found, pa.int64())).select(t.primary_key).to_pylist() if found and keys is None else []
+    keys = state.typed.take(pa.array(found, pa.int64())).select(t.primary_key).to_pylist() if found else []
     return [Problem(layer="domain", code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
-                    key=keys[i].as_py() if keys is not None else "/".join(str(v) for v in key_rows[j].values()),
+                    key="/".join("" if v is None else str(v) for v in keys[j].values()),
                     field=text, value=col[i].as_py(), expected="both quotation marks of a pair (“…”, \"…\") inside the span, or neither")
             for j, i in enumerate(found)]
 

@@ -21,6 +21,12 @@ def is_slug(field: Field) -> bool:
     return field.constraints.get("pattern") == SLUG
 
 
+def is_free_text(field: Field) -> bool:
+    """A string column held to no pattern and no vocabulary: names, descriptions, statements, notes, span texts."""
+    c = field.constraints
+    return field.type == "string" and "pattern" not in c and "enum" not in c and not field.categories
+
+
 def keeps_padding(field: Field) -> bool:
     """A column whose values may start or end with whitespace: span texts, verbatim copies of the article."""
     return field.name == "text"

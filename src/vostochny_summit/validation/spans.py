@@ -19,21 +19,38 @@ def _applies(pkg, t) -> bool:
     return roles.span_columns(t) is not None
 
 
+_ASCII_ALNUM = np.zeros(256, dtype=np.int8)  # 1: an ASCII letter or digit, 0: another ASCII byte, 2: not ASCII
+_ASCII_ALNUM[0x80:] = 2
+_ASCII_ALNUM[[*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B)]] = 1
+
+
 def _alnum(chars: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.utf8_is_alnum(chars.cast(pa.string())), False).to_numpy(zero_copy_only=False)
 
 
 def _fast(texts, d, c):
-    """(verbatim, cuts) numpy bool arrays per row."""
+    """(verbatim, cuts) numpy bool arrays per row. A boundary cuts a word when the characters on both sides are
+    letters or digits: read from the bytes around the span where they are ASCII, and only the other rows decoded."""
     start, end = (pc.fill_null(d.column(x), -1).to_numpy() for x in (c.start, c.end))
     source = texts.source_index(d.column(c.source))
-    ok = texts.verify(source, start, end, d.column(c.text))
+    ok, bs, size = texts.verify(source, start, end, d.column(c.text), offsets=True)
     n = texts.length[np.where(source >= 0, source, 0)]
-    inner = ok & (start > 0)
-    left = _alnum(texts.chars_at(source, start - 1, inner)) & _alnum(texts.chars_at(source, start, inner)) & inner
-    outer = ok & (end < n)
-    right = _alnum(texts.chars_at(source, end - 1, outer)) & _alnum(texts.chars_at(source, end, outer)) & outer
-    return ok, left | right
+    buf = np.frombuffer(texts.buffer, dtype=np.uint8)
+    if not len(buf):
+        return ok, np.zeros(len(ok), dtype=bool)
+    at = lambda pos, where: _ASCII_ALNUM[buf[np.clip(np.where(where, pos, 0), 0, len(buf) - 1)]]  # noqa: E731
+    cuts = np.zeros(len(ok), dtype=bool)
+    for inner, before, first, b_pos, f_pos in ((ok & (start > 0), start - 1, start, bs - 1, bs),
+                                               (ok & (end < n), end - 1, end, bs + size - 1, bs + size)):
+        x, y = at(b_pos, inner), at(f_pos, inner)
+        cuts |= inner & (x == 1) & (y == 1)
+        unsure = np.flatnonzero(inner & (x != 0) & (y != 0) & ((x == 2) | (y == 2)))  # a side that is not ASCII
+        if len(unsure):
+            valid = np.ones(len(unsure), dtype=bool)
+            left = _alnum(texts.chars_at(source[unsure], before[unsure], valid))
+            right = _alnum(texts.chars_at(source[unsure], first[unsure], valid))
+            cuts[unsure] = left & right
+    return ok, cuts
 
 
 def _exhaustive(texts, d, c):
