@@ -16,13 +16,30 @@ def _first_different_line(a: bytes, b: bytes) -> int | None:
     return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
 
 
+def _first_out_of_order(t, data) -> int | None:
+    """Index of the first row whose key sorts before the key above it (code point order, nulls last), in Python."""
+    if not t.primary_key:
+        return None
+    keys = list(zip(*(data.column(k).to_pylist() for k in t.primary_key)))
+    rank = [tuple((v is None, v if v is not None else 0) for v in k) for k in keys]
+    return next((i for i in range(1, len(rank)) if rank[i] < rank[i - 1]), None)
+
+
+def _exhaustive_line(t, data, raw) -> int | None:
+    """The first line that differs from the canonical rendering of the rows in file order, or whose row is out of
+    key order: what first_noncanonical_line finds, by rendering every line."""
+    lines = [x for x in (_first_different_line(bytes(raw), canonical_csv(t, data, sort=False).encode("utf-8")),
+                         (lambda i: None if i is None else i + 2)(_first_out_of_order(t, data))) if x is not None]
+    return min(lines, default=None)
+
+
 def check_canonical(ctx) -> list[Problem]:
     t, state = ctx.table, ctx.output("table")
     if state is None or state.typed is None:
         return []
     raw = ctx.bytes(t.csv_path)
     if ctx.exhaustive:
-        line = _first_different_line(bytes(raw), canonical_csv(t, state.typed).encode("utf-8"))
+        line = _exhaustive_line(t, state.typed, raw)
     else:
         plain = state.plain - (ctx.output("foreign-keys") or frozenset())
         line = first_noncanonical_line(t, state.typed, raw, state.raw, plain, state.rendered, state.out_of_order)

@@ -17,20 +17,16 @@ import heapq
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from ..package import Package, Table
 from .catalogue import CODES
+from .context import CheckError, Context, FileMaps
 from .problem import Problem
 
 
 class PlanError(ValueError):
     """The checks' declarations do not form a valid plan (unknown code, missing need, cycle)."""
-
-
-class CheckError(RuntimeError):
-    """A check broke its declaration at run time (reported a code it did not declare)."""
 
 
 @dataclass(frozen=True)
@@ -116,82 +112,6 @@ def select(checks: list[Check], row_rules: list[RowRules], wanted: Callable[[str
     return [c for c in checks if c.name in keep], rules
 
 
-class Context:
-    """What a node sees: the package, its table, the outputs it declared it needs, and a DuckDB cursor on request."""
-
-    def __init__(self, run: "Run", node: Node):
-        self.pkg, self.options, self._run, self._node = run.pkg, run.options, run, node
-        self.table: Table | None = run.pkg.tables[node.table] if node.table else None
-        self._con = None
-
-    @property
-    def exhaustive(self) -> bool:
-        return self.options.exhaustive
-
-    def output(self, name: str, table: str | None = None):
-        """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
-        if name not in self._node.check.needs:
-            raise CheckError(f"{self._node.check.name} reads output {name!r} without declaring it")
-        per_table = self._run.providers[name].per_table
-        return self._run.outputs.get((name, (table or self._node.table) if per_table else None))
-
-    def row_rules(self) -> list[RowRules]:
-        return self._run.row_rules
-
-    def bytes(self, path: Path):
-        """A file's bytes, memory-mapped once per run (hashing, the file and canonical checks share them)."""
-        return self._run.files.get(path)
-
-    def rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.pkg.root).as_posix()
-        except ValueError:
-            return str(path)
-
-    @property
-    def con(self):
-        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name)."""
-        if self._con is None:
-            self._con = self._run.db().cursor()
-            for name in self._run.reads(self._node):
-                state = self._run.outputs.get(("table", name))
-                if state is not None and state.raw is not None:
-                    self._con.register(name, state.raw)
-        return self._con
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-
-
-class FileMaps:
-    """Files mapped once per run (tabular.map_file), and closed when it ends."""
-
-    def __init__(self):
-        self._maps: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, path: Path):
-        with self._lock:
-            if path not in self._maps:
-                from ..tabular import map_file
-
-                self._maps[path] = map_file(path)
-            return self._maps[path]
-
-    def close(self) -> None:
-        import gc
-
-        gc.collect()  # buffers that still export a map must be gone before it closes
-        for m in self._maps.values():
-            if hasattr(m, "close"):
-                try:
-                    m.close()
-                except BufferError:
-                    pass  # still exported by an object the caller holds: closed when that is freed
-        self._maps.clear()
-
-
 class Run:
     def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
         check_plan(checks, row_rules)
@@ -204,7 +124,8 @@ class Run:
         try:
             self.tables = dict(pkg.tables)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.tables = {}  # the descriptor check reports why
+            self.tables = {}  # the descriptor check reports why; every check then sees a package without tables
+            pkg.__dict__["tables"] = self.tables
 
     def db(self):
         with self._db_lock:

@@ -3,7 +3,7 @@ parent chains without cycles; and a sub-event dated inside its parent.
 
 A sub-event's interval [date_earliest, date_latest] lies inside its parent's whenever both are dated. No column can
 say why a part would fall outside its whole (date_note records the words a date rests on, not exceptions), so there
-is no exception: an event dated outside the event it is nested under is not part of it (CURATION.md §4)."""
+is no exception: an event dated outside the event it is nested under is not part of it (CURATION.md §5)."""
 
 from __future__ import annotations
 
