@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -29,8 +30,9 @@ class BuildRefused(ValueError):
 
 
 def input_problems(root=None, canonical: bool = True) -> list:
-    """What would make build (or fmt) fail or write wrong files: an unreadable descriptor, and the problems of the file
-    and Table Schema layers (not-canonical only when canonical=True), as validate reports them."""
+    """What makes build (or fmt) unable to read the input: an unreadable descriptor, and the problems of the file and
+    Table Schema layers (not-canonical only when canonical=True), as validate reports them (table, row, field, value,
+    expected)."""
     from .validation import CODES, validate
 
     codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
@@ -38,6 +40,22 @@ def input_problems(root=None, canonical: bool = True) -> list:
     if not canonical:
         codes.discard("not-canonical")
     return validate(root, pick=codes)
+
+
+def _read_all(pkg: Package, root) -> dict:
+    """Every table typed from its schema, before anything is written. Input that cannot be read is refused with
+    validate's located problems (found only then: good input costs no extra pass)."""
+    try:
+        typed = {name: read_typed(t) for name, t in pkg.tables.items()}
+        for name, t in pkg.tables.items():
+            if any(f.required and typed[name].column(f.name).null_count for f in t.fields):
+                raise ValueError(f"{name}: a required value is missing")
+        return typed
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        problems = input_problems(root, canonical=False)
+        if problems:
+            raise BuildRefused(problems) from exc
+        raise
 
 
 def fixity(path: Path) -> dict:
@@ -67,12 +85,9 @@ def plover_mapping(pkg: Package) -> dict[str, str]:
 
 def build(root=None, version: str = __version__) -> list[str]:
     """Rebuild everything derived; return the paths (relative to root) that changed."""
-    problems = input_problems(root, canonical=False)
-    if problems:
-        raise BuildRefused(problems)
     pkg = Package(root)
     changed: list[str] = []
-    typed = {name: read_typed(t) for name, t in pkg.tables.items()}
+    typed = _read_all(pkg, root)
     derived = derive_columns(typed, plover_mapping(pkg))
     for name, t in pkg.tables.items():
         if any(f.derived for f in t.fields):
@@ -110,11 +125,9 @@ def build(root=None, version: str = __version__) -> list[str]:
 
 def fmt(root=None) -> list[str]:
     """Rewrite every CSV in canonical form; return the files that changed."""
-    problems = input_problems(root, canonical=False)
-    if problems:
-        raise BuildRefused(problems)
     pkg = Package(root)
     changed: list[str] = []
-    for t in pkg.tables.values():
-        write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
+    typed = _read_all(pkg, root)
+    for name, t in pkg.tables.items():
+        write_if_changed(t.csv_path, canonical_csv(t, typed[name]), changed, pkg.root)
     return changed

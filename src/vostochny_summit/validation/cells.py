@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ..tabular import scan_positions
+from ..tabular import SCAN_BLOCK
 from . import roles
 from .engine import RowRules
 from .sql import Rule, q
@@ -32,35 +32,45 @@ def string_rules(f) -> list[Rule]:
     return rules
 
 
-_LEAD = np.zeros(256, dtype=bool)
-_LEAD[list(range(0x20)) + [0x7F, 0xC2, 0xE2, 0xEF]] = True  # bytes that start (or are) a character INVISIBLE lists
+def _follows(buf: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
+    """The byte k after each position (0 past the end)."""
+    nxt = at + k
+    return np.where(nxt < len(buf), buf[np.minimum(nxt, len(buf) - 1)], 0)
+
+
+def _block_may_hold(buf: np.ndarray, start: int, block: np.ndarray) -> bool:
+    if (block < 0x20).any() or (block == 0x7F).any():
+        return True
+    c2 = np.flatnonzero(block == 0xC2) + start  # U+0080..U+009F, U+00AD
+    if len(c2):
+        x = _follows(buf, c2, 1)
+        if (((x >= 0x80) & (x <= 0x9F)) | (x == 0xAD)).any():
+            return True
+    e2 = np.flatnonzero(block == 0xE2) + start  # U+200B..U+200F, U+202A..U+202E, U+2060..U+206F
+    if len(e2):
+        x, y = _follows(buf, e2, 1), _follows(buf, e2, 2)
+        if (((x == 0x80) & (((y >= 0x8B) & (y <= 0x8F)) | ((y >= 0xAA) & (y <= 0xAE)))) | ((x == 0x81) & (y >= 0xA0) & (y <= 0xAF))).any():
+            return True
+    ef = np.flatnonzero(block == 0xEF) + start  # U+FEFF, U+FFF9..U+FFFB
+    if len(ef):
+        x, y = _follows(buf, ef, 1), _follows(buf, ef, 2)
+        if (((x == 0xBB) & (y == 0xBF)) | ((x == 0xBF) & (y >= 0xB9) & (y <= 0xBB))).any():
+            return True
+    return False
 
 
 def may_hold_invisible(col: pa.ChunkedArray) -> bool:
-    """Whether any value of a string column may hold a character of INVISIBLE: a byte-level screen (one table
-    lookup per byte), exact in the sense that it never says no when the rule would fail."""
+    """Whether any value of a string column may hold a character of INVISIBLE: a byte-level screen (comparisons over
+    1 MiB blocks of the column's data), which never says no where the rule would fail (it may say yes for bytes
+    between values' ends, which the rule then settles)."""
     for chunk in col.chunks:
-        if len(chunk) == chunk.null_count:
-            continue
-        data = chunk.buffers()[2]
+        data = chunk.buffers()[2] if len(chunk) > chunk.null_count else None
         if data is None:
             continue
         buf = np.frombuffer(data, dtype=np.uint8)
-        (lead,) = scan_positions(buf, lambda b: _LEAD[b])
-        if not len(lead):
-            continue
-        b = buf[lead]
-        if (b < 0x20).any() or (b == 0x7F).any():
-            return True
-        nxt = np.append(buf, [0, 0])[np.minimum(lead + 1, len(buf))]
-        third = np.append(buf, [0, 0])[np.minimum(lead + 2, len(buf))]
-        if ((b == 0xC2) & (((nxt >= 0x80) & (nxt <= 0x9F)) | (nxt == 0xAD))).any():
-            return True
-        e2 = (b == 0xE2) & (((nxt == 0x80) & (((third >= 0x8B) & (third <= 0x8F)) | ((third >= 0xAA) & (third <= 0xAE))))
-                            | ((nxt == 0x81) & (third >= 0xA0) & (third <= 0xAF)))
-        ef = (b == 0xEF) & (((nxt == 0xBB) & (third == 0xBF)) | ((nxt == 0xBF) & (third >= 0xB9) & (third <= 0xBB)))
-        if e2.any() or ef.any():
-            return True
+        for start in range(0, len(buf), SCAN_BLOCK):
+            if _block_may_hold(buf, start, buf[start:start + SCAN_BLOCK]):
+                return True
     return False
 
 

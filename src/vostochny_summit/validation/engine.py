@@ -149,8 +149,10 @@ class Run:
                 size[n] = t.csv_path.stat().st_size
             except (OSError, KeyError, TypeError):
                 size[n] = 0
-        # the articles' table first (the span checks need its texts), then the largest tables, so no worker idles at the end
-        rank = {n: i for i, n in enumerate(sorted(self.tables, key=lambda n: (n != "sources", -size[n])))}
+        # tables that feed a global output first (the articles' table: the span checks need its texts), then the largest
+        # tables, so that no worker idles at the end
+        feeders = {r for c in self.checks if c.provides and not c.per_table for r in self.reads(Node(c, None))}
+        rank = {n: i for i, n in enumerate(sorted(self.tables, key=lambda n: (n not in feeders, -size[n])))}
         order = {c.name: i for i, c in enumerate(self.checks)}
         nodes = []
         for c in self.checks:
