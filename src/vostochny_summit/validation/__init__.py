@@ -24,7 +24,7 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     registered ones (tests). Changes no process-wide state (tuning.py is the command line's).
     """
     from . import checks as registry
-    from .engine import Options, Run, select
+    from .engine import Options, Run, check_plan, select
 
     pick, skip = set(pick or ()), set(skip or ())
     unknown = sorted((pick | skip) - set(CODES))
@@ -33,6 +33,7 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
     all_checks = registry.CHECKS if checks is None else checks
     all_rules = registry.ROW_RULES if row_rules is None else row_rules
+    check_plan(all_checks, all_rules)  # the whole plan is sound before a part of it is chosen
     chosen, rules = select(all_checks, all_rules, wanted) if pick or skip else (all_checks, all_rules)
     try:
         import duckdb  # noqa: F401

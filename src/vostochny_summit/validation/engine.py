@@ -80,6 +80,8 @@ def check_plan(checks: list[Check], row_rules: list[RowRules] = ()) -> None:
         missing = [n for n in c.needs if n not in providers]
         if missing:
             raise PlanError(f"{c.name}: needs {', '.join(missing)}, which no check provides")
+        if c.side and (c.needs or c.per_table or c.provides):
+            raise PlanError(f"{c.name}: a side check needs nothing, provides nothing and runs once")
     state: dict[str, int] = {}  # 1 visiting, 2 done
 
     def visit(c: Check, path: list[str]) -> None:
