@@ -74,9 +74,6 @@ class FileMaps:
             return self._maps[path]
 
     def close(self) -> None:
-        import gc
-
-        gc.collect()  # buffers that still export a map must be gone before it closes
         for m in self._maps.values():
             if hasattr(m, "close"):
                 try:
