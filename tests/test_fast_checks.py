@@ -250,19 +250,3 @@ def test_claim_status_column_agrees_with_the_rule():
         src = pa.table({"source_id": pa.array(list(sources), pa.string()), "independence_group": pa.array(list(sources.values()), pa.string())})
         got = claim_status_column(pa.chunked_array([pa.array(claims, pa.string())]), evidence, src).to_pylist()
         assert got == [want.get(c, "single-source") for c in claims], (rows, sources)
-
-
-def test_the_slug_screen_is_the_slug_pattern():
-    """table_schema.all_slugs, a byte-level reading of roles.SLUG, against the expression on random strings."""
-    import re
-
-    from vostochny_summit.validation.roles import SLUG
-    from vostochny_summit.validation.table_schema import all_slugs
-
-    rng = random.Random(12)
-    alphabet = "ab09-_A é"
-    for _ in range(3000):
-        values = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 5))) for _ in range(rng.randrange(1, 4))]
-        values = [v if rng.random() > 0.1 else None for v in values]
-        want = all(v is None or re.fullmatch(SLUG, v) for v in values)
-        assert all_slugs(pa.chunked_array([pa.array(values, pa.string())])) == want, values
