@@ -38,7 +38,7 @@ def _fast(texts, d, c):
     buf = np.frombuffer(texts.buffer, dtype=np.uint8)
     if not len(buf):
         return ok, np.zeros(len(ok), dtype=bool)
-    at = lambda pos, where: _ASCII_ALNUM[buf[np.clip(np.where(where, pos, 0), 0, len(buf) - 1)]]  # noqa: E731
+    at = lambda pos, where: _ASCII_ALNUM[buf[np.where(where, pos, 0)]]  # noqa: E731 (inside the buffer where `where`)
     cuts = np.zeros(len(ok), dtype=bool)
     for inner, before, first, b_pos, f_pos in ((ok & (start > 0), start - 1, start, bs - 1, bs),
                                                (ok & (end < n), end - 1, end, bs + size - 1, bs + size)):
