@@ -12,12 +12,50 @@ import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
 from .derive import derive_columns
 from .package import Package
 from .tabular import arrow_schema, canonical_csv, read_typed, sort_by_key
+
+
+class BuildRefused(ValueError):
+    """The input cannot be built from: problems holds validate's located problems (table, row, field, value)."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s) in the input")
+        self.problems = problems
+
+
+def input_problems(root=None, canonical: bool = True) -> list:
+    """What makes build (or fmt) unable to read the input: an unreadable descriptor, and the problems of the file and
+    Table Schema layers (not-canonical only when canonical=True), as validate reports them (table, row, field, value,
+    expected)."""
+    from .validation import CODES, validate
+
+    codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
+        "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
+    if not canonical:
+        codes.discard("not-canonical")
+    return validate(root, pick=codes)
+
+
+def _read_all(pkg: Package, root) -> dict:
+    """Every table typed from its schema, before anything is written. Input that cannot be read is refused with
+    validate's located problems (found only then: good input costs no extra pass)."""
+    try:
+        typed = {name: read_typed(t) for name, t in pkg.tables.items()}
+        for name, t in pkg.tables.items():
+            if any(f.required and typed[name].column(f.name).null_count for f in t.fields):
+                raise ValueError(f"{name}: a required value is missing")
+        return typed
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        problems = input_problems(root, canonical=False)
+        if problems:
+            raise BuildRefused(problems) from exc
+        raise
 
 
 def fixity(path: Path) -> dict:
@@ -57,7 +95,7 @@ def build(root=None, version: str = __version__) -> list[str]:
     changed: list[str] = []
     write_schemas(Package(root), changed)
     pkg = Package(root)  # read again: the schemas may have just been written
-    typed = {name: read_typed(t) for name, t in pkg.tables.items()}
+    typed = _read_all(pkg, root)
     derived = derive_columns(typed)
     for name, t in pkg.tables.items():
         if any(f.derived for f in t.fields):
@@ -106,6 +144,7 @@ def fmt(root=None) -> list[str]:
     """Rewrite every CSV in canonical form; return the files that changed."""
     pkg = Package(root)
     changed: list[str] = []
-    for t in pkg.tables.values():
-        write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
+    typed = _read_all(pkg, root)
+    for name, t in pkg.tables.items():
+        write_if_changed(t.csv_path, canonical_csv(t, typed[name]), changed, pkg.root)
     return changed

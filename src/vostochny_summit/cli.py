@@ -9,64 +9,86 @@ import sys
 from pathlib import Path
 
 
+class UsageError(Exception):
+    """A command line the command cannot act on (exit 2)."""
+
+
 def _root(args):
-    return getattr(args, "path", None)
+    return getattr(args, "path", None) or getattr(args, "path_option", None)
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import BuildRefused, build
 
-    changed = build(_root(args))
+    try:
+        changed = build(_root(args))
+    except BuildRefused as exc:
+        from .validation import report
+
+        print(report(exc.problems), file=sys.stderr)
+        print("build refused: fix the input above first", file=sys.stderr)
+        return 1
     print("\n".join(f"wrote {c}" for c in changed) or "nothing to rebuild: every generated file is current")
     return 0
 
 
 def cmd_fmt(args) -> int:
-    from .build import fmt
+    from .build import BuildRefused, fmt
 
-    changed = fmt(_root(args))
+    try:
+        changed = fmt(_root(args))
+    except BuildRefused as exc:
+        from .validation import report
+
+        print(report(exc.problems), file=sys.stderr)
+        print("fmt refused: fix the input above first", file=sys.stderr)
+        return 1
     print("\n".join(f"reformatted {c}" for c in changed) or "every CSV is already in canonical form")
     return 0
 
 
-class _WithoutPandas:
-    """An import hook that declines pandas. validate never uses pandas, but pyarrow imports it (about 0.1 s) only to
-    ask whether a value is a DataFrame; this command runs in its own process, so nothing else is affected."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("pandas is not needed by validate", name=name)
-        return None
-
-
-def _use_jemalloc() -> None:
-    """Put Arrow's allocations in jemalloc where pyarrow has it (its Linux wheels do), instead of mimalloc: at 1 M rows
-    the validate process then touched about 50 MB (10 %) less memory, and fresh memory is slow on a virtual machine.
-    Only this command does it, in its own process; validate() called from Python leaves the caller's pool alone."""
-    import pyarrow as pa
-
-    try:
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:
-        pass
+def _codes(values) -> list[str]:
+    """Codes given as repeated options, each possibly a comma-separated list."""
+    return [c.strip() for v in values or () for c in v.split(",") if c.strip()]
 
 
 def cmd_validate(args) -> int:
-    if not args.frictionless and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _WithoutPandas())
-    _use_jemalloc()
-    from .validate import report, validate
+    from .validation import tuning
 
-    problems = validate(_root(args))
+    tuning.enable(block_pandas=not args.frictionless)
+    from .validation import report, validate
+
+    pick, skip = _codes(args.pick), _codes(args.skip)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        problems = validate(_root(args), exhaustive=args.exhaustive, pick=pick, skip=skip)
+    except ValueError as exc:
+        if "unknown error code" in str(exc):
+            raise UsageError(str(exc)) from None
+        raise
     if args.frictionless:
-        problems += _frictionless(_root(args))
-    print(report(problems, args.format))
+        wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
+        problems += [p for p in merge_frictionless(problems, _frictionless(_root(args))) if wanted(p.code)]
+    print(report(problems, args.format, limit=args.limit))
     return 1 if problems else 0
+
+
+def merge_frictionless(own, theirs):
+    """frictionless' problems that none of ours already names: the same table and row, and field when it names one."""
+    cells = {(p.table, p.row, p.field) for p in own if p.row is not None}
+    rows = {(p.table, p.row) for p in own if p.row is not None}
+    out = []
+    for p in theirs:
+        if p.row is not None and ((p.table, p.row, p.field) in cells or (p.field is None and (p.table, p.row) in rows)):
+            continue
+        out.append(p)
+    return out
 
 
 def _frictionless(root):
     from .package import Package
-    from .validate import Problem
+    from .validation import Problem
 
     pkg = Package(root)
     try:
@@ -131,7 +153,11 @@ def cmd_locate(args) -> int:
     from .text import find_all, read_text
 
     pkg = Package(_root(args))
-    src = read_typed(pkg.table("sources"))
+    try:
+        src = read_typed(pkg.table("sources"))
+    except ValueError as exc:  # the file names itself; validate locates the bad cell
+        print(f"error: {exc} (run vostochny-summit validate)", file=sys.stderr)
+        return 1
     paths = dict(zip(src.column("source_id").to_pylist(), src.column("text_path").to_pylist()))
     if args.source_id not in paths:
         print(f"unknown source {args.source_id!r}; sources are: {', '.join(paths)}", file=sys.stderr)
@@ -208,21 +234,28 @@ def main(argv=None) -> int:
 
     with_path(sub.add_parser("build", help="regenerate derived columns, Parquet, descriptor hashes and docs")).set_defaults(func=cmd_build)
     with_path(sub.add_parser("fmt", help="rewrite every CSV in canonical form")).set_defaults(func=cmd_fmt)
-    v = with_path(sub.add_parser("validate", help="check everything; exit 0 valid, 1 invalid, 2 usage error"))
+    v = with_path(sub.add_parser("validate", help="check everything; exit 0 valid, 1 invalid, 2 usage error, 3 internal error"))
     v.add_argument("--format", choices=["text", "json"], default="text")
-    v.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow)")
+    v.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow); its problems that ours "
+                   "already name are left out")
+    v.add_argument("--exhaustive", action="store_true", help="turn every shortcut off (slower; the same problems)")
+    v.add_argument("--pick", action="append", metavar="CODE", help="report only these error codes (repeat or comma-separate)")
+    v.add_argument("--skip", action="append", metavar="CODE", help="leave out these error codes (repeat or comma-separate)")
+    v.add_argument("--limit", type=int, metavar="N", help="show at most N problems (the summary still counts all)")
     v.set_defaults(func=cmd_validate)
     with_path(sub.add_parser("info", help="version, tables and row counts")).set_defaults(func=cmd_info)
     s = sub.add_parser("sql", help="run DuckDB SQL over all tables")
     s.add_argument("query")
+    s.add_argument("path", nargs="?", help="package directory (default: this package)")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    s.add_argument("--path", help="package directory (default: this package)")
+    s.add_argument("--path", dest="path_option", help="package directory (the same as PATH)")
     s.set_defaults(func=cmd_sql)
     loc = sub.add_parser("locate", help="print the offsets of an exact text in an article (for curators)")
     loc.add_argument("source_id")
     loc.add_argument("text")
+    loc.add_argument("path", nargs="?", help="package directory (default: this package)")
     loc.add_argument("--occurrence", type=int, help="1-based occurrence when the text is ambiguous")
-    loc.add_argument("--path", help="package directory (default: this package)")
+    loc.add_argument("--path", dest="path_option", help="package directory (the same as PATH)")
     loc.set_defaults(func=cmd_locate)
     r = with_path(sub.add_parser("release", help="write reproducible release artefacts (wheel, sdist, data zip, SHA256SUMS) to dist/"))
     r.add_argument("--dist", help="output folder (default: PATH/dist)")
@@ -244,15 +277,29 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `vostochny-summit sql … | head` ends quietly
-    root = getattr(args, "path", None)
+    root = _root(args)
     if root is not None and not (Path(root) / "datapackage.json").is_file():
         print(f"error: {root} is not a package directory (no datapackage.json in it)", file=sys.stderr)
         return 2
+    from .package import DescriptorError
+
     try:
         return args.func(args)
-    except (FileNotFoundError, KeyError, ValueError) as exc:
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, KeyError) else 1
+        return 2
+    except KeyError as exc:  # an unknown table name
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except (DescriptorError, FileNotFoundError) as exc:  # names the file that cannot be read
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception:  # noqa: BLE001 - a crash is never "invalid"
+        import traceback
+
+        traceback.print_exc()
+        print("internal error: this is a bug in vostochny-summit, not a problem of the data (exit 3)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

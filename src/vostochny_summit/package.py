@@ -10,6 +10,17 @@ from pathlib import Path
 DESCRIPTOR = "datapackage.json"
 
 
+class DescriptorError(ValueError):
+    """The descriptor or a Table Schema it names cannot be read; the message names the file."""
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DescriptorError(f"{path}: cannot be read as JSON ({exc})") from exc
+
+
 def default_root() -> Path:
     """The package directory: the copy bundled in an installed wheel, else the repository root (editable install)."""
     here = Path(__file__).resolve().parent
@@ -29,6 +40,7 @@ class Field:
     categories: tuple[str, ...] | None
     derived: dict | None
     raw: dict = field(repr=False, compare=False)
+    table: str = field(default="", compare=False)  # the table it belongs to: the model's resource of that name
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class Table:
                 cats = tuple(c["value"] if isinstance(c, dict) else c for c in cats)
             c = f.get("constraints", {})
             out.append(Field(f["name"], f.get("type", "any"), f.get("description", ""), bool(c.get("required")),
-                             c, cats, f.get("x-derived"), f))
+                             c, cats, f.get("x-derived"), f, self.name))
         return out
 
     @property
@@ -90,7 +102,7 @@ class Package:
 
     @cached_property
     def descriptor(self) -> dict:
-        return json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+        return _read_json(self.descriptor_path)
 
     @property
     def version(self) -> str | None:
@@ -102,7 +114,7 @@ class Package:
         for res in self.descriptor.get("resources", []):
             schema = res["schema"]
             if isinstance(schema, str):
-                schema = json.loads((self.root / schema).read_text(encoding="utf-8"))
+                schema = _read_json(self.root / schema)
             out[res["name"]] = Table(res["name"], self.root, res, schema)
         return out
 

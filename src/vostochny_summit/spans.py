@@ -67,13 +67,15 @@ class Texts:
         """Position of each source id in self.ids, -1 where unknown or null."""
         return pc.fill_null(pc.index_in(source_id, value_set=self.id_array), -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
-    def verify(self, source_index: np.ndarray, start: np.ndarray, end: np.ndarray, text: pa.ChunkedArray) -> np.ndarray:
+    def verify(self, source_index: np.ndarray, start: np.ndarray, end: np.ndarray, text: pa.ChunkedArray, offsets: bool = False):
         """True where 0 <= start < end <= text length and the span's text equals the article's characters.
 
         source_index: position of the row's source in self.ids, -1 if unknown; start/end: int64, nulls as -1.
+        offsets=True: also return each span's first byte in self.buffer and its byte length (valid where True).
         """
         if not self.ids or len(self.buffer) >= 2**31:
-            return np.zeros(len(start), dtype=bool)  # nothing to compare with, or too big for views: checked one by one
+            none = np.zeros(len(start), dtype=bool)  # nothing to compare with, or too big for views: checked one by one
+            return (none, np.zeros(len(start), dtype=np.int64), np.zeros(len(start), dtype=np.int64)) if offsets else none
         known = source_index >= 0
         k = np.where(known, source_index, 0)
         in_bounds = known & (start >= 0) & (start < end) & (end <= self.length[k])
@@ -84,11 +86,11 @@ class Texts:
         size = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         code_points = pc.fill_null(pc.utf8_length(text), -1).to_numpy(zero_copy_only=False)
         fits = in_bounds & (code_points == end - start) & (bs + size <= self.byte_end[k])
-        if not fits.any():
-            return fits
-        spans = byte_views(self.buffer, np.where(fits, bs, 0), np.where(fits, size, 0))
-        equal = pc.equal(spans, text.cast(pa.binary()).cast(pa.binary_view()))
-        return fits & pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+        if fits.any():
+            spans = byte_views(self.buffer, np.where(fits, bs, 0), np.where(fits, size, 0))
+            equal = pc.equal(spans, text.cast(pa.binary()).cast(pa.binary_view()))
+            fits &= pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
+        return (fits, bs, size) if offsets else fits
 
 
 def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_end: np.ndarray,

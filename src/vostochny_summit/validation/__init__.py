@@ -1,0 +1,45 @@
+"""`validate`: every check the package guarantees, all layers, all errors collected (none stops the run).
+
+Layers: descriptor, files, table schema, domain rules (spans, fixity, derived columns, codebook rules), parquet.
+Each concern is a module of checks (checks.py lists them), each error code is in the catalogue (catalogue.py), and the
+engine (engine.py) orders and runs the checks from what they declare. docs/error-codes.md lists the codes.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..package import Package
+from .catalogue import CODES
+from .problem import Problem, in_order, report
+
+__all__ = ["Problem", "report", "validate", "CODES"]
+
+
+def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None) -> list[Problem]:
+    """Every problem of the package at root, in the report's order.
+
+    exhaustive: every shortcut off (the result must be the same, only slower). pick / skip: error codes to report only /
+    to leave out (checks that can report none of the wanted codes do not run). checks / row_rules: replace the
+    registered ones (tests). Changes no process-wide state (tuning.py is the command line's).
+    """
+    from . import checks as registry
+    from .engine import Options, Run, check_plan, select
+
+    pick, skip = set(pick or ()), set(skip or ())
+    unknown = sorted((pick | skip) - set(CODES))
+    if unknown:
+        raise ValueError(f"unknown error code(s): {', '.join(unknown)}; the codes are listed in docs/error-codes.md")
+    wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
+    all_checks = registry.CHECKS if checks is None else checks
+    all_rules = registry.ROW_RULES if row_rules is None else row_rules
+    check_plan(all_checks, all_rules)  # the whole plan is sound before a part of it is chosen
+    chosen, rules = select(all_checks, all_rules, wanted) if pick or skip else (all_checks, all_rules)
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return [Problem(layer="descriptor", code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
+    pkg = Package(root)
+    run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
+    problems = [p for p in run.execute(workers=max(2, os.cpu_count() or 2)) if wanted(p.code)]
+    return in_order(problems, list(run.tables))

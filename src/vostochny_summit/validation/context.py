@@ -1,0 +1,83 @@
+"""What a check sees while it runs (Context), and the files a run maps once and closes at its end (FileMaps)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+
+class CheckError(RuntimeError):
+    """A check broke its declaration at run time (reported a code it did not declare, read an undeclared output)."""
+
+
+class Context:
+    """What a node sees: the package, its table, the outputs it declared it needs, and a DuckDB cursor on request."""
+
+    def __init__(self, run, node):
+        self.pkg, self.options, self._run, self._node = run.pkg, run.options, run, node
+        self.table: Table | None = run.pkg.tables[node.table] if node.table else None
+        self._con = None
+
+    @property
+    def exhaustive(self) -> bool:
+        return self.options.exhaustive
+
+    def output(self, name: str, table: str | None = None):
+        """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
+        if name not in self._node.check.needs:
+            raise CheckError(f"{self._node.check.name} reads output {name!r} without declaring it")
+        per_table = self._run.providers[name].per_table
+        return self._run.outputs.get((name, (table or self._node.table) if per_table else None))
+
+    def row_rules(self) -> list[RowRules]:
+        return self._run.row_rules
+
+    def bytes(self, path: Path):
+        """A file's bytes, memory-mapped once per run (hashing, the file and canonical checks share them)."""
+        return self._run.files.get(path)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.pkg.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def con(self):
+        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name)."""
+        if self._con is None:
+            self._con = self._run.db().cursor()
+            for name in self._run.reads(self._node):
+                state = self._run.outputs.get(("table", name))
+                if state is not None and state.raw is not None:
+                    self._con.register(name, state.raw)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+
+
+class FileMaps:
+    """Files mapped once per run (tabular.map_file), and closed when it ends."""
+
+    def __init__(self):
+        self._maps: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: Path):
+        with self._lock:
+            if path not in self._maps:
+                from ..tabular import map_file
+
+                self._maps[path] = map_file(path)
+            return self._maps[path]
+
+    def close(self) -> None:
+        for m in self._maps.values():
+            if hasattr(m, "close"):
+                try:
+                    m.close()
+                except BufferError:
+                    pass  # still exported by an object the caller holds: closed when that is freed
+        self._maps.clear()

@@ -1,0 +1,60 @@
+"""Sentence coverage: every sentence of every article overlaps claim evidence, a quote or an excluded span
+(spans.uncovered: a running maximum over the spans sorted by source and start, no join)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..spans import uncovered
+from ..text import sentences
+from . import roles
+from .engine import Check
+from .problem import Problem
+from .sql import q
+
+
+def _reads(pkg, _t) -> list[str]:
+    return roles.coverage_tables(pkg)
+
+
+def check_coverage(ctx) -> list[Problem]:
+    articles, names = ctx.output("texts"), roles.coverage_tables(ctx.pkg)
+    if articles is None or not names or any(getattr(ctx.output("table", n), "raw", None) is None for n in names):
+        return []
+    texts = articles.texts
+    keys: dict[bytes, int] = {}
+    sent_key, sent_s, sent_e, source_key = [], [], [], []
+    for i in range(len(texts.ids)):
+        body = texts.utf8(i)
+        if body not in keys:  # identical texts (copies) are split once
+            keys[body] = len(keys)
+            for s, e in sentences(body.decode("utf-8")):
+                sent_key.append(keys[body])
+                sent_s.append(s)
+                sent_e.append(e)
+        source_key.append(keys[body])
+    parts = []
+    for n in names:
+        c = roles.span_columns(ctx.pkg.table(n))
+        parts.append(f"SELECT {q(c.source)} AS source_id, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
+    spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
+    span_source = texts.source_index(spans.column("source_id"))
+    known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
+    sent_s, sent_e, source_key = (np.array(x, dtype=np.int64) for x in (sent_s, sent_e, source_key))
+    first = np.searchsorted(np.array(sent_key, dtype=np.int64), np.arange(len(keys)))
+    count = np.diff(np.append(first, len(sent_key)))[source_key]
+    pair_source = np.repeat(np.arange(len(source_key)), count)
+    pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    starts, ends = (spans.column(c).to_numpy() for c in ("cs", "ce"))
+    bare = uncovered(pair_source, sent_s[pair_sentence], sent_e[pair_sentence], span_source[known], starts[known], ends[known])
+    found = sorted(((texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in zip(pair_source[bare].tolist(), pair_sentence[bare].tolist())),
+                   key=lambda x: (x[0] is None, x[0] or "", x[1], x[2]))  # a source without an id sorts last
+    out = []
+    for sid, s, e in found:
+        body = texts.text(sid)
+        out.append(Problem(layer="domain", code="uncovered-sentence", file=f"{articles.files[sid]} ({sid})", value=f"[{s}:{e}] {body[s:e][:60]}",
+                           expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans"))
+    return out
+
+
+CHECKS = [Check("coverage", check_coverage, ("uncovered-sentence",), needs=("table", "texts"), reads=_reads)]

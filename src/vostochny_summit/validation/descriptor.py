@@ -1,0 +1,179 @@
+"""The descriptor layer: datapackage.json readable, Data Package v2, a semantic version, resource integrity (unique
+names, safe relative paths that exist), the vendored profiles, and the recorded bytes and hashes of the CSVs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path, PurePosixPath
+
+from .engine import Check
+from .problem import Problem
+
+DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
+SAFE_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")  # relative, no '..', nothing hidden
+PROFILES = Path(__file__).resolve().parent.parent / "profiles"
+
+
+def unsafe_path(p) -> str | None:
+    """Why a resource path is unsafe (absolute, a URL, leaving the package, hidden), or None."""
+    if isinstance(p, str) and SAFE_PATH.fullmatch(p):
+        return None
+    if not isinstance(p, str) or not p:
+        return "not a path string"
+    if "://" in p or p.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", p):
+        return "absolute path or URL"
+    parts = PurePosixPath(p.replace("\\", "/")).parts
+    if ".." in parts:
+        return "'..' leaves the package"
+    if any(part.startswith(".") for part in parts):
+        return "hidden file or folder"
+    return None
+
+
+def _read(ctx):
+    """(descriptor dict or None, problem when unreadable)."""
+    f = ctx.pkg.descriptor_path
+    try:
+        return json.loads(f.read_text(encoding="utf-8")), None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, Problem(layer="descriptor", code="descriptor-unreadable", file=ctx.rel(f), value=str(exc),
+                             expected="a readable JSON descriptor")
+
+
+def check_descriptor(ctx) -> list[Problem]:
+    desc, unreadable = _read(ctx)
+    if unreadable:
+        return [unreadable]
+    name, root = ctx.rel(ctx.pkg.descriptor_path), ctx.pkg.root
+    out = []
+
+    def add(code, value=None, expected="", file=name):
+        out.append(Problem(layer="descriptor", code=code, file=file, value=value, expected=expected))
+
+    if desc.get("$schema") != DP_V2:
+        add("descriptor-profile", desc.get("$schema"), f"$schema {DP_V2}")
+    if not SEMVER.match(str(desc.get("version", ""))):
+        add("descriptor-version", desc.get("version"), "a semantic version (MAJOR.MINOR.PATCH)")
+    resources = desc.get("resources") or []
+    if not resources:
+        add("no-resources", expected="at least one resource")
+    seen: dict = {}
+    for i, res in enumerate(resources if isinstance(resources, list) else []):
+        if not isinstance(res, dict):
+            continue  # the profile reports it
+        rname = res.get("name", f"resources[{i}]")
+        if rname in seen:
+            add("duplicate-resource", rname, f"resource names unique (resources[{seen[rname]}] and resources[{i}] are both {rname!r})")
+        seen.setdefault(rname, i)
+        for prop in ("path",) + (("schema",) if isinstance(res.get("schema"), str) else ()):
+            p = res.get(prop)
+            problem = unsafe_path(p)
+            if problem:
+                add("unsafe-path", p, f"resource {rname} {prop}: a relative path inside the package ({problem})")
+            elif not (root / p).is_file():
+                add("missing-file", p, f"resource {rname} {prop}: an existing file")
+        if res.get("type") != "table":
+            add("resource-type", res.get("type"), f"resource {rname}: type 'table'")
+        schema = res.get("schema")
+        if isinstance(schema, str) and not unsafe_path(schema) and (root / schema).is_file():
+            try:
+                json.loads((root / schema).read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                add("schema-unreadable", str(exc), "a readable Table Schema", file=schema)
+    return out
+
+
+def check_profiles(ctx) -> list[Problem]:
+    """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema)."""
+    desc, unreadable = _read(ctx)
+    if unreadable:
+        return []
+    name = ctx.rel(ctx.pkg.descriptor_path)
+    try:
+        import jsonschema
+    except ImportError:
+        return [Problem(layer="descriptor", code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
+    docs = [(desc, "datapackage-2.0.json", name)]
+    for res in desc.get("resources") or []:
+        schema = res.get("schema") if isinstance(res, dict) else None
+        if isinstance(schema, str) and not unsafe_path(schema) and (ctx.pkg.root / schema).is_file():
+            try:
+                docs.append((json.loads((ctx.pkg.root / schema).read_text(encoding="utf-8")), "tableschema-2.0.json", schema))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                pass  # schema-unreadable
+    out, validators = [], {}
+    for doc, profile, file in docs:
+        if profile not in validators:
+            validators[profile] = jsonschema.Draft7Validator(json.loads((PROFILES / profile).read_text(encoding="utf-8")))
+        for err in sorted(validators[profile].iter_errors(doc), key=lambda e: list(e.path)):
+            where = "/".join(str(p) for p in err.path) or "(root)"
+            out.append(Problem(layer="descriptor", code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
+    return out
+
+
+def check_hashes(ctx) -> list[Problem]:
+    """Each resource's recorded bytes and hash are those of its CSV file."""
+    name, out = ctx.rel(ctx.pkg.descriptor_path), []
+    try:
+        tables = ctx.pkg.tables.values()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    for t in tables:
+        res, p = t.resource, t.csv_path
+        if unsafe_path(res.get("path")) or not p.is_file():
+            continue
+        data = ctx.bytes(p)
+        if res.get("bytes") != len(data):
+            out.append(Problem(layer="descriptor", code="stale-bytes", file=name, value=res.get("bytes"),
+                               expected=f"resource {t.name} bytes {len(data)} (run build)"))
+        h = res.get("hash", "")
+        algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
+        if algo not in ("md5", "sha1", "sha256", "sha512"):
+            out.append(Problem(layer="descriptor", code="hash-algorithm", file=name, value=h,
+                               expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
+        elif (actual := hashlib.new(algo, data).hexdigest()) != digest:
+            out.append(Problem(layer="descriptor", code="stale-hash", file=name, value=h,
+                               expected=f"resource {t.name} {algo}:{actual} (run build)"))
+    return out
+
+
+def check_schemas_match_the_model(ctx) -> list[Problem]:
+    """Each Table Schema is the one `build` generates from the model, so that what validation asks the model about a
+    field's role (a slug, a span column, …) is true of the package's own schemas."""
+    from ..model import RESOURCES
+
+    try:
+        tables = ctx.pkg.tables
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []  # an unreadable descriptor or schema is reported by check_descriptor
+    out = []
+    for name, t in tables.items():
+        schema_file = t.resource.get("schema")
+        file = schema_file if isinstance(schema_file, str) else ctx.rel(ctx.pkg.descriptor_path)
+        if name not in RESOURCES:
+            out.append(Problem(layer="descriptor", code="schema-stale", file=file, table=name, value=name,
+                               expected=f"a table of the model ({', '.join(RESOURCES)})"))
+            continue
+        want = RESOURCES[name].to_table_schema()
+        have = t.schema
+        if have == want:
+            continue
+        fields_have = {f.get("name"): f for f in have.get("fields", [])}
+        differ = [f["name"] for f in want["fields"] if fields_have.get(f["name"]) != f]
+        differ += [n for n in fields_have if n not in {f["name"] for f in want["fields"]}]
+        what = f"field {differ[0]}" if differ else next(k for k in sorted(set(have) | set(want)) if have.get(k) != want.get(k))
+        out.append(Problem(layer="descriptor", code="schema-stale", file=file, table=name, field=differ[0] if differ else None,
+                           value=what, expected="the Table Schema the model generates (run `vostochny-summit build`)"))
+    return out
+
+
+CHECKS = [
+    Check("schemas-match-the-model", check_schemas_match_the_model, ("schema-stale",), side=True),
+    Check("descriptor", check_descriptor, ("descriptor-unreadable", "descriptor-profile", "descriptor-version", "no-resources",
+                                          "duplicate-resource", "unsafe-path", "missing-file", "resource-type", "schema-unreadable")),
+    Check("profiles", check_profiles, ("profile-error", "missing-dependency"), side=True),
+    Check("hashes", check_hashes, ("stale-bytes", "hash-algorithm", "stale-hash"), side=True),
+]

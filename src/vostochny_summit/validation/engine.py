@@ -1,0 +1,256 @@
+"""The engine: plans the checks from what each declares, and runs them in a thread pool.
+
+A check (Check) declares the codes it may report, the outputs it needs and the output it provides. Outputs are
+either per table (a per-table check provides one for each table it applies to) or global. Before anything runs, the
+engine rejects a code missing from the catalogue, a need no check provides, and a cycle (PlanError). It then runs
+each (check, table) node once all the nodes it needs are done, highest priority first: a node never waits inside a
+worker, so the pool cannot deadlock. Threads, because the heavy work runs in C++ (Arrow, DuckDB, numpy, hashlib)
+without the GIL; each node that asks for SQL gets its own DuckDB cursor with the tables it reads registered.
+
+Row rules (RowRules) are checks of single rows that run inside one DuckDB scan per table: the table-schema check
+collects them for its table (Context.row_rules). The engine holds no check logic.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..package import Package, Table
+from .catalogue import CODES
+from .context import CheckError, Context, FileMaps
+from .problem import Problem
+
+
+class PlanError(ValueError):
+    """The checks' declarations do not form a valid plan (unknown code, missing need, cycle)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    run: Callable  # run(ctx) -> problems, or (problems, output) when it provides one
+    codes: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    provides: str | None = None
+    per_table: bool = False
+    applies: Callable[[Package, Table], bool] | None = None  # per-table checks: which tables (default: all)
+    reads: Callable | None = None  # (pkg, table or None) -> table names whose per-table outputs it needs (default: itself / all)
+    side: bool = False  # runs on the side threads (pure Python or hashing work that needs no table)
+    row_rules: bool = False  # runs the row rules (RowRules) of its table in its scan, and reports their codes
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """Rules on single rows of a table, run in the table's one scan: rules(table, raw_data, ctx) -> [Rule]."""
+    name: str
+    rules: Callable
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Options:
+    exhaustive: bool = False  # every shortcut off: each rule runs on every cell, the slow exact comparisons
+
+
+@dataclass
+class Node:
+    check: Check
+    table: str | None
+    deps: list = field(default_factory=list)  # keys (provider name, table)
+    priority: tuple = ()
+
+
+def check_plan(checks: list[Check], row_rules: list[RowRules] = ()) -> None:
+    """Raise PlanError for an unknown code, a need that no check provides, or a cycle among the checks."""
+    providers: dict[str, Check] = {}
+    for c in checks:
+        if c.provides:
+            if c.provides in providers:
+                raise PlanError(f"{c.name}: output {c.provides!r} is also provided by {providers[c.provides].name}")
+            providers[c.provides] = c
+    for c in list(checks) + list(row_rules):
+        unknown = [code for code in c.codes if code not in CODES]
+        if unknown:
+            raise PlanError(f"{c.name}: codes not in the catalogue: {', '.join(unknown)}")
+    for c in checks:
+        missing = [n for n in c.needs if n not in providers]
+        if missing:
+            raise PlanError(f"{c.name}: needs {', '.join(missing)}, which no check provides")
+        if c.side and (c.needs or c.per_table or c.provides):
+            raise PlanError(f"{c.name}: a side check needs nothing, provides nothing and runs once")
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(c: Check, path: list[str]) -> None:
+        if state.get(c.name) == 2:
+            return
+        if state.get(c.name) == 1:
+            raise PlanError("cycle: " + " -> ".join(path + [c.name]))
+        state[c.name] = 1
+        for n in c.needs:
+            visit(providers[n], path + [c.name])
+        state[c.name] = 2
+
+    for c in checks:
+        visit(c, [])
+
+
+def select(checks: list[Check], row_rules: list[RowRules], wanted: Callable[[str], bool]):
+    """The checks and row rules that may report a wanted code, plus every check they need."""
+    providers = {c.provides: c for c in checks if c.provides}
+    keep = {c.name for c in checks if any(wanted(code) for code in c.codes)}
+    rules = [r for r in row_rules if any(wanted(code) for code in r.codes)]
+    if rules:
+        keep |= {c.name for c in checks if c.row_rules}
+    todo = [c for c in checks if c.name in keep]
+    while todo:
+        for n in todo.pop().needs:
+            if providers[n].name not in keep:
+                keep.add(providers[n].name)
+                todo.append(providers[n])
+    return [c for c in checks if c.name in keep], rules
+
+
+class Run:
+    def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
+        check_plan(checks, row_rules)
+        self.pkg, self.checks, self.row_rules, self.options = pkg, checks, row_rules, options
+        self.providers = {c.provides: c for c in checks if c.provides}
+        self.outputs: dict = {}
+        self.timings: list = []  # (check, table, seconds) of each node, for profiling
+        self._db, self._db_lock = None, threading.Lock()
+        self.files = FileMaps()
+        try:
+            self.tables = dict(pkg.tables)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.tables = {}  # the descriptor check reports why; every check then sees a package without tables
+            pkg.__dict__["tables"] = self.tables
+
+    def db(self):
+        with self._db_lock:
+            if self._db is None:
+                import duckdb
+
+                # One DuckDB thread per query: the pool already runs a query per core (measured: 5 % less CPU).
+                self._db = duckdb.connect(config={"threads": 1})
+            return self._db
+
+    def reads(self, node: Node) -> list[str]:
+        c = node.check
+        if c.reads:
+            return [n for n in c.reads(self.pkg, self.tables.get(node.table)) if n in self.tables]
+        return [node.table] if c.per_table else list(self.tables)
+
+    def plan(self) -> list[Node]:
+        size = {}
+        for n, t in self.tables.items():
+            try:
+                size[n] = t.csv_path.stat().st_size
+            except (OSError, KeyError, TypeError):
+                size[n] = 0
+        # tables that feed a global output first (the articles' table: the span checks need its texts), then the largest
+        # tables, so that no worker idles at the end
+        feeders = {r for c in self.checks if c.provides and not c.per_table for r in self.reads(Node(c, None))}
+        rank = {n: i for i, n in enumerate(sorted(self.tables, key=lambda n: (n not in feeders, -size[n])))}
+        order = {c.name: i for i, c in enumerate(self.checks)}
+        nodes = []
+        for c in self.checks:
+            targets = [n for n, t in self.tables.items() if not c.applies or c.applies(self.pkg, t)] if c.per_table else [None]
+            for t in targets:
+                node = Node(c, t)
+                for need in c.needs:
+                    p = self.providers[need]
+                    if p.per_table:
+                        node.deps += [(p.name, r) for r in self.reads(node)]
+                    else:
+                        node.deps.append((p.name, None))
+                tables = [node.table] if node.table else self.reads(node)
+                node.priority = (max((rank[r] for r in tables), default=0), order[c.name])
+                nodes.append(node)
+        keys = {(n.check.name, n.table) for n in nodes}
+        for n in nodes:
+            n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
+        return nodes
+
+    def execute(self, workers: int) -> list[Problem]:
+        nodes = self.plan()
+        problems: list[Problem] = []
+        lock = threading.Condition()
+        waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
+        dependents: dict = {}
+        for n in nodes:
+            for d in n.deps:
+                dependents.setdefault(d, []).append(n)
+        ready = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps and not n.check.side]
+        side = [n for n in nodes if n.check.side]
+        heapq.heapify(ready)
+        state = {"left": len(nodes) - len(side), "error": None}
+        seq = [len(nodes)]
+
+        def run_node(node: Node) -> None:
+            ctx = Context(self, node)
+            began = time.perf_counter()
+            try:
+                result = node.check.run(ctx)
+            finally:
+                ctx.close()
+            self.timings.append((node.check.name, node.table, time.perf_counter() - began))
+            found, output = result if node.check.provides else (result, None)
+            allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
+            bad = sorted({p.code for p in found} - allowed)
+            if bad:
+                raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
+            with lock:
+                problems.extend(found)
+                if node.check.provides:
+                    self.outputs[(node.check.provides, node.table)] = output
+
+        def worker(queue_side: list | None) -> None:
+            while True:
+                with lock:
+                    if queue_side is not None:
+                        if not queue_side or state["error"]:
+                            return
+                        node = queue_side.pop(0)
+                    else:
+                        while not ready and state["left"] and not state["error"]:
+                            lock.wait()
+                        if state["error"] or not state["left"]:
+                            lock.notify_all()
+                            return
+                        node = heapq.heappop(ready)[2]
+                try:
+                    run_node(node)
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                    with lock:
+                        state["error"] = state["error"] or exc
+                        lock.notify_all()
+                    return
+                if queue_side is not None:
+                    continue
+                with lock:
+                    state["left"] -= 1
+                    for d in dependents.get((node.check.name, node.table), []):
+                        k = (d.check.name, d.table)
+                        waiting[k] -= 1
+                        if not waiting[k]:
+                            seq[0] += 1
+                            heapq.heappush(ready, (d.priority, seq[0], d))
+                    lock.notify_all()
+
+        threads = [threading.Thread(target=worker, args=(None,), daemon=True) for _ in range(workers)]
+        threads += [threading.Thread(target=worker, args=(side,), daemon=True) for _ in range(min(2, len(side)))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if self._db is not None:
+            self._db.close()
+        self.outputs.clear()  # the Arrow tables that may still point into the maps
+        self.files.close()
+        if state["error"]:
+            raise state["error"]
+        return problems

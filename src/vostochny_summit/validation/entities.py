@@ -1,0 +1,77 @@
+"""Entities: countries are real ISO 3166-1 codes, a QID identifies one entity only, and every entity is mentioned.
+(Exactly one entity per row, a QID with its confidence, coordinates in pairs: the model's row rules, row_rules.py.)"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import roles
+from .engine import Check, RowRules
+from .problem import Problem
+from .sql import Rule, key_sql, lit, q, rows
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> str:
+    import pycountry
+
+    return ", ".join(lit(c.alpha_2) for c in pycountry.countries)
+
+
+def entity_rules(t, data, ctx) -> list[Rule]:
+    """Real ISO 3166-1 codes in every field the model marks as a country (the other single-row rules of entities are
+    the model's: row_rules.py)."""
+    out = []
+    for country in roles.country_fields(t):
+        col = q(country)
+        out.append(Rule("country-code", country, f"{col} IS NOT NULL AND {col} NOT IN ({country_codes()})",
+                        "an ISO 3166-1 alpha-2 code (pycountry)", col))
+    return out
+
+
+def _entity_reads(pkg, _table) -> list[str]:
+    return list(roles.entity_tables(pkg))
+
+
+def check_shared_qids(ctx) -> list[Problem]:
+    parts = []
+    for n in roles.entity_tables(ctx.pkg):
+        state, t = ctx.output("table", n), ctx.pkg.table(n)
+        fields = roles.qid_fields(t)
+        if state is not None and state.raw is not None and fields:
+            parts.append(f"SELECT {lit(n)} AS tbl, __row, {key_sql(t)} AS k, {q(fields[0])} AS qid FROM {q(n)} WHERE {q(fields[0])} IS NOT NULL")
+    if not parts:
+        return []
+    sql = (f"WITH x AS ({' UNION ALL '.join(parts)}) SELECT tbl, __row, k, qid, (SELECT string_agg(tbl || ':' || k, ', ') FROM x x2 "
+           "WHERE x2.qid = x.qid) FROM x WHERE qid IN (SELECT qid FROM x GROUP BY 1 HAVING count(*) > 1) ORDER BY 1, 2")
+    out = []
+    for tbl, row, k, qid, owners in ctx.con.execute(sql).fetchall():
+        t = ctx.pkg.table(tbl)
+        out.append(Problem(layer="domain", code="qid-shared", file=ctx.rel(t.csv_path), table=tbl, row=row, key=k,
+                           field=roles.qid_fields(t)[0], value=qid, expected=f"a QID used by one entity only (used by {owners})"))
+    return out
+
+
+def _mention_reads(pkg, _table) -> list[str]:
+    return list(roles.entity_tables(pkg)) + [n for n in (roles.mention_table(pkg),) if n]
+
+
+def check_unmentioned(ctx) -> list[Problem]:
+    """Every entity has at least one row in the mentions table."""
+    m = roles.mention_table(ctx.pkg)
+    if m is None or getattr(ctx.output("table", m), "raw", None) is None:
+        return []
+    out = []
+    for ent, col in roles.entity_tables(ctx.pkg).items():
+        if getattr(ctx.output("table", ent), "raw", None) is not None:
+            t = ctx.pkg.table(ent)
+            out += rows(ctx, "unmentioned-entity", t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(ent)} e WHERE NOT EXISTS "
+                        f"(SELECT 1 FROM {q(m)} m WHERE m.{q(col)} = e.{q(col)}) ORDER BY 1", col, f"at least one row in {m}")
+    return out
+
+
+CHECKS = [
+    Check("shared-qids", check_shared_qids, ("qid-shared",), needs=("table",), reads=_entity_reads),
+    Check("unmentioned", check_unmentioned, ("unmentioned-entity",), needs=("table",), reads=_mention_reads),
+]
+ROW_RULES = [RowRules("country-codes", entity_rules, ("country-code",))]

@@ -1,0 +1,60 @@
+"""The file layer: each CSV is UTF-8 without BOM, LF only, parses, has the schema's header, and no ragged rows.
+
+Provides "raw": the table parsed with every cell a string (plus __row, the 1-based data row), or None."""
+
+from __future__ import annotations
+
+from ..tabular import read_raw, row_numbers
+from .descriptor import unsafe_path
+from .engine import Check
+from .problem import Problem
+
+
+def check_file(ctx):
+    t = ctx.table
+    if unsafe_path(t.resource.get("path")) or not t.csv_path.is_file():
+        return [], None  # reported by the descriptor layer
+    name = ctx.rel(t.csv_path)
+    out = []
+
+    def add(code, **kw):
+        out.append(Problem(layer="files", code=code, file=name, **kw))
+
+    try:
+        data = ctx.bytes(t.csv_path)
+    except OSError as exc:
+        add("unreadable-file", table=t.name, value=str(exc), expected="a readable CSV file")
+        return out, None
+    if data[:3] == b"\xef\xbb\xbf":
+        add("bom", expected="UTF-8 without a byte order mark")
+    cr = data.find(b"\r")
+    if cr >= 0:
+        line = data[:cr].count(b"\n") + 1
+        add("line-ending", value="CR", expected=f"LF line endings only (first CR on line {line})")
+    raw = read_raw(data)  # pyarrow checks UTF-8 while parsing; Python locates a bad byte only when it fails
+    if raw.error:
+        try:
+            bytes(data).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            add("encoding", value=repr(data[exc.start: exc.start + 4]), expected=f"valid UTF-8 (line {line}, byte {exc.start})")
+            return out, None
+        add("parse-error", value=raw.error, expected="a parseable CSV")
+        return out, None
+    expected = t.field_names
+    if raw.header != expected:
+        missing = [c for c in expected if c not in raw.header]
+        extra = [c for c in raw.header if c not in expected]
+        detail = "; ".join(x for x in (missing and f"missing {missing}", extra and f"extra {extra}",
+                                       not missing and not extra and "wrong order") if x)
+        add("header", table=t.name, value=",".join(raw.header), expected=f"the schema's fields in order: {','.join(expected)} ({detail})")
+        return out, None
+    for row, cells in raw.ragged_rows:
+        add("ragged-row", table=t.name, row=row, value=f"{cells} cells", expected=f"{len(expected)} cells")
+    return out, raw.data.append_column("__row", row_numbers(raw.data.num_rows))
+
+
+CHECKS = [
+    Check("files", check_file, ("unreadable-file", "bom", "line-ending", "encoding", "parse-error", "header", "ragged-row"),
+          provides="raw", per_table=True),
+]

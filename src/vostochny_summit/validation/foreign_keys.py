@@ -1,0 +1,63 @@
+"""Foreign keys: every reference names a row of the referenced table (DuckDB anti-joins), and the id patterns that a
+foreign key settles (table_schema.pattern_via_parent) where it does not: a value dangles, or the parent column breaks
+the pattern itself.
+
+Provides "foreign-keys": the columns found to break their deferred pattern (the canonical check cannot then assume
+they hold no comma or quote)."""
+
+from __future__ import annotations
+
+from .engine import Check
+from .sql import key_sql, q, rows, run_rules
+from .table_schema import names
+
+
+def parents(pkg, t) -> list[str]:
+    return [t.name] + [fk["reference"].get("resource") or t.name for fk in t.foreign_keys]
+
+
+def check_foreign_keys(ctx):
+    t = ctx.table
+    state = ctx.output("table")
+    if state is None or state.raw is None:
+        return [], frozenset()
+    found, broken = [], set()
+    deferred = dict(state.deferred)
+    for fk in t.foreign_keys:
+        ref = fk["reference"]
+        rt = ref.get("resource") or t.name
+        parent = ctx.output("table", rt)
+        if parent is None or parent.raw is None:
+            continue  # its deferred pattern rules run below
+        cols, rcols = names(fk["fields"]), names(ref["fields"])
+        on = " AND ".join(f"c.{q(a)} = r.{q(b)}" for a, b in zip(cols, rcols))
+        notnull = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in cols)
+        value = " || '/' || ".join(f"c.{q(a)}" for a in cols)
+        sql = (f"SELECT c.__row, {key_sql(t, 'c')}, {value} FROM {q(t.name)} c WHERE {notnull} AND NOT EXISTS "
+               f"(SELECT 1 FROM {q(rt)} r WHERE {on}) ORDER BY 1")
+        dangling = rows(ctx, "foreign-key", t, sql, ",".join(cols), f"a value present in {rt}.{','.join(rcols)}")
+        found += dangling
+        rule = deferred.pop(cols[0], None) if len(cols) == 1 else None
+        if rule and not dangling and parent.typed is not None and f"pattern/{rcols[0]}" not in parent.failed:
+            continue  # every value is in the parent column, which matches the pattern: so does this one
+        if rule:
+            found += _deferred(ctx, t, rule, broken)
+    for rule in deferred.values():  # no parent table to settle them
+        found += _deferred(ctx, t, rule, broken)
+    return found, frozenset(broken)
+
+
+def _deferred(ctx, t, deferred, broken: set) -> list:
+    rule, implied = deferred
+    found, failed = run_rules(ctx, t, [rule])
+    if failed:
+        more, _ = run_rules(ctx, t, implied)
+        found += more
+        broken.add(rule.field)  # it may hold a comma or quote after all
+    return found
+
+
+CHECKS = [
+    Check("foreign-keys", check_foreign_keys, ("foreign-key", "pattern", "empty-string", "whitespace", "formula-cell"),
+          needs=("table",), provides="foreign-keys", per_table=True, reads=parents),
+]

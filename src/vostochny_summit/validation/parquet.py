@@ -1,0 +1,63 @@
+"""The Parquet layer: each generated Parquet file has the table's Arrow schema, the package version, and the CSV's
+rows and values (compared batch by batch, so that decoded memory is reused)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ..tabular import arrow_schema, sort_by_key
+from .engine import Check
+from .problem import Problem
+
+PARQUET_BATCH_ROWS = 16384  # rows decoded at a time when Parquet is compared with the CSV
+
+
+def check_parquet(ctx) -> list[Problem]:
+    t, state = ctx.table, ctx.output("table")
+    if state is None or state.raw is None:
+        return []
+    name = ctx.rel(t.parquet_path)
+
+    def problem(code, **kw):
+        return [Problem(layer="parquet", code=code, file=name, table=t.name, **kw)]
+
+    if not t.parquet_path.is_file():
+        return problem("parquet-missing", expected="a Parquet file (run build)")
+    if state.typed is None:
+        return []
+    import pyarrow.parquet as pq
+
+    try:
+        have = pq.ParquetFile(t.parquet_path)  # not read_table: its dataset layer is several times slower here
+        have_schema, have_rows = have.schema_arrow, have.metadata.num_rows
+    except (OSError, pa.ArrowInvalid) as exc:
+        return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
+    version = ctx.pkg.version  # a missing version is reported by the descriptor layer
+    want_schema = arrow_schema(t, version)
+    if not have_schema.equals(want_schema, check_metadata=True):
+        return problem("parquet-schema", value=str(have_schema.remove_metadata()).replace("\n", "; "),
+                       expected=f"the schema's types and the package version {version} in its metadata (run build)")
+    try:
+        want = state.typed.cast(want_schema)
+        if not state.sorted_by_key:
+            want = sort_by_key(t, want)
+    except (pa.ArrowInvalid, ValueError):
+        return []  # a missing required value, reported by the schema layer
+    if have_rows != want.num_rows:
+        return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV (run build)")
+    differs, offset = set(), 0
+    try:
+        for batch in have.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            part = want.slice(offset, batch.num_rows)
+            offset += batch.num_rows
+            for i, f in enumerate(t.field_names):
+                if f not in differs and not pa.chunked_array([batch.column(i)]).equals(part.column(i)):
+                    differs.add(f)
+    except (OSError, pa.ArrowInvalid) as exc:
+        return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
+    return [p for f in t.field_names if f in differs
+            for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV (run build)")]
+
+
+CHECKS = [Check("parquet", check_parquet, ("parquet-missing", "parquet-unreadable", "parquet-schema", "parquet-stale"),
+                needs=("table",), per_table=True)]

@@ -1,0 +1,236 @@
+"""Which table and field plays which role: the one place validation asks, and it asks the model.
+
+Every answer comes from `vostochny_summit.model`: a field's `kind` (slug id, reference, span column, ISO country, …),
+a resource's span, entity kind, evidence and utterance declarations. No check compares a regular expression or a
+table name. A table the model does not know plays no role. The package's Table Schemas are generated from the same
+model, and validate reports a schema that is not (`schema-stale`), so the roles read here are the package's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import RESOURCES, Resource
+from ..package import Field, Package, Table
+
+REFERENCE_FILE = "data/reference/entity-identifiers.csv"
+
+
+def _res(table: Table | str) -> Resource | None:
+    return RESOURCES.get(table if isinstance(table, str) else table.name)
+
+
+def _model_field(field: Field):
+    res = _res(field.table)
+    return res.field(field.name) if res is not None and field.name in res.field_names else None
+
+
+def _first(pkg: Package, test) -> str | None:
+    return next((n for n in pkg.tables if _res(n) is not None and test(_res(n))), None)
+
+
+# ---- fields -----------------------------------------------------------------------------------------------------
+def is_slug(field: Field) -> bool:
+    """An identifier column: its values are slugs (lower-case letters and digits joined by single hyphens)."""
+    f = _model_field(field)
+    return f is not None and f.is_slug
+
+
+def is_free_text(field: Field) -> bool:
+    """A string column held to no pattern and no vocabulary: names, descriptions, statements, notes, span texts."""
+    f = _model_field(field)
+    return f is not None and f.type == "string" and f.pattern is None and f.vocabulary is None
+
+
+def keeps_padding(field: Field) -> bool:
+    """A column whose values may start or end with whitespace: span texts, verbatim copies of the article."""
+    f = _model_field(field)
+    return f is not None and f.kind == "span-text"
+
+
+def allows_formula_prefix(field: Field) -> bool:
+    return bool(field.raw.get("x-allow-formula-prefix"))
+
+
+# ---- spans ------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpanCols:
+    source: str
+    start: str
+    end: str
+    text: str
+
+
+def span_columns(table: Table) -> SpanCols | None:
+    """The span columns of a table (source, start, end, verbatim text), or None if its rows are not spans."""
+    res = _res(table)
+    if res is None or res.span is None:
+        return None
+    return SpanCols(res.span.source, res.span.start, res.span.end, res.span.text)
+
+
+def is_span_text(table: Table, field: str) -> bool:
+    cols = span_columns(table)
+    return cols is not None and cols.text == field
+
+
+def quote_table(pkg: Package) -> str | None:
+    """The table of quotations: each span sits directly inside quotation marks."""
+    return _first(pkg, lambda r: r.span is not None and r.span.inside_quotation_marks)
+
+
+def quote_mark_pair_tables(pkg: Package) -> list[str]:
+    """Span tables whose spans take both quotation marks of a pair or neither (every span table but the quotes,
+    which sit inside the marks)."""
+    return [n for n in pkg.tables if _res(n) and _res(n).span and not _res(n).span.inside_quotation_marks]
+
+
+OPEN_MARKS, CLOSE_MARKS = "“‘\"", "”’\""  # the marks a quotation sits directly inside
+PAIRED_MARKS = (("“", "”"),)  # marks a span holds both of or neither
+SYMMETRIC_MARKS = ('"',)  # the same mark opens and closes: a span holds an even number
+
+
+def coverage_tables(pkg: Package) -> list[str]:
+    """The span tables whose spans cover an article's sentences (else the sentence is listed as excluded)."""
+    return [n for n in pkg.tables if _res(n) and _res(n).span and _res(n).span.covers_sentences]
+
+
+# ---- entities ---------------------------------------------------------------------------------------------------
+def entity_tables(pkg: Package) -> dict[str, str]:
+    """Entity table -> its id column."""
+    return {n: _res(n).primary_key[0] for n in pkg.tables if _res(n) and _res(n).entity}
+
+
+def entity_kind(table: str) -> str | None:
+    """The entity's kind as the reference file names it."""
+    res = _res(table)
+    return res.entity if res else None
+
+
+def mention_table(pkg: Package) -> str | None:
+    """The table that must name every entity at least once (by the entity's id column)."""
+    return _first(pkg, lambda r: r.names_entities)
+
+
+def country_fields(table: Table) -> list[str]:
+    """Fields holding ISO 3166-1 alpha-2 codes."""
+    res = _res(table)
+    return [f.name for f in res.fields if f.kind == "iso-country"] if res else []
+
+
+def qid_fields(table: Table) -> tuple[str, str] | None:
+    """(QID, its confidence) of an entity table."""
+    res = _res(table)
+    if res is None:
+        return None
+    qid = next((f.name for f in res.fields if f.kind == "wikidata-qid"), None)
+    confidence = next((f.name for f in res.fields if f.reference_column == "qid_confidence"), None)
+    return (qid, confidence) if qid and confidence else None
+
+
+def identifier_fields(table: Table) -> dict[str, str]:
+    """External identifier columns of an entity table -> the reference file's column they are copied from."""
+    res = _res(table)
+    return {f.name: f.reference_column for f in res.fields if f.reference_column} if res and res.entity else {}
+
+
+# ---- sources, quotes, events, claims ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceCols:
+    id: str = "source_id"
+    path: str = "text_path"
+    sha256: str = "text_sha256"
+    char_count: str = "char_count"
+
+
+def _source_cols(res: Resource) -> SourceCols:
+    kind = {f.kind: f.name for f in res.fields}
+    return SourceCols(res.primary_key[0], kind["text-path"], kind["text-sha256"], kind["text-length"])
+
+
+def sources_table(pkg: Package) -> str | None:
+    """The table of articles: each row names a text file, its sha256 and its length in code points."""
+    return _first(pkg, lambda r: any(f.kind == "text-path" for f in r.fields))
+
+
+def source_columns(pkg: Package) -> SourceCols:
+    return _source_cols(_res(sources_table(pkg)))
+
+
+def utterance_columns(table: Table) -> tuple[str, list[str]] | None:
+    """(utterance group column, speaker columns): the rows of one utterance group have one speaker."""
+    res = _res(table)
+    return (res.utterance[0], list(res.utterance[1])) if res and res.utterance else None
+
+
+@dataclass(frozen=True)
+class EventCols:
+    id: str
+    parent: str
+    date: str
+    earliest: str
+    latest: str
+    basis: str
+    type: str
+    plover: str
+
+
+def _is_events(res: Resource) -> bool:
+    return any(f.kind == "edtf-date" for f in res.fields)
+
+
+def event_columns() -> EventCols:
+    res = next(r for r in RESOURCES.values() if _is_events(r))
+    kind = {f.kind: f.name for f in res.fields}
+    plover = next(f for f in res.fields if f.derived and f.derived["rule"] == "plover")
+    parent = next(f.name for f in res.fields if f.references == f"{res.name}.{res.primary_key[0]}")
+    basis = next(f.name for f in res.fields if f.vocabulary is not None and f.vocabulary.name == "date_basis")
+    return EventCols(res.primary_key[0], parent, kind["edtf-date"], kind["edtf-earliest"], kind["edtf-latest"], basis,
+                     plover.derived["from"][0], plover.name)
+
+
+def events_table(pkg: Package) -> str | None:
+    return _first(pkg, _is_events)
+
+
+def plover_mapping(table: Table) -> dict:
+    """event type -> PLOVER category, from the model's vocabulary of the column plover_type is derived from."""
+    res = _res(table)
+    derived = next((f for f in res.fields if f.derived and f.derived["rule"] == "plover"), None) if res else None
+    if derived is None:
+        return {}
+    return {t.value: t.plover for t in res.field(derived.derived["from"][0]).vocabulary.terms if t.plover}
+
+
+def evidence_pairs(pkg: Package) -> list[tuple[str, str, str]]:
+    """(parent, evidence table, key column): every parent row has at least one evidence row."""
+    out = []
+    for n in pkg.tables:
+        res = _res(n)
+        if res and res.evidence_of and res.evidence_of in pkg.tables:
+            key = _res(res.evidence_of).primary_key[0]
+            out.append((res.evidence_of, n, key))
+    return out
+
+
+@dataclass(frozen=True)
+class ClaimStatusCols:
+    status: str = "status"
+    key: str = "claim_id"
+    evidence_columns: tuple[str, ...] = ("claim_id", "source_id", "stance", "attributed_org_id")
+    source_columns: tuple[str, ...] = ("source_id", "independence_group")
+
+
+def _claims(res: Resource) -> bool:
+    return any(f.derived and f.derived["rule"] == "claim-status" for f in res.fields)
+
+
+def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
+    """(claims, their evidence, sources): the tables derive.claim_status_column reads."""
+    claims = _first(pkg, _claims)
+    evidence = next((n for n in pkg.tables if _res(n) and _res(n).evidence_of == claims), None) if claims else None
+    sources = sources_table(pkg)
+    return (claims, evidence, sources) if claims and evidence and sources else None
+
+
+CLAIM_STATUS = ClaimStatusCols()  # the columns derive.claim_status_column is written over

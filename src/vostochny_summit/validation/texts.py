@@ -1,0 +1,68 @@
+"""The articles: each text file exists inside the package, is UTF-8, has the recorded sha256 (fixity) and length in
+code points, and the sources table's own row rules. Provides "texts": the texts in one buffer (spans.Texts) and the
+file of each source."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from ..spans import Texts
+from . import roles
+from .descriptor import unsafe_path
+from .engine import Check
+from .problem import Problem
+
+
+@dataclass(frozen=True)
+class Articles:
+    texts: Texts
+    files: dict  # source id -> text path
+
+
+def _reads(pkg, _table) -> list[str]:
+    return [n for n in (roles.sources_table(pkg),) if n]
+
+
+def load_texts(ctx):
+    name = roles.sources_table(ctx.pkg)
+    state = ctx.output("table", name) if name else None
+    if state is None or state.typed is None:
+        return [], None
+    t, src, c = ctx.pkg.table(name), state.typed, roles.source_columns(ctx.pkg)
+    ids, paths = src.column(c.id).to_pylist(), src.column(c.path).to_pylist()
+    shas, counts = src.column(c.sha256).to_pylist(), src.column(c.char_count).to_pylist()
+    texts, files, out = [], {}, []
+    root, csv = str(ctx.pkg.root), ctx.rel(t.csv_path)
+    for i, (sid, p, sha, n) in enumerate(zip(ids, paths, shas, counts), 1):
+        problem = unsafe_path(p)
+        try:
+            if problem:
+                raise OSError(problem)
+            with open(os.path.join(root, p), "rb", buffering=0) as fh:  # unbuffered: one read, fewer system calls
+                data = fh.readall()
+        except OSError:
+            out.append(Problem(layer="domain", code="text-missing", file=csv, table=name, row=i, key=sid, field=c.path, value=p,
+                               expected="an existing text file inside the package" + (f" ({problem})" if problem else "")))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != sha:
+            out.append(Problem(layer="domain", code="fixity", file=csv, table=name, row=i, key=sid, field=c.sha256, value=sha,
+                               expected=f"the sha256 of {p}, which is {digest} (the text must never change)"))
+        try:
+            code_points = len(data.decode("utf-8"))  # decoded to check it, then dropped: Texts decodes on demand
+        except UnicodeDecodeError:
+            out.append(Problem(layer="domain", code="text-encoding", file=p, expected="UTF-8 text"))
+            continue
+        if code_points != n:
+            out.append(Problem(layer="domain", code="char-count", file=csv, table=name, row=i, key=sid, field=c.char_count,
+                               value=n, expected=f"{code_points} (code points in {p})"))
+        texts.append((sid, data, code_points))
+        files[sid] = p
+    by_id = {sid: (data, cp) for sid, data, cp in texts}
+    return out, Articles(Texts.from_utf8(list(by_id), [d for d, _ in by_id.values()], [cp for _, cp in by_id.values()]), files)
+
+
+CHECKS = [Check("texts", load_texts, ("text-missing", "fixity", "text-encoding", "char-count"), needs=("table",),
+                provides="texts", reads=_reads)]

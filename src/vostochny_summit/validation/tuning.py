@@ -1,0 +1,47 @@
+"""Process-wide tuning for the `validate` command, in one place. Only the command line calls enable(), in its own
+process; validate() called from Python changes none of this. VOSTOCHNY_SUMMIT_NO_TUNING=1 turns it all off.
+
+- Arrow's memory in jemalloc instead of mimalloc: at 1 M rows the process touched about 10 % less memory, and fresh
+  memory is slow on a virtual machine.
+- The GIL switch interval 0.5 ms instead of 5 ms: worker threads return from C++ to Python often and briefly, and each
+  return waits for the GIL; 0.5 ms beat both 5 ms and 0.1 ms (0.1 ms cost 10-15 % CPU in futex hand-overs).
+- An import blocker that declines pandas: validate never uses it, but pyarrow imports it (about 0.1 s) only to ask
+  whether a value is a DataFrame.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ENV = "VOSTOCHNY_SUMMIT_NO_TUNING"
+SWITCH_INTERVAL = 5e-4
+
+
+class WithoutPandas:
+    """An import hook that declines pandas."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is not needed by validate", name=name)
+        return None
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV, "") in ("", "0")
+
+
+def enable(block_pandas: bool = True) -> bool:
+    """Turn the tuning on for this process (the command line only); False when the environment turns it off."""
+    if not enabled():
+        return False
+    if block_pandas and "pandas" not in sys.modules and not any(isinstance(h, WithoutPandas) for h in sys.meta_path):
+        sys.meta_path.insert(0, WithoutPandas())
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:
+        pass
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    return True

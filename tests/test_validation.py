@@ -1,0 +1,191 @@
+"""The validation engine and the command line around it: plans rejected at start, crashes that are not "invalid",
+no process-wide state changed by validate(), maps closed, --pick/--skip/--limit, the merged frictionless report,
+build refusing bad input where validate would, and every command naming an unreadable descriptor."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vostochny_summit import cli
+from vostochny_summit.validation import CODES, Problem, validate
+from vostochny_summit.validation import checks as registry
+from vostochny_summit.validation.engine import Check, CheckError, PlanError, check_plan
+
+from .conftest import ROOT
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+# ---- the plan -----------------------------------------------------------------------------------------------------
+def nothing(ctx):
+    return []
+
+
+def test_the_registered_checks_form_a_plan():
+    check_plan(registry.CHECKS, registry.ROW_RULES)
+
+
+def test_a_code_missing_from_the_catalogue_is_rejected_at_start():
+    with pytest.raises(PlanError, match="not in the catalogue"):
+        check_plan([Check("x", nothing, ("no-such-code",))])
+
+
+def test_a_need_no_check_provides_is_rejected_at_start():
+    with pytest.raises(PlanError, match="no check provides"):
+        check_plan([Check("x", nothing, ("fixity",), needs=("sources-loaded",))])
+
+
+def test_a_cycle_is_rejected_at_start():
+    a = Check("a", nothing, ("fixity",), needs=("b-out",), provides="a-out")
+    b = Check("b", nothing, ("fixity",), needs=("a-out",), provides="b-out")
+    with pytest.raises(PlanError, match="cycle"):
+        check_plan([a, b])
+
+
+def test_a_plan_error_stops_validate_before_any_check_runs(tmp_path):
+    ran = []
+    checks = [Check("x", lambda ctx: ran.append(1) or [], ("fixity",), needs=("nowhere",))]
+    with pytest.raises(PlanError):
+        validate(ROOT, checks=checks, row_rules=[])
+    assert not ran
+
+
+def test_a_check_that_reports_an_undeclared_code_is_an_error():
+    liar = Check("liar", lambda ctx: [Problem(layer="domain", code="fixity", file="x")], ("char-count",))
+    with pytest.raises(CheckError, match="does not declare"):
+        validate(ROOT, checks=[liar], row_rules=[])
+
+
+def test_a_check_reading_an_output_it_did_not_declare_is_an_error():
+    sneaky = Check("sneaky", lambda ctx: ctx.output("texts") or [], ("fixity",))
+    with pytest.raises(CheckError, match="without declaring"):
+        validate(ROOT, checks=[*registry.CHECKS, sneaky], row_rules=registry.ROW_RULES)
+
+
+# ---- exit codes ---------------------------------------------------------------------------------------------------
+def test_a_crashing_check_exits_3_not_1(monkeypatch, capsys):
+    def boom(ctx):
+        raise RuntimeError("a bug in a check")
+
+    monkeypatch.setattr(registry, "CHECKS", [*registry.CHECKS, Check("boom", boom, ("fixity",))])
+    monkeypatch.setenv("VOSTOCHNY_SUMMIT_NO_TUNING", "1")
+    assert cli.main(["validate", str(ROOT)]) == 3
+    err = capsys.readouterr().err
+    assert "internal error" in err and "a bug in a check" in err
+
+
+def test_usage_errors_exit_2(monkeypatch):
+    monkeypatch.setenv("VOSTOCHNY_SUMMIT_NO_TUNING", "1")
+    assert cli.main(["validate", str(ROOT), "--pick", "no-such-code"]) == 2
+    assert cli.main(["validate", str(ROOT), "--limit", "0"]) == 2
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["validate", "--exhaustive", "--format", "yaml"])
+    assert exc.value.code == 2
+
+
+# ---- no process-wide state ------------------------------------------------------------------------------------------
+def test_validate_changes_no_process_wide_state_and_closes_its_maps(package_copy):
+    import pyarrow as pa
+
+    interval, hooks, pool = sys.getswitchinterval(), list(sys.meta_path), pa.default_memory_pool().backend_name
+    assert validate(package_copy) == []
+    assert sys.getswitchinterval() == interval and sys.meta_path == hooks
+    assert pa.default_memory_pool().backend_name == pool
+    with open("/proc/self/maps", encoding="utf-8") as fh:
+        mapped = [line for line in fh if str(package_copy) in line]
+    assert not mapped, mapped[:3]
+
+
+def test_tuning_is_the_command_lines_and_the_environment_turns_it_off():
+    code = ("import sys, vostochny_summit.cli as c; c.main(['validate', '--pick', 'fixity']); "
+            "print(sys.getswitchinterval(), any(type(h).__name__ == 'WithoutPandas' for h in sys.meta_path))")
+    on = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    off = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**__import__("os").environ, "VOSTOCHNY_SUMMIT_NO_TUNING": "1"})
+    assert on.stdout.split()[-2:] == ["0.0005", "True"], on.stdout + on.stderr
+    assert off.stdout.split()[-2:] == ["0.005", "False"], off.stdout + off.stderr
+
+
+# ---- pick, skip, limit, frictionless ---------------------------------------------------------------------------------
+def _two_defects(root):
+    people = root / "data" / "people.csv"
+    rows = list(csv.DictReader(people.open(encoding="utf-8", newline="")))
+    rows[0]["country"] = "XX"  # country-code
+    rows[1]["name"] = " " + rows[1]["name"]  # whitespace
+    with people.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_pick_and_skip_choose_codes(package_copy):
+    _two_defects(package_copy)
+    everything = {p.code for p in validate(package_copy)}
+    assert {"country-code", "whitespace"} <= everything
+    assert {p.code for p in validate(package_copy, pick=["country-code"])} == {"country-code"}
+    assert "country-code" not in {p.code for p in validate(package_copy, skip=["country-code"])}
+    with pytest.raises(ValueError, match="unknown error code"):
+        validate(package_copy, pick=["nope"])
+
+
+def test_limit_shows_n_problems_and_counts_all(package_copy):
+    _two_defects(package_copy)
+    out = run_cli("validate", str(package_copy), "--limit", "1")
+    assert out.returncode == 1
+    shown = [line for line in out.stdout.splitlines() if line.endswith("]")]
+    assert len(shown) == 1 and "more (--limit 1)" in out.stdout
+    total = len(validate(package_copy))
+    assert f"INVALID: {total} error" in out.stdout
+
+
+def test_frictionless_problems_that_ours_name_are_merged_away():
+    ours = [Problem(layer="schema", code="type", file="data/people.csv", table="people", row=3, field="country", value="x")]
+    theirs = [Problem(layer="frictionless", code="type-error", file="people", table="people", row=3, field="country"),
+              Problem(layer="frictionless", code="primary-key", file="people", table="people", row=3),
+              Problem(layer="frictionless", code="type-error", file="people", table="people", row=4, field="country")]
+    merged = cli.merge_frictionless(ours, theirs)
+    assert [(p.row, p.field) for p in merged] == [(4, "country")]
+
+
+# ---- build, fmt and unreadable descriptors ------------------------------------------------------------------------
+def test_build_refuses_bad_input_with_located_lines(package_copy):
+    people = package_copy / "data" / "people.csv"
+    lines = people.read_text(encoding="utf-8").split("\n")
+    cells = lines[2].split(",")
+    cells[1] = ""  # an empty required name on data row 2
+    lines[2] = ",".join(cells)
+    people.write_text("\n".join(lines), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (package_copy / "data" / "parquet").iterdir()}
+    out = run_cli("build", str(package_copy))
+    assert out.returncode == 1
+    assert "people row 2" in out.stderr and "field name" in out.stderr and "[required]" in out.stderr
+    assert before == {p: p.read_bytes() for p in (package_copy / "data" / "parquet").iterdir()}, "nothing written"
+
+
+@pytest.mark.parametrize("command", [["info"], ["build"], ["fmt"], ["validate"], ["sql", "select 1"], ["locate", "art-000", "Putin"]])
+def test_every_command_names_an_unreadable_descriptor(package_copy, command):
+    (package_copy / "datapackage.json").write_text('{"name": "broken",', encoding="utf-8")
+    out = run_cli(*command, str(package_copy))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "datapackage.json" in out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_sql_and_locate_take_a_positional_path(package_copy):
+    sql = run_cli("sql", "select count(*) AS n from people", str(package_copy), "--format", "json")
+    assert sql.returncode == 0 and json.loads(sql.stdout)[0]["n"] > 0
+    loc = run_cli("locate", "art-003", "That’s why we came here", str(package_copy))
+    assert loc.returncode == 0 and loc.stdout.startswith("art-003\t")
+
+
+def test_every_catalogue_entry_is_complete():
+    for code, entry in CODES.items():
+        assert entry.code == code and entry.layer in ("descriptor", "files", "schema", "domain", "parquet")
+        assert entry.title and entry.fix, code
