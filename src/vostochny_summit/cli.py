@@ -17,34 +17,28 @@ def _root(args):
     return getattr(args, "path", None) or getattr(args, "path_option", None)
 
 
-def cmd_build(args) -> int:
-    from .build import BuildRefused, build
+def _rewrite(args, command: str, verb: str, nothing: str) -> int:
+    """Run build or fmt; print what it wrote, or refuse with the located problems of input it cannot read."""
+    from . import build as builder
 
     try:
-        changed = build(_root(args))
-    except BuildRefused as exc:
+        changed = getattr(builder, command)(_root(args))
+    except builder.BuildRefused as exc:
         from .validation import report
 
         print(report(exc.problems), file=sys.stderr)
-        print("build refused: fix the input above first", file=sys.stderr)
+        print(f"{command} refused: fix the input above first", file=sys.stderr)
         return 1
-    print("\n".join(f"wrote {c}" for c in changed) or "nothing to rebuild: every generated file is current")
+    print("\n".join(f"{verb} {c}" for c in changed) or nothing)
     return 0
+
+
+def cmd_build(args) -> int:
+    return _rewrite(args, "build", "wrote", "nothing to rebuild: every generated file is current")
 
 
 def cmd_fmt(args) -> int:
-    from .build import BuildRefused, fmt
-
-    try:
-        changed = fmt(_root(args))
-    except BuildRefused as exc:
-        from .validation import report
-
-        print(report(exc.problems), file=sys.stderr)
-        print("fmt refused: fix the input above first", file=sys.stderr)
-        return 1
-    print("\n".join(f"reformatted {c}" for c in changed) or "every CSV is already in canonical form")
-    return 0
+    return _rewrite(args, "fmt", "reformatted", "every CSV is already in canonical form")
 
 
 def _codes(values) -> list[str]:

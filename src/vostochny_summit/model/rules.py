@@ -97,22 +97,28 @@ class Not(Cond):
 
 
 @dataclass(frozen=True)
-class All(Cond):
+class _Join(Cond):
+    """Several conditions joined by AND (All) or OR (Any_)."""
+
     parts: tuple[Cond, ...]
+    word = "AND"
+
+    def _join(self, a, b):
+        return (a & b) if self.word == "AND" else (a | b)
 
     def sql(self, casts=None):
-        return "(" + " AND ".join(p.sql(casts) for p in self.parts) + ")"
+        return "(" + f" {self.word} ".join(p.sql(casts) for p in self.parts) + ")"
 
     def pandas(self, df):
         out = self.parts[0].pandas(df)
         for p in self.parts[1:]:
-            out = out & p.pandas(df)
+            out = self._join(out, p.pandas(df))
         return out
 
     def polars(self):
         out = self.parts[0].polars()
         for p in self.parts[1:]:
-            out = out & p.polars()
+            out = self._join(out, p.polars())
         return out
 
     @property
@@ -120,28 +126,12 @@ class All(Cond):
         return tuple(c for p in self.parts for c in p.columns)
 
 
-@dataclass(frozen=True)
-class Any_(Cond):
-    parts: tuple[Cond, ...]
+class All(_Join):
+    word = "AND"
 
-    def sql(self, casts=None):
-        return "(" + " OR ".join(p.sql(casts) for p in self.parts) + ")"
 
-    def pandas(self, df):
-        out = self.parts[0].pandas(df)
-        for p in self.parts[1:]:
-            out = out | p.pandas(df)
-        return out
-
-    def polars(self):
-        out = self.parts[0].polars()
-        for p in self.parts[1:]:
-            out = out | p.polars()
-        return out
-
-    @property
-    def columns(self):
-        return tuple(c for p in self.parts for c in p.columns)
+class Any_(_Join):
+    word = "OR"
 
 
 @dataclass(frozen=True)

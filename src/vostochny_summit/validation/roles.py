@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import RESOURCES, Resource
+from ..model import RESOURCES, Resource, Span
 from ..package import Field, Package, Table
 
 REFERENCE_FILE = "data/reference/entity-identifiers.csv"
@@ -53,20 +53,10 @@ def allows_formula_prefix(field: Field) -> bool:
 
 
 # ---- spans ------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SpanCols:
-    source: str
-    start: str
-    end: str
-    text: str
-
-
-def span_columns(table: Table) -> SpanCols | None:
-    """The span columns of a table (source, start, end, verbatim text), or None if its rows are not spans."""
+def span_columns(table: Table) -> Span | None:
+    """The span columns of a table (.source, .start, .end, .text), or None if its rows are not spans."""
     res = _res(table)
-    if res is None or res.span is None:
-        return None
-    return SpanCols(res.span.source, res.span.start, res.span.end, res.span.text)
+    return res.span if res is not None else None
 
 
 def is_span_text(table: Table, field: str) -> bool:
