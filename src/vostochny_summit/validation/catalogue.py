@@ -1,5 +1,5 @@
 """Every error code `validate` can report, once: its layer, a title, how to fix it, and (rarely) why no planted-defect
-test covers it. docs/error-codes.md is generated from this list (scripts/error_codes.py); a test requires each code
+test covers it. docs/error-codes.md is generated from this list (scripts/defect_matrix.py); a test requires each code
 to have a planted-defect test in tests/test_defects.py or a waiver here.
 """
 
