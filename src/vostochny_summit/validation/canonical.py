@@ -41,8 +41,7 @@ def check_canonical(ctx) -> list[Problem]:
     if ctx.exhaustive:
         line = _exhaustive_line(t, state.typed, raw)
     else:
-        plain = state.plain - (ctx.output("foreign-keys") or frozenset())
-        line = first_noncanonical_line(t, state.typed, raw, state.raw, plain, state.rendered, state.out_of_order)
+        line = first_noncanonical_line(t, state.typed, raw, state.raw, state.plain, state.rendered, state.out_of_order)
     if line is None:
         return []
     wl, hl = canonical_csv(t, state.typed).split("\n"), bytes(raw).decode("utf-8", "replace").split("\n")
@@ -51,4 +50,4 @@ def check_canonical(ctx) -> list[Problem]:
                     expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r} (run fmt)")]
 
 
-CHECKS = [Check("canonical", check_canonical, ("not-canonical",), needs=("table", "foreign-keys"), per_table=True)]
+CHECKS = [Check("canonical", check_canonical, ("not-canonical",), needs=("table",), per_table=True)]

@@ -167,8 +167,9 @@ class Run:
                         node.deps += [(p.name, r) for r in self.reads(node)]
                     else:
                         node.deps.append((p.name, None))
-                tables = [node.table] if node.table else self.reads(node)
-                node.priority = (max((rank[r] for r in tables), default=0), order[c.name])
+                # a check across tables runs as soon as its tables are ready (the articles' texts are one; the others
+                # would otherwise all wait for the end, where one of them alone keeps a core busy)
+                node.priority = (rank[node.table] if node.table else -1, order[c.name])
                 nodes.append(node)
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:

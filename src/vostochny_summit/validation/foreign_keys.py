@@ -1,9 +1,6 @@
 """Foreign keys: every reference names a row of the referenced table (DuckDB anti-joins), and the id patterns that a
 foreign key settles (table_schema.pattern_via_parent) where it does not: a value dangles, or the parent column breaks
-the pattern itself.
-
-Provides "foreign-keys": the columns found to break their deferred pattern (the canonical check cannot then assume
-they hold no comma or quote)."""
+the pattern itself."""
 
 from __future__ import annotations
 
@@ -20,8 +17,8 @@ def check_foreign_keys(ctx):
     t = ctx.table
     state = ctx.output("table")
     if state is None or state.raw is None:
-        return [], frozenset()
-    found, broken = [], set()
+        return []
+    found = []
     deferred = dict(state.deferred)
     for fk in t.foreign_keys:
         ref = fk["reference"]
@@ -41,23 +38,21 @@ def check_foreign_keys(ctx):
         if rule and not dangling and parent.typed is not None and f"pattern/{rcols[0]}" not in parent.failed:
             continue  # every value is in the parent column, which matches the pattern: so does this one
         if rule:
-            found += _deferred(ctx, t, rule, broken)
+            found += _deferred(ctx, t, rule)
     for rule in deferred.values():  # no parent table to settle them
-        found += _deferred(ctx, t, rule, broken)
-    return found, frozenset(broken)
+        found += _deferred(ctx, t, rule)
+    return found
 
 
-def _deferred(ctx, t, deferred, broken: set) -> list:
+def _deferred(ctx, t, deferred) -> list:
     rule, implied = deferred
     found, failed = run_rules(ctx, t, [rule])
     if failed:
-        more, _ = run_rules(ctx, t, implied)
-        found += more
-        broken.add(rule.field)  # it may hold a comma or quote after all
+        found += run_rules(ctx, t, implied)[0]
     return found
 
 
 CHECKS = [
     Check("foreign-keys", check_foreign_keys, ("foreign-key", "pattern", "empty-string", "whitespace", "formula-cell"),
-          needs=("table",), provides="foreign-keys", per_table=True, reads=parents),
+          needs=("table",), per_table=True, reads=parents),
 ]

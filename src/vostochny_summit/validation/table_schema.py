@@ -175,8 +175,8 @@ def check_table(ctx):
     state.deferred = {name: (rule, implied[name]) for name, rule in via_parent.items()}
     if not ex:
         # a slug or vocabulary column whose every value passed its rule holds no comma or quote: never needs CSV quotes
-        # (one whose pattern waits for the foreign-key check counts as plain until that check says otherwise)
-        state.plain = frozenset(f.name for f in t.fields if f.type == "string" and not fails(f.name)
+        # (one whose pattern waits for the foreign-key check is not known to pass it yet: not plain)
+        state.plain = frozenset(f.name for f in t.fields if f.type == "string" and not fails(f.name) and f.name not in via_parent
                                 and (roles.is_slug(f) or (f.constraints.get("enum")
                                                           and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"]))))
         state.rendered = frozenset(rendered)
