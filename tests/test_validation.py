@@ -189,3 +189,24 @@ def test_every_catalogue_entry_is_complete():
     for code, entry in CODES.items():
         assert entry.code == code and entry.layer in ("descriptor", "files", "schema", "domain", "parquet")
         assert entry.title and entry.fix, code
+
+
+def test_frictionless_run_adds_nothing_ours_already_names(package_copy):
+    pytest.importorskip("frictionless")
+    people = package_copy / "data" / "people.csv"
+    rows = list(csv.DictReader(people.open(encoding="utf-8", newline="")))
+    rows[0]["country"] = "Russia"  # a pattern error that frictionless reports too
+    with people.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    out = run_cli("validate", str(package_copy), "--frictionless", "--format", "json")
+    assert out.returncode == 1
+    found = json.loads(out.stdout)
+    ours = {(p["table"], p["row"], p["field"]) for p in found if p["layer"] != "frictionless" and p["row"] is not None}
+    assert ("people", 1, "country") in ours
+    assert {"stale-hash", "stale-bytes"} <= {p["code"] for p in found}  # the edit left the descriptor stale
+    assert not {"hash-count", "byte-count"} & {p["code"] for p in found}, "frictionless' stale hash and size are ours"
+    theirs = [p for p in found if p["layer"] == "frictionless" and p["row"] is not None]
+    assert not [p for p in theirs if (p["table"], p["row"], p["field"]) in ours or
+                (p["field"] is None and any((p["table"], p["row"]) == o[:2] for o in ours))], theirs

@@ -68,13 +68,20 @@ def cmd_validate(args) -> int:
     return 1 if problems else 0
 
 
+FRICTIONLESS_SAME = {"hash-count": "stale-hash", "byte-count": "stale-bytes"}  # its table-level errors that are ours
+
+
 def merge_frictionless(own, theirs):
-    """frictionless' problems that none of ours already names: the same table and row, and field when it names one."""
+    """frictionless' problems that none of ours already names: the same table and row (and field when it names one),
+    or, for a stale hash or size, the same resource."""
     cells = {(p.table, p.row, p.field) for p in own if p.row is not None}
     rows = {(p.table, p.row) for p in own if p.row is not None}
     out = []
     for p in theirs:
         if p.row is not None and ((p.table, p.row, p.field) in cells or (p.field is None and (p.table, p.row) in rows)):
+            continue
+        same = FRICTIONLESS_SAME.get(p.code)
+        if p.row is None and same and any(o.code == same and f"resource {p.table} " in o.expected for o in own):
             continue
         out.append(p)
     return out
