@@ -69,57 +69,51 @@ def _keys(res: Resource) -> list[tuple[str, tuple[str, ...]]]:
     return keys + [("unique-key", k) for k in res.unique_keys]
 
 
-# ---- pandas -------------------------------------------------------------------------------------------------------
+def _schema(res: Resource, coerce: bool, pa, dtype, rows_ok):
+    """The DataFrameSchema of a table in one backend: pa is pandera.pandas or pandera.polars, dtype(field) the
+    column's type there, rows_ok(condition) a check function that is true on the rows where condition is false."""
+    def key_check(name, cols):
+        # two rows with the same key; a unique key compares only rows where every column is set
+        return pa.Check(rows_ok(DuplicateKey(cols, primary=name == "primary-key")), name=name,
+                        error=f"{name} [{'/'.join(cols)}]: expected no two rows with the same values")
+
+    columns = {f.name: pa.Column(dtype(f), nullable=not f.required, unique=f.unique, checks=_column_checks(f, pa.Check),
+                                 description=f.description, title=f.name)
+               for f in res.fields}
+    checks = [key_check(n, cols) for n, cols in _keys(res)]
+    checks += [pa.Check(rows_ok(r.violated), name=r.code, error=f"{r.code} [{r.field}]: expected {r.expected}")
+               for r in res.rules]
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=coerce, name=res.name,
+                              description=res.description)
+
+
+class DuplicateKey:
+    """A row condition for the key checks: the row shares its key columns with another row."""
+
+    def __init__(self, cols: tuple[str, ...], primary: bool):
+        self.cols, self.primary = list(cols), primary
+
+    def pandas(self, df):
+        present = df[self.cols] if self.primary else df[self.cols].dropna()
+        return present.duplicated(keep=False).reindex(df.index, fill_value=False)
+
+    def polars(self):
+        import polars as pl
+
+        dup = pl.struct(self.cols).is_duplicated()
+        return dup if self.primary else dup & pl.all_horizontal([pl.col(c).is_not_null() for c in self.cols])
+
+
 def _pandas_schema(res: Resource, coerce: bool):
     import pandas as pd
     import pandera.pandas as pa
 
-    def key_check(name, cols, primary):
-        def unique_rows(df):
-            present = df[list(cols)]
-            if not primary:  # a unique key compares only rows where every column is set
-                present = present.dropna()
-            return ~present.duplicated(keep=False).reindex(df.index, fill_value=False)
-
-        return pa.Check(unique_rows, name=name, error=f"{name} [{'/'.join(cols)}]: expected no two rows with the same values")
-
-    def rule_check(rule):
-        return pa.Check(lambda df: ~rule.violated.pandas(df), name=rule.code, error=f"{rule.code} [{rule.field}]: expected {rule.expected}")
-
-    columns = {
-        f.name: pa.Column(pd.ArrowDtype(f.arrow_type), nullable=not f.required, unique=f.unique,
-                          checks=_column_checks(f, pa.Check), description=f.description, title=f.name)
-        for f in res.fields
-    }
-    checks = [key_check(n, cols, n == "primary-key") for n, cols in _keys(res)] + [rule_check(r) for r in res.rules]
-    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=coerce, name=res.name,
-                              description=res.description)
+    return _schema(res, coerce, pa, lambda f: pd.ArrowDtype(f.arrow_type),
+                   lambda cond: lambda df: ~cond.pandas(df))
 
 
-# ---- polars -------------------------------------------------------------------------------------------------------
 def _polars_schema(res: Resource, coerce: bool):
-    import polars as pl
     import pandera.polars as pa
 
-    def key_check(name, cols, primary):
-        def unique_rows(data):
-            frame = data.lazyframe
-            dup = pl.struct(list(cols)).is_duplicated()
-            if not primary:
-                dup = dup & pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
-            return frame.select((~dup).alias("ok"))
-
-        return pa.Check(unique_rows, name=name, error=f"{name} [{'/'.join(cols)}]: expected no two rows with the same values")
-
-    def rule_check(rule):
-        return pa.Check(lambda data: data.lazyframe.select((~rule.violated.polars()).alias("ok")), name=rule.code,
-                        error=f"{rule.code} [{rule.field}]: expected {rule.expected}")
-
-    columns = {
-        f.name: pa.Column(f.polars_type, nullable=not f.required, unique=f.unique, checks=_column_checks(f, pa.Check),
-                          description=f.description, title=f.name)
-        for f in res.fields
-    }
-    checks = [key_check(n, cols, n == "primary-key") for n, cols in _keys(res)] + [rule_check(r) for r in res.rules]
-    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=coerce, name=res.name,
-                              description=res.description)
+    return _schema(res, coerce, pa, lambda f: f.polars_type,
+                   lambda cond: lambda data: data.lazyframe.select((~cond.polars()).alias("ok")))

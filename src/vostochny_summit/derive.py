@@ -78,7 +78,7 @@ def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """Return the typed tables with every derived column recomputed."""
     from .model.vocabularies import EVENT_TYPE
 
-    plover = {t.value: t.plover for t in EVENT_TYPE.terms if t.plover}
+    plover = EVENT_TYPE.plover
     out = dict(tables)
     ev = tables["events"]
     per_date = {d: edtf_bounds(d) for d in set(ev.column("date").to_pylist())}  # each distinct date once

@@ -46,8 +46,10 @@ class Vocabulary:
     def values(self) -> list[str]:
         return [t.value for t in self.terms]
 
-    def label(self, value: str) -> str:
-        return next(t.label for t in self.terms if t.value == value)
+    @property
+    def plover(self) -> dict[str, str]:
+        """value -> PLOVER category, for the values that have one (event types)."""
+        return {t.value: t.plover for t in self.terms if t.plover}
 
 
 def vocabulary(name: str, *terms: tuple) -> Vocabulary:
@@ -133,9 +135,8 @@ class Field:
             out["categories"] = [{"value": t.value, "label": t.label} for t in self.vocabulary.terms]
         if self.constraints:
             out["constraints"] = self.constraints
-        plover = {t.value: t.plover for t in self.vocabulary.terms if t.plover} if self.vocabulary else {}
-        if plover:
-            out["x-plover"] = plover
+        if self.vocabulary and self.vocabulary.plover:
+            out["x-plover"] = self.vocabulary.plover
         if self.derived:
             out["x-derived"] = self.derived
         return out

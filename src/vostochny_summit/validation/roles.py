@@ -127,15 +127,10 @@ def identifier_fields(table: Table) -> dict[str, str]:
 # ---- sources, quotes, events, claims ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SourceCols:
-    id: str = "source_id"
-    path: str = "text_path"
-    sha256: str = "text_sha256"
-    char_count: str = "char_count"
-
-
-def _source_cols(res: Resource) -> SourceCols:
-    kind = {f.kind: f.name for f in res.fields}
-    return SourceCols(res.primary_key[0], kind["text-path"], kind["text-sha256"], kind["text-length"])
+    id: str
+    path: str
+    sha256: str
+    char_count: str
 
 
 def sources_table(pkg: Package) -> str | None:
@@ -144,7 +139,9 @@ def sources_table(pkg: Package) -> str | None:
 
 
 def source_columns(pkg: Package) -> SourceCols:
-    return _source_cols(_res(sources_table(pkg)))
+    res = _res(sources_table(pkg))
+    kind = {f.kind: f.name for f in res.fields}
+    return SourceCols(res.primary_key[0], kind["text-path"], kind["text-sha256"], kind["text-length"])
 
 
 def utterance_columns(table: Table) -> tuple[str, list[str]] | None:
@@ -169,10 +166,15 @@ def _is_events(res: Resource) -> bool:
     return any(f.kind == "edtf-date" for f in res.fields)
 
 
+def _plover_field(res: Resource):
+    """The column derived as the PLOVER category of another (vocabulary) column, or None."""
+    return next((f for f in res.fields if f.derived and f.derived["rule"] == "plover"), None)
+
+
 def event_columns() -> EventCols:
     res = next(r for r in RESOURCES.values() if _is_events(r))
     kind = {f.kind: f.name for f in res.fields}
-    plover = next(f for f in res.fields if f.derived and f.derived["rule"] == "plover")
+    plover = _plover_field(res)
     parent = next(f.name for f in res.fields if f.references == f"{res.name}.{res.primary_key[0]}")
     basis = next(f.name for f in res.fields if f.vocabulary is not None and f.vocabulary.name == "date_basis")
     return EventCols(res.primary_key[0], parent, kind["edtf-date"], kind["edtf-earliest"], kind["edtf-latest"], basis,
@@ -186,10 +188,8 @@ def events_table(pkg: Package) -> str | None:
 def plover_mapping(table: Table) -> dict:
     """event type -> PLOVER category, from the model's vocabulary of the column plover_type is derived from."""
     res = _res(table)
-    derived = next((f for f in res.fields if f.derived and f.derived["rule"] == "plover"), None) if res else None
-    if derived is None:
-        return {}
-    return {t.value: t.plover for t in res.field(derived.derived["from"][0]).vocabulary.terms if t.plover}
+    derived = _plover_field(res) if res else None
+    return res.field(derived.derived["from"][0]).vocabulary.plover if derived else {}
 
 
 def evidence_pairs(pkg: Package) -> list[tuple[str, str, str]]:
