@@ -19,7 +19,7 @@ def pkg() -> Package:
 @pytest.fixture(scope="session")
 def problems(pkg):
     """Every problem `validate` reports on the real package (computed once)."""
-    from vostochny_summit.validate import validate
+    from vostochny_summit.validation import validate
 
     return validate(pkg.root)
 

@@ -51,7 +51,9 @@ def server():
     proc = subprocess.Popen([sys.executable, "-m", "vostochny_summit.cli", "browse", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
-        line = proc.stdout.readline()
+        first = proc.stdout.readline()
+        assert first.startswith("package "), first  # the package it serves, before anything else
+        line = proc.stdout.readline()  # printed only once the server answers
         url = next(w for w in line.split() if w.startswith("http://"))
         assert url.startswith(f"http://127.0.0.1:{port}/"), line
         deadline = time.monotonic() + 60
@@ -113,10 +115,11 @@ def test_contested_claims_query_renders_every_contested_claim_in_chromium(server
 def test_missing_extra_names_the_pip_command(monkeypatch, capsys):
     import importlib.util
 
-    from vostochny_summit import browse
+    from vostochny_summit.exports import browse
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a))
-    assert browse.browse(port=free_port()) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pip install 'vostochny-summit[browse]'" in err
+    from vostochny_summit.api import MissingExtra
+
+    with pytest.raises(MissingExtra, match=r"pip install 'vostochny-summit\[browse\]'"):
+        browse.browse(port=free_port())

@@ -11,7 +11,7 @@ import sys
 import jsonschema
 import pytest
 
-from vostochny_summit.claims_jsonl import LABELS, SCHEMA
+from vostochny_summit.exports.claims import LABELS, SCHEMA
 
 from .conftest import ROOT
 from .oracles import claim_status

@@ -176,7 +176,7 @@ def test_pandera_and_validate_reject_the_same_planted_defects(tmp_path):
     report that row and the same column. Defects are planted in rounds, one per row and table in each round, so that
     each round needs one copy of the package and one run of validate."""
     from vostochny_summit.package import Package
-    from vostochny_summit.validate import validate
+    from vostochny_summit.validation import validate
 
     from .conftest import copy_package
 

@@ -16,9 +16,9 @@ from typing import Callable
 
 import pytest
 
-from vostochny_summit.build import fixity
+from vostochny_summit.seal import fixity
 from vostochny_summit.derive import edtf_bounds
-from vostochny_summit.validate import validate
+from vostochny_summit.validation import validate
 from vostochny_summit.validation.catalogue import CODES
 
 

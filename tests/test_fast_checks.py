@@ -10,8 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from vostochny_summit.spans import Texts
-from vostochny_summit.tabular import byte_views, canonical_csv, first_noncanonical_line, read_raw, typed
+from vostochny_summit.validation.span_index import Texts
+from vostochny_summit.tabular import canonical_csv, read_raw, typed
+from vostochny_summit.validation.byte_scans import byte_views, first_noncanonical_line
 
 
 def _first_difference(a: bytes, b: bytes) -> int | None:
@@ -203,7 +204,7 @@ def test_span_check_agrees_with_python_slicing():
 
 
 def test_hygiene_suspects_agrees_with_the_rules():
-    from vostochny_summit.tabular import hygiene_suspects
+    from vostochny_summit.validation.byte_scans import hygiene_suspects
 
     blank = "\t\n\x0b\x0c\r \xa0"
     rng = random.Random(11)
@@ -222,7 +223,7 @@ def test_hygiene_suspects_agrees_with_the_rules():
 
 
 def test_sentence_coverage_agrees_with_the_obvious_loop():
-    from vostochny_summit.spans import uncovered
+    from vostochny_summit.validation.span_index import uncovered
 
     rng = random.Random(5)
     for _ in range(60):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from vostochny_summit.figures import LEFT, RIGHT, SUMMIT, W, render_timeline
+from vostochny_summit.docs.timeline import LEFT, RIGHT, SUMMIT, W, render_timeline
 from vostochny_summit.tabular import read_typed
 
 

@@ -232,7 +232,7 @@ def test_cli_info_sql_and_locate():
 
 def test_curation_vocabularies_are_generated_from_the_model():
     """CURATION.md's vocabulary tables are what build renders from the model, and every vocabulary is there."""
-    from vostochny_summit.docs import BEGIN, END, with_vocabularies
+    from vostochny_summit.docs.pages import BEGIN, END, with_vocabularies
     from vostochny_summit.model import RESOURCES
 
     text = (ROOT / "CURATION.md").read_text(encoding="utf-8")

@@ -12,9 +12,11 @@ import zipfile
 
 import pytest
 
-from vostochny_summit.diff import diff
+from vostochny_summit import __version__
+from vostochny_summit.build import write_all
+from vostochny_summit.release.diff import diff
 from vostochny_summit.package import Package as pkg_of
-from vostochny_summit.release import release, snapshot_keys
+from vostochny_summit.release.artefacts import release, snapshot_keys
 
 from .conftest import ROOT
 from .test_defects import read_rows, write_rows
@@ -54,6 +56,7 @@ def test_diff_reports_added_removed_and_changed_rows(package_copy):
     people[1]["description"] = "A corrected description."
     people = people[1:] + [dict(people[2], person_id="someone-new")]
     write_rows(package_copy, "people", people)
+    write_all(package_copy, __version__, [])  # sealed as it is: diff reads sealed packages only
     d = diff(ROOT, package_copy)["tables"]["people"]
     assert (d["added"], d["removed"]) == (1, 1)
     assert d["changed"] == [{"key": changed, "fields": ["description"]}]

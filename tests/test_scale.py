@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from vostochny_summit.validate import validate
+from vostochny_summit.validation import validate
 
 from .conftest import ROOT
 

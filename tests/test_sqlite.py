@@ -12,10 +12,11 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from vostochny_summit.datasette_metadata import datasette_metadata
-from vostochny_summit.queries import QUERIES
+from vostochny_summit.exports.datasette_metadata import datasette_metadata
+from vostochny_summit.exports.queries import QUERIES
 from vostochny_summit.model import TYPES
-from vostochny_summit.sqlite_db import FTS, VIEWS, export_sqlite
+from vostochny_summit.package import Package
+from vostochny_summit.exports.sqlite import FTS, VIEWS, export_sqlite
 
 from .conftest import ROOT
 
@@ -127,5 +128,5 @@ def test_datasette_metadata_comes_from_the_schemas(pkg, db):
 
 
 def test_export_is_byte_identical(db, tmp_path):
-    again = export_sqlite(tmp_path / "again.db")
+    again = export_sqlite(tmp_path / "again.db", Package(ROOT))
     assert again.read_bytes() == db.read_bytes()

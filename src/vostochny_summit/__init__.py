@@ -6,6 +6,7 @@ use them.
 
 __version__ = "0.2.0"
 
-from .api import connect, descriptor, load, pandera_schema, path, tables  # noqa: E402
+from .api import connect, descriptor, load, load_all, pandera_schema, path, tables, text  # noqa: E402
+from .seal import SealBroken  # noqa: E402
 
-__all__ = ["__version__", "connect", "descriptor", "load", "pandera_schema", "path", "tables"]
+__all__ = ["SealBroken", "__version__", "connect", "descriptor", "load", "load_all", "pandera_schema", "path", "tables", "text"]

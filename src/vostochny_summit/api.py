@@ -1,7 +1,9 @@
-"""The Python API: tables(), load(), connect(), path(), descriptor(), pandera_schema().
+"""The Python API: tables(), load(), load_all(), text(), connect(), path(), descriptor(), pandera_schema().
 
 Every function takes an optional `root` (a package directory); the default is the installed package, or the
-repository root for an editable install.
+repository root for an editable install. The functions that hand out data (load, load_all, text, connect) check the
+descriptor's seal first (seal.py) and raise SealBroken, one line naming the file and the fix, when the package is not
+the one `build` sealed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from .dataframe_schemas import pandera_schema
 from .package import Package
 
-__all__ = ["connect", "descriptor", "load", "pandera_schema", "path", "tables"]
+__all__ = ["connect", "descriptor", "load", "load_all", "pandera_schema", "path", "tables", "text"]
 
 
 class MissingExtra(ImportError):
@@ -37,6 +39,17 @@ def _pkg(root=None) -> Package:
     if _default is None:
         _default = Package()
     return _default
+
+
+def _sealed(root=None) -> Package:
+    """The package, once its seal holds (SealBroken otherwise)."""
+    from .seal import SealBroken, check, refusal
+
+    pkg = _pkg(root)
+    broken = check(pkg)
+    if broken:
+        raise SealBroken(refusal(pkg, broken), 1, broken[0].file)
+    return pkg
 
 
 def tables(root=None) -> list[str]:
@@ -73,7 +86,7 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
         raise ValueError("validate=True needs engine 'pandas' or 'polars' (pandera checks data frames)")
     import pyarrow.parquet as pq
 
-    t = _pkg(root).table(name)
+    t = _sealed(root).table(name)
     data = pq.ParquetFile(t.parquet_path).read()  # one file: skip read_table's dataset layer
     if engine == "arrow":
         return data
@@ -91,11 +104,31 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def load_all(engine: str = "pandas", root=None) -> dict:
+    """Every table, by name, in descriptor order (as load() returns each)."""
+    return {name: load(name, engine, root) for name in tables(root)}
+
+
+def text(source_id: str, root=None) -> str:
+    """The exact text of an article (offsets in every span table are code points into it)."""
+    from .text import read_text
+
+    pkg = _sealed(root)
+    sources = next(t for t in pkg.tables.values() if t.model is not None and any(f.kind == "text-path" for f in t.model.fields))
+    id_col = sources.model.primary_key[0]
+    path_col = next(f.name for f in sources.model.fields if f.kind == "text-path")
+    rows = load(sources.name, "arrow", root).select([id_col, path_col]).to_pylist()
+    paths = {r[id_col]: r[path_col] for r in rows}
+    if source_id not in paths:
+        raise KeyError(f"no article {source_id!r}; the articles are: {', '.join(paths)}")
+    return read_text(pkg.root / paths[source_id])
+
+
 def connect(root=None):
     """An in-memory DuckDB connection with one view per table over the Parquet files, commented from the schemas."""
     import duckdb
 
-    pkg = _pkg(root)
+    pkg = _sealed(root)
     con = duckdb.connect()
     for t in pkg.tables.values():
         con.execute(f'CREATE VIEW "{t.name}" AS SELECT * FROM read_parquet({_sql_str(t.parquet_path.as_posix())})')

@@ -1,70 +1,61 @@
-"""`build`: regenerate every derived file from the curated CSVs and the schemas.
+"""`build`: check the sources, then regenerate every derived file from them and seal the package.
 
-It rewrites only derived columns (event date bounds, PLOVER type, claim status) and generated files (Parquet,
-descriptor hash/bytes, docs). It never changes a curated cell, an article text, or its recorded sha256.
+The sources are the curated CSVs, the article texts and the reference file. `build` runs every check of `validate`
+that does not concern a file it writes; if any fails it writes nothing and raises BuildRefused with the located
+problems. Otherwise it rewrites the derived columns (event date bounds, PLOVER type, claim status) and the generated
+files (Table Schemas from the model, Parquet, croissant.json, docs), and seals the descriptor (seal.py): the size and
+SHA-256 of every file a reader reads. It never changes a curated cell or an article text.
+
+A package whose seal already holds (same files, same model, same version) is not checked again: only the docs are
+rendered anew, so that a change to a generator shows.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from . import __version__
-from .derive import derive_columns
 from .package import Package
-from .tabular import arrow_schema, canonical_csv, read_typed, sort_by_key
+
+# What build writes, so validate's verdict on it is not a verdict on the sources: recorded sizes and hashes, Table
+# Schemas (from the model), derived columns, the version, the Parquet files.
+GENERATED_CODES = frozenset({
+    "stale-bytes", "stale-hash", "hash-algorithm", "schema-stale", "descriptor-version", "derived-date-bounds",
+    "derived-plover", "derived-claim-status", "date-order", "parquet-missing", "parquet-unreadable", "parquet-schema",
+    "parquet-stale"})
+FORM_CODES = frozenset({"bom", "line-ending", "not-canonical"})  # what fmt fixes
 
 
 class BuildRefused(ValueError):
-    """The input cannot be built from: problems holds validate's located problems (table, row, field, value)."""
+    """The input cannot be built from: `problems` holds validate's located problems."""
 
-    def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s) in the input")
-        self.problems = problems
-
-
-def input_problems(root=None, canonical: bool = True) -> list:
-    """What makes build (or fmt) unable to read the input: an unreadable descriptor, and the problems of the file and
-    Table Schema layers (not-canonical only when canonical=True), as validate reports them (table, row, field, value,
-    expected)."""
-    from .validation import CODES, validate
-
-    codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
-        "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
-    if not canonical:
-        codes.discard("not-canonical")
-    return validate(root, pick=codes)
+    def __init__(self, problems, fix: str = "fix the problems above, then run build again"):
+        super().__init__(f"{len(problems)} problem(s) in the sources")
+        self.problems, self.fix = problems, fix
 
 
-def _read_all(pkg: Package, root) -> dict:
-    """Every table typed from its schema, before anything is written. Input that cannot be read is refused with
-    validate's located problems (found only then: good input costs no extra pass)."""
-    try:
-        typed = {name: read_typed(t) for name, t in pkg.tables.items()}
-        for name, t in pkg.tables.items():
-            if any(f.required and typed[name].column(f.name).null_count for f in t.fields):
-                raise ValueError(f"{name}: a required value is missing")
-        return typed
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        problems = input_problems(root, canonical=False)
-        if problems:
-            raise BuildRefused(problems) from exc
-        raise
+def source_problems(root=None, skip=frozenset()) -> list:
+    """validate's problems of the sources, judged by the model's Table Schemas (the ones build is about to write)."""
+    from .validation import validate
+
+    return validate(Package(root, schemas="model"), skip=set(GENERATED_CODES) | set(skip))
 
 
-def fixity(path: Path) -> dict:
-    """The descriptor's `bytes` and `hash` for a file."""
-    data = path.read_bytes()
-    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+def refuse_unless_clean(problems) -> None:
+    if problems:
+        only_form = all(p.code in FORM_CODES for p in problems)
+        raise BuildRefused(problems, "run `vostochny-summit fmt` (canonical form), then build again" if only_form
+                           else "fix the problems above, then run build again")
 
 
 def parquet_bytes(table, data) -> bytes:
+    import pyarrow.parquet as pq
+
+    from .tabular import sort_by_key
+
     buf = io.BytesIO()
     pq.write_table(sort_by_key(table, data), buf, compression="zstd")
     return buf.getvalue()
@@ -81,70 +72,110 @@ def write_if_changed(path: Path, content: bytes | str, changed: list[str], root:
 
 def write_schemas(pkg: Package, changed: list[str]) -> None:
     """schemas/*.schema.json from the model (the published form of each table's fields, keys and vocabularies)."""
-    from .model import RESOURCES
-
-    for res in pkg.descriptor.get("resources", []):
-        if res.get("name") in RESOURCES and isinstance(res.get("schema"), str):
-            schema = RESOURCES[res["name"]].to_table_schema()
-            write_if_changed(pkg.root / res["schema"], json.dumps(schema, indent=2, ensure_ascii=False) + "\n", changed,
-                             pkg.root)
-
-
-def build(root=None, version: str = __version__) -> list[str]:
-    """Rebuild everything derived; return the paths (relative to root) that changed."""
-    changed: list[str] = []
-    write_schemas(Package(root), changed)
-    pkg = Package(root)  # read again: the schemas may have just been written
-    typed = _read_all(pkg, root)
-    derived = derive_columns(typed)
     for name, t in pkg.tables.items():
-        if any(f.derived for f in t.fields):
+        if t.model is not None and isinstance(t.resource.get("schema"), str):
+            text = json.dumps(t.model.to_table_schema(), indent=2, ensure_ascii=False) + "\n"
+            write_if_changed(pkg.root / t.resource["schema"], text, changed, pkg.root)
+
+
+def write_tables(pkg: Package, version: str, changed: list[str]) -> dict:
+    """Derived columns into the CSVs, and the Parquet files; returns the typed, derived tables."""
+    from .derive import derive_columns
+    from .tabular import arrow_schema, canonical_csv, read_typed
+
+    derived = derive_columns({name: read_typed(t) for name, t in pkg.tables.items()})
+    for name, t in pkg.tables.items():
+        if t.model is not None and any(f.derived for f in t.model.fields):
             write_if_changed(t.csv_path, canonical_csv(t, derived[name], sort=False), changed, pkg.root)
         with_meta = derived[name].cast(arrow_schema(t, version))
         write_if_changed(t.parquet_path, parquet_bytes(t, with_meta), changed, pkg.root)
+    return derived
+
+
+def write_descriptor(pkg: Package, version: str, changed: list[str]) -> None:
+    """The descriptor with the version and the seal: the size and hash of every CSV, Parquet file, text, schema."""
+    from .seal import PARQUET, SEAL, fixity, seal_entry
 
     desc = json.loads(pkg.descriptor_path.read_text(encoding="utf-8"))
     desc["version"] = version
     for res in desc["resources"]:
         t = pkg.table(res["name"])
         res.update(fixity(t.csv_path))
-        res["x-parquet"] = {
-            "path": t.parquet_path.relative_to(pkg.root).as_posix(),
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            **fixity(t.parquet_path),
-        }
+        res[PARQUET] = {"path": t.parquet_path.relative_to(pkg.root).as_posix(), "format": "parquet",
+                        "mediatype": "application/vnd.apache.parquet", **fixity(t.parquet_path)}
+    desc[SEAL] = seal_entry(pkg, version)
     write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
 
-    citation = pkg.root / "CITATION.cff"
+
+def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
+    """CITATION.cff's version, croissant.json, the vocabularies of CURATION.md, the data dictionary, the timeline."""
+    from .docs.pages import render_data_dictionary, with_vocabularies
+    from .docs.timeline import render_timeline
+    from .exports.croissant import render_croissant
+
+    root = pkg.root
+    citation = root / "CITATION.cff"
     if citation.is_file():  # the version is set once, in __init__.py; CITATION.cff carries a generated copy
         text = citation.read_text(encoding="utf-8")
-        write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, pkg.root)
-
-    if citation.is_file():  # croissant.json takes citeAs from CITATION.cff and hashes every file written above
-        from .croissant import render_croissant
-
-        write_if_changed(pkg.root / "croissant.json", render_croissant(Package(pkg.root)), changed, pkg.root)
-
-    from .docs import render_data_dictionary, with_vocabularies
-    from .figures import render_timeline
-
-    curation = pkg.root / "CURATION.md"
+        write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, root)
+        # croissant.json takes citeAs from CITATION.cff and hashes every file written before it
+        write_if_changed(root / "croissant.json", render_croissant(Package(root)), changed, root)
+    curation = root / "CURATION.md"
     if curation.is_file():
-        write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, pkg.root)
+        write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, root)
+    docs = root / "docs"
+    if docs.is_dir():
+        write_if_changed(docs / "data-dictionary.md", render_data_dictionary(Package(root)), changed, root)
+        write_if_changed(docs / "timeline.svg", render_timeline(events), changed, root)
 
-    docs_dir = pkg.root / "docs"
-    if docs_dir.is_dir():
-        write_if_changed(docs_dir / "data-dictionary.md", render_data_dictionary(Package(pkg.root)), changed, pkg.root)
-        write_if_changed(docs_dir / "timeline.svg", render_timeline(derived["events"]), changed, pkg.root)
+
+def build(root=None, version: str = __version__) -> list[str]:
+    """Check the sources, rebuild everything derived and seal; return the paths (relative to root) that changed."""
+    from . import seal
+
+    pkg = Package(root)
+    changed: list[str] = []
+    if version == __version__ and not seal.check(pkg, first_only=True):
+        import pyarrow.parquet as pq
+
+        events = pkg.table(_events_table(pkg))
+        write_docs(pkg, version, pq.ParquetFile(events.parquet_path).read(), changed)
+        return changed
+    refuse_unless_clean(source_problems(pkg.root))
+    return write_all(pkg.root, version, changed)
+
+
+def write_all(root, version: str, changed: list[str]) -> list[str]:
+    """Every generated file and the seal, from the sources as they are (build calls it once they passed its checks;
+    tests call it to seal a deliberately different package)."""
+    pkg = Package(root)
+    write_schemas(pkg, changed)
+    pkg = Package(pkg.root)  # read again: the schemas may have just been written
+    derived = write_tables(pkg, version, changed)
+    write_descriptor(pkg, version, changed)
+    write_docs(Package(pkg.root), version, derived[_events_table(pkg)], changed)
     return changed
 
 
+def _events_table(pkg: Package) -> str:
+    return next(n for n, t in pkg.tables.items() if t.model is not None and any(f.kind == "edtf-date" for f in t.model.fields))
+
+
 def fmt(root=None) -> list[str]:
-    """Rewrite every CSV in canonical form; return the files that changed."""
+    """Rewrite every CSV in canonical form; return the files that changed. Refuses input it cannot read (the file
+    and Table Schema problems other than the form itself)."""
+    from .tabular import canonical_csv, read_typed
+
     pkg = Package(root)
+    pkg.tables  # noqa: B018 - an unreadable descriptor or schema is named (DescriptorError) before anything else
+    from .validation import CODES, validate
+
+    codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
+        "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
+    problems = validate(Package(root, schemas="model"), pick=codes - FORM_CODES)
+    if problems:
+        raise BuildRefused(problems)
     changed: list[str] = []
-    typed = _read_all(pkg, root)
     for name, t in pkg.tables.items():
-        write_if_changed(t.csv_path, canonical_csv(t, typed[name]), changed, pkg.root)
+        write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
     return changed

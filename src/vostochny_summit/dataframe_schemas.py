@@ -16,7 +16,6 @@ from functools import lru_cache
 from .model import RESOURCES, Field, Resource, resource
 
 BACKENDS = ("pandas", "polars")
-EXTRA_OF = {"pandas": "pandas", "polars": "polars", "pandera": "pandera"}
 
 
 def pandera_schema(name: str, backend: str = "pandas", coerce: bool = False):

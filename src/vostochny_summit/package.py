@@ -1,4 +1,11 @@
-"""Where the package lives on disk, and its descriptor and Table Schemas."""
+"""Where the package lives on disk, and its descriptor and Table Schemas, as published.
+
+One view of a table: `Table` and `SchemaField` are what the package on disk says (its descriptor entry and Table
+Schema file), and each names the model's declaration it is generated from (`Table.model`, `SchemaField.model`).
+`build` writes the schema files from the model, and the seal and `validate` (`schema-stale`) hold the two equal, so
+code that needs a role (a field's kind, a table's span, a vocabulary) asks `.model`; code that checks or reads the
+package as published (validation of cells, the CSV and Parquet files) reads the schema.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,17 @@ def _read_json(path: Path) -> dict:
         raise DescriptorError(f"{path}: cannot be read as JSON ({exc})") from exc
 
 
+def find_root(path=None) -> Path:
+    """The folder rule of every command: PATH when given; else the current folder when it holds datapackage.json;
+    else the installed copy (default_root)."""
+    if path is not None:
+        return Path(path).resolve()
+    here = Path.cwd()
+    if (here / DESCRIPTOR).is_file():
+        return here.resolve()
+    return default_root()
+
+
 def default_root() -> Path:
     """The package directory: the copy bundled in an installed wheel, else the repository root (editable install)."""
     here = Path(__file__).resolve().parent
@@ -31,7 +49,9 @@ def default_root() -> Path:
 
 
 @dataclass(frozen=True)
-class Field:
+class SchemaField:
+    """A field as the package's Table Schema publishes it; `.model` is the model's Field it is generated from."""
+
     name: str
     type: str
     description: str
@@ -41,6 +61,14 @@ class Field:
     derived: dict | None
     raw: dict = field(repr=False, compare=False)
     table: str = field(default="", compare=False)  # the table it belongs to: the model's resource of that name
+
+    @property
+    def model(self):
+        """The model's declaration of this field (model.Field), or None when the model has no such field."""
+        from .model import RESOURCES
+
+        res = RESOURCES.get(self.table)
+        return res.field(self.name) if res is not None and self.name in res.field_names else None
 
 
 @dataclass(frozen=True)
@@ -60,15 +88,22 @@ class Table:
     def parquet_path(self) -> Path:
         return self.root / "data" / "parquet" / f"{self.name}.parquet"
 
+    @property
+    def model(self):
+        """The model's declaration of this table (model.Resource), or None when the model has no such table."""
+        from .model import RESOURCES
+
+        return RESOURCES.get(self.name)
+
     @cached_property
-    def fields(self) -> list[Field]:
+    def fields(self) -> list[SchemaField]:
         out = []
         for f in self.schema["fields"]:
             cats = f.get("categories")
             if cats is not None:
                 cats = tuple(c["value"] if isinstance(c, dict) else c for c in cats)
             c = f.get("constraints", {})
-            out.append(Field(f["name"], f.get("type", "any"), f.get("description", ""), bool(c.get("required")),
+            out.append(SchemaField(f["name"], f.get("type", "any"), f.get("description", ""), bool(c.get("required")),
                              c, cats, f.get("x-derived"), f, self.name))
         return out
 
@@ -89,16 +124,23 @@ class Table:
     def unique_keys(self) -> list[list[str]]:
         return self.schema.get("uniqueKeys", [])
 
-    def field(self, name: str) -> Field:
+    def field(self, name: str) -> SchemaField:
         return next(f for f in self.fields if f.name == name)
 
 
 class Package:
     """A data package directory (the repository root, an installed copy, or a test copy)."""
 
-    def __init__(self, root: str | Path | None = None):
+    def __init__(self, root: str | Path | None = None, schemas: str = "files"):
+        """schemas: "files" reads each table's Table Schema file (the package as published); "model" takes the
+        schema the model generates for each table it knows (what `build` is about to write)."""
+        if isinstance(root, Package):
+            root = root.root
         self.root = Path(root).resolve() if root is not None else default_root()
         self.descriptor_path = self.root / DESCRIPTOR
+        if schemas not in ("files", "model"):
+            raise ValueError(f"schemas must be 'files' or 'model', got {schemas!r}")
+        self.schemas = schemas
 
     @cached_property
     def descriptor(self) -> dict:
@@ -111,9 +153,13 @@ class Package:
     @cached_property
     def tables(self) -> dict[str, Table]:
         out = {}
+        from .model import RESOURCES
+
         for res in self.descriptor.get("resources", []):
             schema = res["schema"]
-            if isinstance(schema, str):
+            if self.schemas == "model" and res.get("name") in RESOURCES:
+                schema = RESOURCES[res["name"]].to_table_schema()
+            elif isinstance(schema, str):
                 schema = _read_json(self.root / schema)
             out[res["name"]] = Table(res["name"], self.root, res, schema)
         return out
@@ -123,6 +169,3 @@ class Package:
             return self.tables[name]
         except KeyError:
             raise KeyError(f"no table {name!r}; tables are: {', '.join(self.tables)}") from None
-
-    def text_path(self, rel: str) -> Path:
-        return self.root / rel

@@ -20,6 +20,19 @@ def find_all(text: str, needle: str) -> list[int]:
     return hits
 
 
+# Characters that print alike: each maps to one plain character, so offsets stay the same under the mapping.
+LOOK_ALIKE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                            "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                            "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+                            "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " "})
+
+
+def look_alike(text: str, needle: str) -> list[int]:
+    """Where needle occurs in text when quote, dash and space characters are taken as equal (curly and straight
+    quotes, en and em dashes and hyphens, non-breaking and plain spaces)."""
+    return find_all(text.translate(LOOK_ALIKE), needle.translate(LOOK_ALIKE))
+
+
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace, or at a line end.
 _SENTENCE_END = re.compile(r"[.!?][”’\"')]*(?=\s)|\n")
 # Abbreviations after which a full stop does not end a sentence.

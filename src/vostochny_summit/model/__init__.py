@@ -11,8 +11,10 @@ from __future__ import annotations
 from .classes import SLUG_PATTERN, TYPES, Field, Resource, Span, Term, Vocabulary
 from .resources import RESOURCES
 
-__all__ = ["RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
-           "entity_tables", "span_tables", "table_schema"]
+REFERENCE_FILE = "data/reference/entity-identifiers.csv"  # the frozen, verified external identifiers (CURATION.md §3)
+
+__all__ = ["REFERENCE_FILE", "RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
+           "entity_tables", "span_tables"]
 
 
 def resource(name: str) -> Resource:
@@ -31,7 +33,3 @@ def span_tables() -> dict[str, Resource]:
     """The tables whose rows point at characters of an article."""
     return {name: r for name, r in RESOURCES.items() if r.span}
 
-
-def table_schema(name: str) -> dict:
-    """The Table Schema (JSON) of a table, as published in schemas/."""
-    return resource(name).to_table_schema()

@@ -3,7 +3,8 @@ finds the first line that differs without rendering every line; --exhaustive ren
 
 from __future__ import annotations
 
-from ..tabular import canonical_csv, first_noncanonical_line
+from ..tabular import canonical_csv
+from .byte_scans import first_noncanonical_line
 from .engine import Check
 from .problem import Problem
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ..tabular import SCAN_BLOCK
+from .byte_scans import SCAN_BLOCK
 from . import roles
 from .engine import RowRules
 from .sql import Rule, q
@@ -26,7 +26,7 @@ def string_rules(f) -> list[Rule]:
     if not roles.keeps_padding(f):
         rules.append(Rule("whitespace", f.name, f"(ascii({col}) IN {BLANK} OR ascii(right({col}, 1)) IN {BLANK})",
                           "no leading or trailing whitespace", col))
-    if f.type == "string" and not roles.allows_formula_prefix(f):
+    if f.type == "string":
         rules.append(Rule("formula-cell", f.name, f"ascii({col}) IN (61, 43, 45, 64, 9, 13)",
                           "no leading =, +, -, @, tab or CR (spreadsheet formula)", col))
     return rules

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..spans import uncovered
+from .span_index import uncovered
 from ..text import sentences
 from . import roles
 from .engine import Check

@@ -4,7 +4,8 @@ Provides "raw": the table parsed with every cell a string (plus __row, the 1-bas
 
 from __future__ import annotations
 
-from ..tabular import read_raw, row_numbers
+from ..tabular import read_raw
+from .byte_scans import row_numbers
 from .descriptor import unsafe_path
 from .engine import Check
 from .problem import Problem

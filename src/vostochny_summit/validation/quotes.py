@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..tabular import scan_positions
+from .byte_scans import scan_positions
 from . import roles
 from .engine import Check
 from .problem import Problem

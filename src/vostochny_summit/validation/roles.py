@@ -11,18 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import RESOURCES, Resource, Span
-from ..package import Field, Package, Table
-
-REFERENCE_FILE = "data/reference/entity-identifiers.csv"
+from ..model import REFERENCE_FILE  # noqa: F401 - validation asks roles for it
+from ..package import Package, SchemaField, Table
 
 
 def _res(table: Table | str) -> Resource | None:
     return RESOURCES.get(table if isinstance(table, str) else table.name)
 
 
-def _model_field(field: Field):
-    res = _res(field.table)
-    return res.field(field.name) if res is not None and field.name in res.field_names else None
+def _model_field(field: SchemaField):
+    return field.model
 
 
 def _first(pkg: Package, test) -> str | None:
@@ -30,26 +28,22 @@ def _first(pkg: Package, test) -> str | None:
 
 
 # ---- fields -----------------------------------------------------------------------------------------------------
-def is_slug(field: Field) -> bool:
+def is_slug(field: SchemaField) -> bool:
     """An identifier column: its values are slugs (lower-case letters and digits joined by single hyphens)."""
     f = _model_field(field)
     return f is not None and f.is_slug
 
 
-def is_free_text(field: Field) -> bool:
+def is_free_text(field: SchemaField) -> bool:
     """A string column held to no pattern and no vocabulary: names, descriptions, statements, notes, span texts."""
     f = _model_field(field)
     return f is not None and f.type == "string" and f.pattern is None and f.vocabulary is None
 
 
-def keeps_padding(field: Field) -> bool:
+def keeps_padding(field: SchemaField) -> bool:
     """A column whose values may start or end with whitespace: span texts, verbatim copies of the article."""
     f = _model_field(field)
     return f is not None and f.kind == "span-text"
-
-
-def allows_formula_prefix(field: Field) -> bool:
-    return bool(field.raw.get("x-allow-formula-prefix"))
 
 
 # ---- spans ------------------------------------------------------------------------------------------------------

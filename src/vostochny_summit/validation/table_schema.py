@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..tabular import hygiene_suspects, key_neighbours, typed
+from ..tabular import key_neighbours, typed
+from .byte_scans import hygiene_suspects
 from . import roles
 from .cells import string_rules
 from .engine import Check
@@ -107,7 +108,7 @@ def _field_rules(f, data, exhaustive: bool):
     elif type_rule or roles.is_slug(f) or clean_enum:
         implied += hygiene  # a typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded, formula-free
     elif hygiene_suspects(data.column(f.name), whitespace=not roles.keeps_padding(f),
-                          formula=f.type == "string" and not roles.allows_formula_prefix(f)):
+                          formula=f.type == "string"):
         rules += hygiene  # the first and last bytes of some value break a hygiene rule: find which
     return rules, integer, implied, pattern
 

@@ -8,7 +8,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from ..spans import Texts
+from .span_index import Texts
 from . import roles
 from .descriptor import unsafe_path
 from .engine import Check

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .model import TYPES
-from .package import Package, Table
+from ..model import TYPES
+from ..package import Package, Table
+from . import Format
 
 FTS = {"quotes": ["text"], "claims": ["statement"], "claim_evidence": ["text"], "events": ["title", "summary"]}
 
@@ -106,9 +107,8 @@ def _rows(t: Table):
                     for v, k in zip(row, kinds))
 
 
-def export_sqlite(out: str | Path, root=None) -> Path:
+def export_sqlite(out: str | Path, pkg: Package) -> Path:
     """Write the database to `out` (replacing it); raise ValueError if a foreign key dangles."""
-    pkg = Package(root)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".db", dir=out.parent)
@@ -137,3 +137,15 @@ def export_sqlite(out: str | Path, root=None) -> Path:
     con.close()
     os.replace(tmp, out)
     return out
+
+
+def write(pkg: Package, out: Path) -> list[Path]:
+    """The database, and its Datasette metadata beside it (`<stem>.metadata.json`)."""
+    from .datasette_metadata import write_metadata
+
+    db = export_sqlite(out, pkg)
+    return [db, write_metadata(pkg, db)]
+
+
+FORMAT = Format("sqlite", "one SQLite database (typed, keyed, full-text search, views) and its Datasette metadata",
+                "file", ".db", write, example="vostochny-summit.db")

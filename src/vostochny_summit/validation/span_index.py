@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .tabular import byte_views, scan_positions
+from .byte_scans import byte_views, scan_positions
 
 
 class Texts:

@@ -12,10 +12,10 @@ import json
 import re
 from pathlib import Path
 
-from .model import RESOURCES
-from .package import Package
+from ..model import RESOURCES
+from ..package import Package
 from .queries import QUERIES
-from .sqlite_db import FTS, VIEWS
+from .sqlite import FTS, VIEWS
 
 LABEL_COLUMNS = ("name", "title", "statement")
 

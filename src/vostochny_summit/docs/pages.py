@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .model import RESOURCES, Field
-from .model import vocabularies
-from .model.classes import Vocabulary
-from .package import Package
+from ..model import RESOURCES, Field
+from ..model import vocabularies
+from ..model.classes import Vocabulary
+from ..package import Package
 
 
 def _constraints(f: Field) -> str:

@@ -1,10 +1,11 @@
-"""`release`: reproducible release artefacts in dist/ — wheel, sdist, a self-contained data package zip, the SQLite
-database (with its Datasette metadata), the claims JSONL, SHA256SUMS.
+"""`release`: reproducible release artefacts in dist/ — the wheel, the sdist, a self-contained data package zip, one
+artefact per registered export format (exports/__init__.py; a folder format as a zip), and SHA256SUMS.
 
 Building twice from the same commit gives byte-identical files: timestamps come from SOURCE_DATE_EPOCH (default:
 the last commit's time, else a fixed date), zip entries are sorted with fixed dates and permissions. The SQLite
-database is byte-identical when written by the same SQLite library (sqlite_db.py says why not across versions). The
-zip also carries croissant.json and, under exports/, the same database, Datasette metadata and claims JSONL files.
+database is byte-identical when written by the same SQLite library (exports/sqlite.py says why not across versions).
+The data zip also carries croissant.json and, under exports/, every export's files. A reader: the seal is checked
+first.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-from .package import Package
+from ..package import Package
 
 ZIP_FILES = ["datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md"]
 ZIP_DIRS = ["data", "schemas", "docs", "releases"]
@@ -34,28 +36,32 @@ def source_date_epoch(root: Path) -> int:
         return FIXED_EPOCH
 
 
-def package_zip(pkg: Package, dest: Path, epoch: int, extra: dict[str, Path] | None = None) -> Path:
-    """The data package as one zip under a top folder vostochny-summit-<version>/; `extra` maps more member paths
-    (relative to that folder) to files."""
-    name = f"vostochny-summit-{pkg.version}"
+def deterministic_zip(out: Path, members: dict[str, Path], epoch: int) -> Path:
+    """A zip of the given files (member name -> file), sorted, with fixed dates and permissions."""
     stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip dates start in 1980
-    files = [pkg.root / f for f in ZIP_FILES if (pkg.root / f).is_file()]
-    for d in ZIP_DIRS:
-        files += [p for p in (pkg.root / d).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(pkg.root).parts)]
-    members = {p.relative_to(pkg.root).as_posix(): p for p in files} | dict(extra or {})
-    out = dest / f"{name}.zip"
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for member, p in sorted(members.items()):
-            info = zipfile.ZipInfo(f"{name}/{member}", date_time=stamp)
+            info = zipfile.ZipInfo(member, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, p.read_bytes())
     return out
 
 
+def package_zip(pkg: Package, dest: Path, epoch: int, extra: dict[str, Path] | None = None) -> Path:
+    """The data package as one zip under a top folder vostochny-summit-<version>/; `extra` maps more member paths
+    (relative to that folder) to files."""
+    name = f"vostochny-summit-{pkg.version}"
+    files = [pkg.root / f for f in ZIP_FILES if (pkg.root / f).is_file()]
+    for d in ZIP_DIRS:
+        files += [p for p in (pkg.root / d).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(pkg.root).parts)]
+    members = {p.relative_to(pkg.root).as_posix(): p for p in files} | dict(extra or {})
+    return deterministic_zip(dest / f"{name}.zip", {f"{name}/{m}": p for m, p in members.items()}, epoch)
+
+
 def snapshot_keys(pkg: Package) -> dict:
     """Every single-column primary key value per table: the baseline the ID-stability test holds later versions to."""
-    from .tabular import read_typed
+    from ..tabular import read_typed
 
     keys = {}
     for name, t in pkg.tables.items():
@@ -73,20 +79,30 @@ def write_snapshot(pkg: Package) -> Path:
     return out
 
 
-def write_exports(pkg: Package, dist: Path) -> dict[str, Path]:
-    """The SQLite database, its Datasette metadata and the claims JSONL, as release artefacts in dist/."""
-    from .claims_jsonl import export_claims
-    from .datasette_metadata import write_metadata
-    from .sqlite_db import export_sqlite
+def write_exports(pkg: Package, dist: Path, work: Path, epoch: int) -> dict[str, Path]:
+    """One artefact per registered export format in dist/ (a folder format written under work/ and zipped); returns
+    every file an export wrote, by its path under exports/ in the data zip."""
+    from ..exports import formats
 
-    base = f"vostochny-summit-{pkg.version}"
-    db = export_sqlite(dist / f"{base}.db", pkg.root)
-    files = [db, write_metadata(pkg, db), export_claims(dist / f"{base}-claims.jsonl", pkg.root)]
-    return {p.name: p for p in files}
+    in_zip: dict[str, Path] = {}
+    for fmt in formats().values():
+        target = dist / fmt.artefact_name(pkg.version)
+        if fmt.output == "file":
+            for p in fmt.write(pkg, target):
+                in_zip[p.name] = p
+        else:
+            folder = work / fmt.name
+            written = fmt.write(pkg, folder)
+            members = {p.relative_to(folder).as_posix(): p for p in written}
+            deterministic_zip(target, {f"{target.stem}/{m}": p for m, p in members.items()}, epoch)
+            in_zip |= {f"{fmt.name}/{m}": p for m, p in members.items()}
+    return in_zip
 
 
 def release(root=None, dist: Path | None = None) -> list[Path]:
-    pkg = Package(root)
+    from ..seal import open_sealed
+
+    pkg = open_sealed(root)
     dist = Path(dist or pkg.root / "dist")
     dist.mkdir(parents=True, exist_ok=True)
     for old in dist.glob("*"):
@@ -99,8 +115,9 @@ def release(root=None, dist: Path | None = None) -> list[Path]:
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(pkg.root)],
                    check=True, env=env, capture_output=True)
-    exports = write_exports(pkg, dist)
-    package_zip(pkg, dist, epoch, {f"exports/{k}": p for k, p in exports.items()})
+    with tempfile.TemporaryDirectory(prefix="vostochny-summit-release-") as work:
+        exports = write_exports(pkg, dist, Path(work), epoch)
+        package_zip(pkg, dist, epoch, {f"exports/{k}": p for k, p in exports.items()})
     artefacts = sorted(p for p in dist.iterdir() if p.is_file() and p.name != "SHA256SUMS")
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in artefacts)
     (dist / "SHA256SUMS").write_text(sums, encoding="utf-8")

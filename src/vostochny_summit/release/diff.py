@@ -1,4 +1,6 @@
-"""`diff OLD NEW`: what changed between two versions of the package, per table (rows added, removed, changed)."""
+"""`diff OLD NEW`: what changed between two versions of the package, per table (rows added, removed, changed).
+
+A reader: each side's seal is checked first (a release zip is checked after unpacking)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .package import Package
-from .tabular import read_typed
+from ..package import Package
+from ..seal import open_sealed
+from ..tabular import read_typed
 
 
 @contextmanager
@@ -21,9 +24,9 @@ def opened(location):
             roots = [d.parent for d in Path(tmp).rglob("datapackage.json")]
             if not roots:
                 raise FileNotFoundError(f"{p}: no datapackage.json in the zip")
-            yield Package(min(roots, key=lambda r: len(r.parts)))
+            yield open_sealed(min(roots, key=lambda r: len(r.parts)))
     else:
-        yield Package(p)
+        yield open_sealed(p)
 
 
 def _rows(pkg: Package, name: str) -> dict[tuple, dict]:
@@ -35,7 +38,7 @@ def _rows(pkg: Package, name: str) -> dict[tuple, dict]:
 def diff(old, new) -> dict:
     """{'old_version', 'new_version', 'tables': {name: {added, removed, changed: [{key, fields}], status}}}."""
     with opened(old) as a, opened(new) as b:
-        out = {"old_version": a.version, "new_version": b.version, "tables": {}}
+        out = {"old_version": a.version, "new_version": b.version, "old_root": str(old), "new_root": str(new), "tables": {}}
         for name in sorted(set(a.tables) | set(b.tables)):
             if name not in b.tables:
                 out["tables"][name] = {"status": "table removed"}
@@ -60,7 +63,7 @@ def diff(old, new) -> dict:
         return out
 
 
-def render(d: dict) -> str:
+def render(d: dict, summary: bool = False) -> str:
     lines = [f"Data diff {d['old_version']} → {d['new_version']}", "", "| table | added | removed | changed | changed fields |",
              "|---|---|---|---|---|"]
     for name, t in d["tables"].items():

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .package import Package
+from ..package import Package
+from . import Format
 
 # status -> (FEVER label, AVeriTeC label)
 LABELS = {
@@ -28,8 +29,7 @@ def _read(pkg: Package, name: str) -> list[dict]:
     return pq.ParquetFile(pkg.table(name).parquet_path).read().to_pylist()
 
 
-def claim_lines(root=None) -> list[dict]:
-    pkg = Package(root)
+def claim_lines(pkg: Package) -> list[dict]:
     sources = {s["source_id"]: s for s in _read(pkg, "sources")}
     groups = {s["independence_group"] for s in sources.values()}
     evidence: dict[str, list[dict]] = {}
@@ -67,12 +67,15 @@ def claim_lines(root=None) -> list[dict]:
     return out
 
 
-def render_claims(root=None) -> str:
-    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in claim_lines(root))
+def render_claims(pkg: Package) -> str:
+    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in claim_lines(pkg))
 
 
-def export_claims(out: str | Path, root=None) -> Path:
-    out = Path(out)
+def write(pkg: Package, out: Path) -> list[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_claims(root), encoding="utf-8")
-    return out
+    out.write_text(render_claims(pkg), encoding="utf-8")
+    return [out]
+
+
+FORMAT = Format("claims", "one JSON line per claim: statement, derived status, evidence, FEVER and AVeriTeC labels",
+                "file", "-claims.jsonl", write, example="claims.jsonl")

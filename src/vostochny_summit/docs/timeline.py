@@ -7,7 +7,7 @@ from html import escape
 
 import pyarrow as pa
 
-from .model.vocabularies import EVENT_STATUS
+from ..model.vocabularies import EVENT_STATUS
 
 SUMMIT = "summit-2023"
 W, LEFT, RIGHT, ROW = 1100, 440, 30, 18

@@ -10,13 +10,13 @@ the RAI text below says how the data was made.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 
-from .model import TYPES
-from .package import Package
+from ..model import TYPES
+from ..package import Package
+from ..seal import sha256
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -140,10 +140,6 @@ RAI = {
 }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def citation(root: Path) -> dict:
     """The fields of CITATION.cff this needs (title, authors, version, release date), read without a YAML dependency."""
     text = (root / "CITATION.cff").read_text(encoding="utf-8")
@@ -173,7 +169,7 @@ def cite_as(root: Path, url: str | None) -> str:
 def _file_object(fid: str, path: Path, root: Path, mediatype: str, description: str) -> dict:
     return {"@type": "cr:FileObject", "@id": fid, "name": fid, "description": description,
             "contentUrl": path.relative_to(root).as_posix(), "encodingFormat": mediatype,
-            "contentSize": f"{path.stat().st_size} B", "sha256": _sha256(path), "license": DATA_LICENSE}
+            "contentSize": f"{path.stat().st_size} B", "sha256": sha256(path), "license": DATA_LICENSE}
 
 
 def record_set(table, file_id: str) -> dict:

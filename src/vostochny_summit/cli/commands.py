@@ -1,0 +1,256 @@
+"""What each command does, and `run`: the folder rule, the line naming the package, and the exit code of every
+failure (a reader refuses a broken seal with one line; a crash is exit 3 and says it is a bug)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """A command line the command cannot act on (exit 2)."""
+
+
+def _root(args) -> Path:
+    from ..package import DESCRIPTOR, find_root
+
+    given = getattr(args, "path", None) or getattr(args, "path_option", None)
+    root = find_root(given)
+    if not (root / DESCRIPTOR).is_file():
+        raise UsageError(f"{given or root} is not a package folder (no {DESCRIPTOR} in it)")
+    return root
+
+
+def announce(root: Path, data_on_stdout: bool = False) -> None:
+    """The line that says which package a command uses: stdout, or stderr when stdout carries data."""
+    try:
+        version = json.loads((root / "datapackage.json").read_text(encoding="utf-8")).get("version", "?")
+    except (OSError, ValueError, AttributeError):
+        version = "?"
+    print(f"package {root} (version {version})", file=sys.stderr if data_on_stdout else sys.stdout, flush=True)
+
+
+def _codes(values) -> list[str]:
+    """Codes given as repeated options, each possibly a comma-separated list."""
+    return [c.strip() for v in values or () for c in v.split(",") if c.strip()]
+
+
+def build(args) -> int:
+    from .. import build as builder
+
+    root = _root(args)
+    announce(root)
+    changed = builder.build(root)
+    print("\n".join(f"wrote {c}" for c in changed) or "nothing to rebuild: the seal holds and every generated file is current")
+    return 0
+
+
+def fmt(args) -> int:
+    from .. import build as builder
+
+    root = _root(args)
+    announce(root)
+    changed = builder.fmt(root)
+    print("\n".join(f"reformatted {c}" for c in changed) or "every CSV is already in canonical form")
+    return 0
+
+
+def validate(args) -> int:
+    from ..validation import tuning
+
+    tuning.enable(block_pandas=not args.frictionless)
+    from ..validation import report, validate as run_validate
+
+    root = _root(args)
+    announce(root, data_on_stdout=args.format == "json")
+    pick, skip = _codes(args.pick), _codes(args.skip)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        problems = run_validate(root, exhaustive=args.exhaustive, pick=pick, skip=skip)
+    except ValueError as exc:
+        if "unknown error code" in str(exc):
+            raise UsageError(str(exc)) from None
+        raise
+    if args.frictionless:
+        from ..validation.merge import frictionless_problems, merge_frictionless
+
+        wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
+        problems += [p for p in merge_frictionless(problems, frictionless_problems(root)) if wanted(p.code)]
+    print(report(problems, args.format, limit=args.limit))
+    return 1 if problems else 0
+
+
+def info(args) -> int:
+    from .. import seal
+    from ..package import Package
+
+    root = _root(args)
+    announce(root)
+    pkg = Package(root)
+    broken = seal.check(pkg)
+    licences = ", ".join(lic.get("name", "?") for lic in pkg.descriptor.get("licenses", []))
+    print(f"{pkg.descriptor.get('title', pkg.descriptor.get('name'))}; licence {licences or 'not stated'}")
+    print("seal: holds (every file is the one build sealed)" if not broken else f"seal: BROKEN: {seal.refusal(pkg, broken)}")
+    total = 0
+    for name, t in pkg.tables.items():
+        size = t.csv_path.stat().st_size if t.csv_path.is_file() else 0
+        with open(t.csv_path, "rb") as fh:
+            rows = max(sum(1 for _ in fh) - 1, 0)
+        total += size
+        print(f"  {name:<20} {rows:>6} rows  {size / 1024:>7.1f} KiB  {t.resource['path']}")
+    print(f"  {'(all tables)':<20} {'':>6}       {total / 1024:>7.1f} KiB")
+    return 1 if broken else 0
+
+
+def sql(args) -> int:
+    import duckdb
+
+    from ..api import connect
+    from .terminal import print_table
+
+    root = _root(args)
+    announce(root, data_on_stdout=True)
+    con = connect(root)
+    try:
+        rel = con.sql(args.query)
+    except duckdb.Error as exc:
+        raise UsageError(f"the query failed: {str(exc).splitlines()[0]}") from None
+    if rel is None:
+        return 0
+    cols, rows = rel.columns, rel.fetchall()
+    if args.format == "table":
+        print_table(cols, rows)
+    elif args.format == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(rows)
+    else:
+        print(json.dumps([dict(zip(cols, r)) for r in rows], default=str, ensure_ascii=False, indent=2))
+    return 0
+
+
+def locate(args) -> int:
+    from ..package import Package
+    from ..tabular import read_typed
+    from ..text import find_all, look_alike, read_text
+
+    root = _root(args)
+    announce(root, data_on_stdout=True)
+    pkg = Package(root)
+    sources = next(t for t in pkg.tables.values() if t.model is not None and any(f.kind == "text-path" for f in t.model.fields))
+    id_col = sources.model.primary_key[0]
+    path_col = next(f.name for f in sources.model.fields if f.kind == "text-path")
+    try:
+        src = read_typed(sources)
+    except ValueError as exc:  # the file names itself; validate locates the bad cell
+        print(f"error: {exc} (run `vostochny-summit validate` to see where)", file=sys.stderr)
+        return 1
+    paths = dict(zip(src.column(id_col).to_pylist(), src.column(path_col).to_pylist()))
+    if args.source_id not in paths:
+        raise UsageError(f"unknown article {args.source_id!r}; the articles are: {', '.join(paths)}")
+    body = read_text(pkg.root / paths[args.source_id])
+    hits = find_all(body, args.text)
+    if not hits:
+        near = look_alike(body, args.text)
+        hint = "".join(f"\n  the article has {body[h:h + len(args.text)]!r} at {h}-{h + len(args.text)}: it differs only in "
+                       f"quote, dash or space characters; pass it as printed" for h in near)
+        print(f"{args.source_id}: text not found: {args.text!r}{hint}", file=sys.stderr)
+        return 1
+    if args.occurrence:
+        if not 1 <= args.occurrence <= len(hits):
+            raise UsageError(f"{args.source_id}: {len(hits)} occurrence(s) of {args.text!r}; --occurrence must be 1 to {len(hits)}")
+        hits = [hits[args.occurrence - 1]]
+    elif len(hits) > 1:
+        for k, h in enumerate(hits, 1):
+            print(f"  occurrence {k}: [{h}:{h + len(args.text)}] …{body[max(0, h - 30):h + len(args.text) + 30]!r}", file=sys.stderr)
+        print(f"{args.source_id}: {len(hits)} occurrences; pass --occurrence K", file=sys.stderr)
+        return 1
+    s = hits[0]
+    print(f"{args.source_id}\t{s}\t{s + len(args.text)}\t{args.text}")
+    return 0
+
+
+def release(args) -> int:
+    from ..release.artefacts import release as make
+
+    root = _root(args)
+    announce(root)
+    for p in make(root, args.dist):
+        print(f"wrote {p}")
+    return 0
+
+
+def diff(args) -> int:
+    from ..release.diff import diff as compare, render
+
+    for p in (args.old, args.new):
+        if not (Path(p).is_file() and p.endswith(".zip")) and not (Path(p) / "datapackage.json").is_file():
+            raise UsageError(f"{p} is neither a package folder nor a release zip")
+    d = compare(args.old, args.new)
+    print(f"old {d['old_root']} (version {d['old_version']}); new {d['new_root']} (version {d['new_version']})",
+          file=sys.stderr if args.format == "json" else sys.stdout)
+    print(json.dumps(d, indent=2, ensure_ascii=False) if args.format == "json" else render(d, summary=args.summary))
+    return 0
+
+
+def export(args) -> int:
+    from ..exports import export as write
+
+    root = _root(args)
+    announce(root)
+    options = {k.removeprefix("opt_"): v for k, v in vars(args).items() if k.startswith("opt_")}
+    for p in write(args.format, args.out, root, **options):
+        print(f"wrote {p}")
+    return 0
+
+
+def browse(args) -> int:
+    from ..exports.browse import browse as serve
+
+    root = _root(args)
+    announce(root)
+    return serve(root, port=args.port, host=args.host)
+
+
+def run(args) -> int:
+    """Run the parsed command; every failure becomes its exit code and a message that names the file."""
+    from ..api import MissingExtra
+    from ..build import BuildRefused
+    from ..package import DescriptorError
+    from ..seal import SealBroken
+
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SealBroken as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BuildRefused as exc:
+        from ..validation import report
+
+        print(report(exc.problems), file=sys.stderr)
+        print(f"{args.command} refused, nothing written: {exc.fix}", file=sys.stderr)
+        return 1
+    except MissingExtra as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:  # an unknown table or format name
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except (DescriptorError, OSError) as exc:  # a file that cannot be read or written, a port in use: named
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - a crash is never "invalid"
+        import traceback
+
+        traceback.print_exc()
+        print("internal error: this is a bug in vostochny-summit, not a problem of the data (exit 3)", file=sys.stderr)
+        return 3

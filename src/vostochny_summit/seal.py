@@ -1,0 +1,212 @@
+"""The descriptor's seal: `build` alone sets it, and every reader checks it before it hands out data.
+
+`build` checks the sources (the CSVs, the article texts, the reference file) and only when they pass does it write
+the generated files and record, in `datapackage.json`, the size and SHA-256 of every file a reader may read: each
+CSV (the resource's `bytes` and `hash`), each Parquet file (`x-parquet`), and under `x-seal` the article texts, the
+reference file, the Table Schemas, the fingerprint of the model that built them and the version. A package whose
+files are all the sealed ones is therefore one that passed `validate`'s checks of its sources, with generated files
+made from exactly those sources.
+
+A reader (`load`, `connect`, `sql`, every export, `browse`, `release`, `diff`) calls `open_sealed` (or `check`) and
+refuses with one line naming the file and the fix when any file differs. Hashes are computed once per process for
+each file and computed again whenever the file's size, modification time or inode changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .package import DESCRIPTOR, Package
+
+SEAL = "x-seal"
+PARQUET = "x-parquet"
+_memo: dict[Path, tuple[tuple, str]] = {}  # path -> ((size, mtime_ns, inode), sha256 hex)
+_lock = threading.Lock()
+
+
+class SealBroken(Exception):
+    """The package is not the one `build` sealed. `str()` is the one line to show; `exit_code` is 1 when the data is
+    stale or invalid, 2 when the input cannot be read at all."""
+
+    def __init__(self, line: str, exit_code: int = 1, file: str | None = None):
+        super().__init__(line)
+        self.exit_code, self.file = exit_code, file
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One file that is not the sealed one: its path (relative to the package), what is wrong, and the fix."""
+
+    file: str
+    what: str
+    fix: str
+
+    def line(self) -> str:
+        return f"{self.file}: {self.what}: {self.fix}"
+
+
+def sha256(path: Path) -> str:
+    """The file's SHA-256 (hex), from the process memo while its size, modification time and inode are unchanged."""
+    st = path.stat()
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+    with _lock:
+        hit = _memo.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    digest = h.hexdigest()
+    with _lock:
+        _memo[path] = (stamp, digest)
+    return digest
+
+
+def fixity(path: Path) -> dict:
+    """The descriptor's `bytes` and `hash` for a file."""
+    return {"bytes": path.stat().st_size, "hash": "sha256:" + sha256(path)}
+
+
+def model_fingerprint() -> str:
+    """SHA-256 of the Table Schemas the model generates: a package built by another model is not sealed for this one."""
+    from .model import RESOURCES
+
+    text = json.dumps({n: r.to_table_schema() for n, r in RESOURCES.items()}, sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sealed_files(pkg: Package) -> dict[str, str]:
+    """Every file the seal covers beside the CSVs and Parquet files: path (relative) -> its role ("text", "schema",
+    "reference"). The texts are the ones the articles' table names (read from its CSV)."""
+    from .model import REFERENCE_FILE, RESOURCES
+    from .tabular import read_raw
+
+    out = {}
+    for name, t in pkg.tables.items():
+        if isinstance(t.resource.get("schema"), str):
+            out[t.resource["schema"]] = "schema"
+        res = RESOURCES.get(name)
+        path_field = next((f.name for f in res.fields if f.kind == "text-path"), None) if res else None
+        if path_field and t.csv_path.is_file():
+            raw = read_raw(t.csv_path)
+            if raw.data is not None and path_field in raw.header:
+                out.update({p: "text" for p in raw.data.column(path_field).to_pylist() if p})
+    out[REFERENCE_FILE] = "reference"
+    return dict(sorted(out.items()))
+
+
+def seal_entry(pkg: Package, version: str) -> dict:
+    """The `x-seal` object build writes, for the files as they are now."""
+    files = {}
+    for rel, role in sealed_files(pkg).items():
+        p = pkg.root / rel
+        if p.is_file():
+            files[rel] = {"role": role, **fixity(p)}
+    return {"sealed_by": f"vostochny-summit build {version}", "version": version, "model": model_fingerprint(),
+            "files": files}
+
+
+_FIX_BUILD = "run `vostochny-summit build` (it checks the sources, then seals them)"
+_FIX = {
+    "csv": _FIX_BUILD,
+    "parquet": "run `vostochny-summit build` to regenerate it (Parquet files are generated, never edited)",
+    "schema": "run `vostochny-summit build` to regenerate it (Table Schemas are generated from the model)",
+    "reference": _FIX_BUILD,
+    "text": "article texts never change: restore the original file (from the release zip or git)",
+}
+
+
+def _compare(root: Path, rel: str, entry, kind: str) -> Broken | None:
+    p = root / rel
+    if not isinstance(entry, dict) or "hash" not in entry:
+        return Broken(rel, "has no size and hash in the seal", _FIX_BUILD)
+    if kind not in _FIX:
+        return Broken(rel, f"has an unknown role {kind!r} in the seal", _FIX_BUILD)
+    if not p.is_file():
+        return Broken(rel, "is missing", _FIX[kind])
+    if p.stat().st_size != entry.get("bytes") or "sha256:" + sha256(p) != entry["hash"]:
+        return Broken(rel, "has changed since the package was sealed", _FIX[kind])
+    return None
+
+
+def check(pkg: Package, first_only: bool = False) -> list[Broken]:
+    """Every file of the package that is not the sealed one (empty when the seal holds). Reads the descriptor afresh."""
+    from . import __version__
+
+    try:
+        desc = json.loads(pkg.descriptor_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SealBroken(f"{pkg.descriptor_path}: no {DESCRIPTOR}: this is not a package folder", 2, DESCRIPTOR) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SealBroken(f"{DESCRIPTOR} cannot be read ({str(exc).splitlines()[0]}): restore it, or run "
+                         f"`vostochny-summit validate` to see where", 2, DESCRIPTOR) from None
+    seal = desc.get(SEAL) if isinstance(desc, dict) else None
+    if not isinstance(seal, dict):
+        return [Broken(DESCRIPTOR, "carries no seal (it was not written by `vostochny-summit build`)", _FIX_BUILD)]
+    out = []
+    if seal.get("model") != model_fingerprint() or seal.get("version") != __version__:
+        out.append(Broken(DESCRIPTOR, f"was sealed by {seal.get('sealed_by', 'another build')}, not by this "
+                          f"vostochny-summit {__version__} and its model", _FIX_BUILD))
+        if first_only:
+            return out
+    resources = desc.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return out + [Broken(DESCRIPTOR, "lists no resources", "restore datapackage.json, then run `vostochny-summit build`")]
+    todo = []
+    for res in resources:
+        if not isinstance(res, dict) or not isinstance(res.get("path"), str):
+            return out + [Broken(DESCRIPTOR, "has a resource without a path", "restore datapackage.json")]
+        todo.append((res["path"], res, "csv"))
+        parquet = res.get(PARQUET) or {}
+        todo.append((parquet.get("path") or f"data/parquet/{res.get('name')}.parquet", parquet, "parquet"))
+    files = seal.get("files")
+    if not isinstance(files, dict):
+        return out + [Broken(DESCRIPTOR, "has a seal without its files", _FIX_BUILD)]
+    # the texts a sealed articles' table names are the sealed ones: a CSV that names another text is itself changed
+    todo += [(rel, entry, entry.get("role") if isinstance(entry, dict) else None) for rel, entry in files.items()]
+    for rel, entry, kind in todo:
+        broken = _compare(pkg.root, rel, entry, kind)
+        if broken:
+            out.append(broken)
+            if first_only:
+                break
+    return out
+
+
+def refusal(pkg: Package, broken: list[Broken]) -> str:
+    """The one line a reader prints: the first broken file, its fix, how many more, and the package folder."""
+    first = broken[0]
+    fix = first.fix
+    if first.file.endswith(".csv") and first.fix == _FIX_BUILD and _needs_fmt(pkg, first.file):
+        fix = "run `vostochny-summit fmt` (it is not in canonical form), then `vostochny-summit build`"
+    more = f" (and {len(broken) - 1} more file{'s' if len(broken) > 2 else ''})" if len(broken) > 1 else ""
+    return f"{pkg.root}: {first.file} {first.what}{more}: {fix}"
+
+
+def _needs_fmt(pkg: Package, rel: str) -> bool:
+    """Whether a changed CSV has problems only `fmt` fixes (byte order mark, CR line ends, not canonical)."""
+    from .validation import validate
+
+    try:
+        problems = [p for p in validate(pkg.root, pick=FORM_CODES) if p.file == rel]
+    except Exception:  # noqa: BLE001 - only a better hint is lost
+        return False
+    return bool(problems)
+
+
+FORM_CODES = ("bom", "line-ending", "not-canonical")
+
+
+def open_sealed(root=None) -> Package:
+    """The package at root (default: the installed one), or SealBroken when a file is not the sealed one."""
+    pkg = Package(root)
+    broken = check(pkg)
+    if broken:
+        raise SealBroken(refusal(pkg, broken), 1, broken[0].file)
+    return pkg

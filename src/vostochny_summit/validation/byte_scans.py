@@ -1,0 +1,222 @@
+"""Byte-level scans that only validation uses: the canonical-form comparison without rendering every line, positions
+of bytes in a buffer, zero-copy views of byte ranges, the cheap hygiene screen of string columns, and row numbers.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..tabular import _rendered, canonical_csv, first_out_of_order
+from ..package import Table
+
+
+def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset(),
+                            rendered: set[str] = frozenset(), out_of_order=None) -> int | None:
+    """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
+
+    data is the typed table in file order, cells the same rows as parsed strings. Equivalent to comparing with
+    canonical_csv, without rendering every line. The parse only ever removes '"' bytes (no CR, no escape character),
+    so for each line `extra` = its length minus its cells' lengths and commas counts the '"' it removed, and its
+    count of '"' bytes minus `extra` counts the '"' kept inside values:
+    - a non-string cell is canonical when its text equals the rendering of its value (compared column by column);
+    - a line without any '"' has no quoted cell, and since it parsed, no value in it holds a comma or a quote: it is
+      canonical exactly when `extra` is 0;
+    - a line whose every '"' was removed has no '"' in any value: each of its quoted cells opens at the start of a
+      cell, and a cell holding a comma must be one of them. It is canonical exactly when it removed two '"' per cell
+      that holds a comma (no needless quotes) and every closing '"' ends its cell (no `"a,"b`);
+    - the lines that kept a '"' inside a value (and every line, if the file holds a CR) are rendered and compared
+      byte for byte.
+    `plain` names string columns known to hold no comma, quote or line break (checked slugs and vocabularies);
+    `rendered` non-string columns whose text is known to equal the rendering of its value; `out_of_order` the
+    neighbour comparison of key_neighbours, when already computed.
+    """
+    import numpy as np
+
+    header = (",".join(table.field_names) + "\n").encode()
+    if raw[: len(header)] != header:
+        return 1
+    n = data.num_rows
+    if n == 0:
+        return None if len(raw) == len(header) else 2
+    unsorted = first_out_of_order(table, data, out_of_order)
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    ends, quotes = scan_positions(buf, lambda b: b == 10, lambda b: b == 34)
+    if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
+        # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
+        return _first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
+    have = np.diff(ends)  # byte length of each data line, its LF included
+    want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
+    bad = [np.array([unsorted] if unsorted is not None else [], dtype=np.int64)]
+    for f in table.fields:
+        col = data.column(f.name)
+        if not pa.types.is_string(col.type):
+            text = cells.column(f.name)
+            if f.name not in rendered:
+                bad.append(np.flatnonzero(~pc.fill_null(pc.equal(text, _rendered(col, col.type)), True).to_numpy(zero_copy_only=False)))
+            col = text
+        want += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
+    extra = have - want
+    quote_row = np.searchsorted(ends, quotes) - 1  # the data row of each '"' (the header, checked above, holds none)
+    per_row = np.bincount(quote_row, minlength=n)
+    if raw.find(b"\r") >= 0:
+        render = np.arange(n)
+        structural = np.zeros(0, dtype=np.int64)
+    else:
+        bad.append(np.flatnonzero((per_row == 0) & (extra != 0)))
+        render = np.flatnonzero(per_row != extra)
+        structural = np.flatnonzero((per_row > 0) & (per_row == extra))
+    if len(structural):
+        texts = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(structural)
+        comma_cells = np.zeros(len(structural), dtype=np.int64)
+        for col in texts.columns:
+            comma_cells += pc.fill_null(pc.match_substring(col, ","), False).to_numpy(zero_copy_only=False)
+        bad.append(structural[extra[structural] != 2 * comma_cells])
+        # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
+        mine = np.zeros(n, dtype=bool)
+        mine[structural] = True
+        first_of_row = np.cumsum(per_row) - per_row
+        rank = np.arange(len(quotes)) - first_of_row[quote_row]
+        closing = mine[quote_row] & (rank % 2 == 1)
+        after = buf[quotes[closing] + 1]
+        bad.append(quote_row[closing][(after != 44) & (after != 10)])
+    if len(render):
+        lines = _raw_and_rendered_lines(table, data, cells, plain, render).cast(pa.binary())
+        size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
+        same = size == have[render] - 1
+        raw_lines = byte_views(raw, ends[render] + 1, np.where(same, size, 0))
+        equal = pc.equal(raw_lines, lines.cast(pa.binary_view())).to_numpy(zero_copy_only=False)
+        bad.append(render[~(same & equal)])
+    first = min((int(x.min()) for x in bad if len(x)), default=None)
+    return None if first is None else first + 2
+
+
+
+def _first_different_line(a, b: bytes) -> int | None:
+    """1-based number of the first line where two files differ, else None."""
+    la, lb = bytes(a).split(b"\n"), b.split(b"\n")
+    for i, (x, y) in enumerate(zip(la, lb), 1):
+        if x != y:
+            return i
+    return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
+
+
+
+def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:
+    """The canonical lines of the given rows, for the canonical check: non-string cells as their text (which the
+    check compares with their rendering separately), plain string columns as they are, the rest rendered."""
+    out = []
+    for f in table.fields:
+        if f.type != "string":
+            col = cells.column(f.name).take(rows)
+        elif f.name in plain:
+            col = data.column(f.name).take(rows)
+        else:
+            col = _rendered(data.column(f.name).take(rows), pa.string())
+        out.append(pc.fill_null(col, ""))
+    return pc.binary_join_element_wise(*out, ",")
+
+
+
+SCAN_BLOCK = 1 << 20  # bytes compared at a time by scan_positions
+
+
+
+def scan_positions(buf, *tests) -> list:
+    """For each test (a function from a block of bytes, a numpy uint8 array, to a bool array): the positions in buf
+    where it holds, as int64 arrays.
+
+    The buffer is scanned in blocks of 1 MiB, so that the temporary arrays stay in the CPU cache and reuse their
+    memory: comparing a whole 45 MB file at once asks for 45 MB of fresh memory per test, which costs more than the
+    comparison itself on a machine whose memory is slow to hand out.
+    """
+    import numpy as np
+
+    found = [[] for _ in tests]
+    for start in range(0, len(buf), SCAN_BLOCK):
+        block = buf[start:start + SCAN_BLOCK]
+        for positions, test in zip(found, tests):
+            positions.append(np.flatnonzero(test(block)) + start)
+    return [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in found]
+
+
+
+def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
+    """An Arrow binary-view array whose value i is buffer[offsets[i]:offsets[i] + lengths[i]], without copying.
+
+    A view is 16 bytes: the length, then either the value itself (up to 12 bytes) or its first 4 bytes, the buffer
+    number and the offset (so buffer must be under 2 GiB).
+    """
+    import numpy as np
+
+    offsets, lengths = np.asarray(offsets, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    if len(buffer) >= 2**31:
+        raise ValueError("binary views address at most 2 GiB")
+    n = len(offsets)
+    views = np.zeros((n, 16), dtype=np.uint8)
+    views[:, 0:4] = lengths.astype("<i4").view(np.uint8).reshape(n, 4)
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    inside = offsets <= len(data) - 12
+    if n and inside.all():
+        windows = np.ndarray(shape=(len(data) - 11,), dtype="V12", buffer=data, strides=(1,))  # item i: data[i:i + 12]
+        head = windows[offsets].view(np.uint8).reshape(n, 12)
+    else:
+        head = np.zeros((n, 12), dtype=np.uint8)
+        for i in range(n):
+            part = data[offsets[i]:offsets[i] + 12]
+            head[i, :len(part)] = part
+    long = lengths > 12
+    views[:, 4:16] = head * ((np.arange(12) < lengths[:, None]) | long[:, None])  # inline values padded with zeros
+    views[long, 8:12] = 0  # buffer 0, then the offset; bytes 4:8 keep the first 4 bytes
+    views[long, 12:16] = offsets[long].astype("<i4").view(np.uint8).reshape(-1, 4)
+    return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(buffer)])
+
+
+
+def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: bool = True) -> bool:
+    """Whether any value of a string column is empty, or (optionally) starts or ends with whitespace (tab, LF, VT,
+    FF, CR, space, NBSP) or starts like a spreadsheet formula (=, +, -, @, tab, CR).
+
+    Reads only the first and last bytes of each value from the Arrow buffers: exact, and far cheaper than a scan.
+    """
+    import numpy as np
+
+    blank = np.zeros(256, dtype=bool)
+    blank[[9, 10, 11, 12, 13, 32]] = True
+    starts_formula = np.zeros(256, dtype=bool)
+    starts_formula[[ord(c) for c in "=+-@\t\r"]] = True
+    for chunk in col.chunks:
+        if len(chunk) == chunk.null_count:
+            continue
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            chunk = chunk.cast(pa.large_string())
+        _, offsets_buf, data_buf = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # read the offsets as they are stored
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+        start, end = offsets[:-1], offsets[1:]
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)
+        if (valid & (end == start)).any():
+            return True
+        keep = valid & (end > start)
+        start, end = start[keep], end[keep]
+        first, last = data[start], data[end - 1]
+        if formula and starts_formula[first].any():
+            return True
+        if whitespace:
+            two = end - start >= 2
+            second = data[np.where(two, start + 1, start)]
+            before_last = data[np.where(two, end - 2, end - 1)]
+            nbsp_first = two & (first == 0xC2) & (second == 0xA0)
+            nbsp_last = two & (before_last == 0xC2) & (last == 0xA0)
+            if (blank[first] | blank[last] | nbsp_first | nbsp_last).any():
+                return True
+    return False
+
+
+
+def row_numbers(n: int) -> pa.Array:
+    """1, 2, …, n as an Arrow int64 array (built from numpy: pa.array would first import pandas to inspect it)."""
+    import numpy as np
+
+    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(1, n + 1, dtype=np.int64))])
