@@ -58,7 +58,7 @@ def test_a_plan_error_stops_validate_before_any_check_runs(tmp_path):
 
 
 def test_a_check_that_reports_an_undeclared_code_is_an_error():
-    liar = Check("liar", lambda ctx: [Problem(layer="domain", code="fixity", file="x")], ("char-count",))
+    liar = Check("liar", lambda ctx: [Problem(code="fixity", file="x")], ("char-count",))
     with pytest.raises(CheckError, match="does not declare"):
         validate(ROOT, checks=[liar], row_rules=[])
 
@@ -146,7 +146,7 @@ def test_limit_shows_n_problems_and_counts_all(package_copy):
 
 
 def test_frictionless_problems_that_ours_name_are_merged_away():
-    ours = [Problem(layer="schema", code="type", file="data/people.csv", table="people", row=3, field="country", value="x")]
+    ours = [Problem(code="type", file="data/people.csv", table="people", row=3, field="country", value="x")]
     theirs = [Problem(layer="frictionless", code="type-error", file="people", table="people", row=3, field="country"),
               Problem(layer="frictionless", code="primary-key", file="people", table="people", row=3),
               Problem(layer="frictionless", code="type-error", file="people", table="people", row=4, field="country")]

@@ -100,8 +100,6 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
     return frame
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def load_all(engine: str = "pandas", root=None) -> dict:
@@ -128,11 +126,13 @@ def connect(root=None):
     """An in-memory DuckDB connection with one view per table over the Parquet files, commented from the schemas."""
     import duckdb
 
+    from .sql import ident, literal
+
     pkg = _sealed(root)
     con = duckdb.connect()
     for t in pkg.tables.values():
-        con.execute(f'CREATE VIEW "{t.name}" AS SELECT * FROM read_parquet({_sql_str(t.parquet_path.as_posix())})')
-        con.execute(f'COMMENT ON VIEW "{t.name}" IS {_sql_str(t.schema.get("description", ""))}')
+        con.execute(f"CREATE VIEW {ident(t.name)} AS SELECT * FROM read_parquet({literal(t.parquet_path.as_posix())})")
+        con.execute(f"COMMENT ON VIEW {ident(t.name)} IS {literal(t.schema.get('description', ''))}")
         for f in t.fields:
-            con.execute(f'COMMENT ON COLUMN "{t.name}"."{f.name}" IS {_sql_str(f.description)}')
+            con.execute(f"COMMENT ON COLUMN {ident(t.name)}.{ident(f.name)} IS {literal(f.description)}")
     return con

@@ -8,7 +8,6 @@ import re
 
 import pyarrow as pa
 
-EDTF0 = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -26,10 +25,12 @@ def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
 
 
 def _one(text: str) -> tuple[dt.date, dt.date]:
-    m = EDTF0.match(text)
-    if not m:
+    from .model.fields import EDTF_ONE
+
+    if not re.fullmatch(EDTF_ONE, text):
         raise ValueError(f"not EDTF level 0: {text!r}")
-    y, mo, d = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    parts = [int(p) for p in text.split("-")] + [0, 0]
+    y, mo, d = parts[0], parts[1], parts[2]
     if d:
         day = dt.date(y, mo, d)  # raises ValueError for 2023-02-30
         return day, day

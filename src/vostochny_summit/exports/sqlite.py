@@ -24,6 +24,8 @@ import pyarrow.parquet as pq
 
 from ..model import TYPES
 from ..package import Package, Table
+from ..sql import ident as _q
+from ..sql import literal
 from . import Format
 
 FTS = {"quotes": ["text"], "claims": ["statement"], "claim_evidence": ["text"], "events": ["title", "summary"]}
@@ -63,12 +65,6 @@ LEFT JOIN organizations v ON v.org_id = q.via_org_id""",
 }
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def column_sql(f) -> str:
@@ -82,7 +78,7 @@ def column_sql(f) -> str:
     if f.type == "date":
         checks.append(f"date({col}) IS {col}")
     if f.categories:
-        checks.append(f"{col} IN ({', '.join(_sql_literal(c) for c in f.categories)})")
+        checks.append(f"{col} IN ({', '.join(literal(c) for c in f.categories)})")
     parts.append(f"CHECK ({col} IS NULL OR ({' AND '.join(checks)}))")
     return " ".join(parts)
 

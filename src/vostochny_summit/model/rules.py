@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..sql import ident as _q
+from ..sql import literal as _lit
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
-
-def _lit(value) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 class Cond:

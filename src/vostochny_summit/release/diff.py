@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..package import Package
 from ..seal import open_sealed
+from ..sql import key_text
 from ..tabular import read_typed
 
 
@@ -52,7 +53,7 @@ def diff(old, new) -> dict:
             for key in sorted(set(ra) & set(rb), key=str):
                 fields = [c for c in cols_b if c in cols_a and ra[key][c] != rb[key][c]]
                 if fields:
-                    changed.append({"key": "/".join("" if k is None else str(k) for k in key), "fields": fields})
+                    changed.append({"key": key_text(key), "fields": fields})
             out["tables"][name] = {
                 "added": len(set(rb) - set(ra)),
                 "removed": len(set(ra) - set(rb)),

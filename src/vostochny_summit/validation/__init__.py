@@ -38,7 +38,7 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     try:
         import duckdb  # noqa: F401
     except ImportError:
-        return [Problem(layer="descriptor", code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
+        return [Problem(code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
     pkg = root if isinstance(root, Package) else Package(root)
     run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
     problems = [p for p in run.execute(workers=max(2, os.cpu_count() or 2)) if wanted(p.code)]

@@ -44,7 +44,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     ends, quotes = scan_positions(buf, lambda b: b == 10, lambda b: b == 34)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
-        return _first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
+        return first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
     have = np.diff(ends)  # byte length of each data line, its LF included
     want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
     bad = [np.array([unsorted] if unsorted is not None else [], dtype=np.int64)]
@@ -92,7 +92,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
 
 
 
-def _first_different_line(a, b: bytes) -> int | None:
+def first_different_line(a, b: bytes) -> int | None:
     """1-based number of the first line where two files differ, else None."""
     la, lb = bytes(a).split(b"\n"), b.split(b"\n")
     for i, (x, y) in enumerate(zip(la, lb), 1):

@@ -4,17 +4,9 @@ finds the first line that differs without rendering every line; --exhaustive ren
 from __future__ import annotations
 
 from ..tabular import canonical_csv
-from .byte_scans import first_noncanonical_line
+from .byte_scans import first_different_line, first_noncanonical_line
 from .engine import Check
 from .problem import Problem
-
-
-def _first_different_line(a: bytes, b: bytes) -> int | None:
-    la, lb = a.split(b"\n"), b.split(b"\n")
-    for i, (x, y) in enumerate(zip(la, lb), 1):
-        if x != y:
-            return i
-    return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
 
 
 def _first_out_of_order(t, data) -> int | None:
@@ -29,7 +21,7 @@ def _first_out_of_order(t, data) -> int | None:
 def _exhaustive_line(t, data, raw) -> int | None:
     """The first line that differs from the canonical rendering of the rows in file order, or whose row is out of
     key order: what first_noncanonical_line finds, by rendering every line."""
-    lines = [x for x in (_first_different_line(bytes(raw), canonical_csv(t, data, sort=False).encode("utf-8")),
+    lines = [x for x in (first_different_line(bytes(raw), canonical_csv(t, data, sort=False).encode("utf-8")),
                          (lambda i: None if i is None else i + 2)(_first_out_of_order(t, data))) if x is not None]
     return min(lines, default=None)
 
@@ -46,7 +38,7 @@ def check_canonical(ctx) -> list[Problem]:
     if line is None:
         return []
     wl, hl = canonical_csv(t, state.typed).split("\n"), bytes(raw).decode("utf-8", "replace").split("\n")
-    return [Problem(layer="files", code="not-canonical", file=ctx.rel(t.csv_path), table=t.name,
+    return [Problem(code="not-canonical", file=ctx.rel(t.csv_path), table=t.name,
                     value=hl[line - 1] if line <= len(hl) else "(end of file)",
                     expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r} (run fmt)")]
 

@@ -41,7 +41,7 @@ def check_claim_status(ctx) -> list[Problem]:
     t = ctx.pkg.table(names[0])
     differ = np.flatnonzero(pc.fill_null(pc.not_equal(have, want), True).to_numpy(zero_copy_only=False)).tolist()
     keys = claims.column(c.key)
-    return [Problem(layer="domain", code="derived-claim-status", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
+    return [Problem(code="derived-claim-status", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
                     key=keys[i].as_py(), field=c.status, value=f"{have[i].as_py() or ''} (derived: {want[i].as_py()})",
                     expected="the status derived from claim_evidence (run build)") for i in differ]
 

@@ -52,7 +52,7 @@ def check_coverage(ctx) -> list[Problem]:
     out = []
     for sid, s, e in found:
         body = texts.text(sid)
-        out.append(Problem(layer="domain", code="uncovered-sentence", file=f"{articles.files[sid]} ({sid})", value=f"[{s}:{e}] {body[s:e][:60]}",
+        out.append(Problem(code="uncovered-sentence", file=f"{articles.files[sid]} ({sid})", value=f"[{s}:{e}] {body[s:e][:60]}",
                            expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans"))
     return out
 

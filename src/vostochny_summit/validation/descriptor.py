@@ -39,7 +39,7 @@ def _read(ctx):
     try:
         return json.loads(f.read_text(encoding="utf-8")), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, Problem(layer="descriptor", code="descriptor-unreadable", file=ctx.rel(f), value=str(exc),
+        return None, Problem(code="descriptor-unreadable", file=ctx.rel(f), value=str(exc),
                              expected="a readable JSON descriptor")
 
 
@@ -51,7 +51,7 @@ def check_descriptor(ctx) -> list[Problem]:
     out = []
 
     def add(code, value=None, expected="", file=name):
-        out.append(Problem(layer="descriptor", code=code, file=file, value=value, expected=expected))
+        out.append(Problem(code=code, file=file, value=value, expected=expected))
 
     if desc.get("$schema") != DP_V2:
         add("descriptor-profile", desc.get("$schema"), f"$schema {DP_V2}")
@@ -95,7 +95,7 @@ def check_profiles(ctx) -> list[Problem]:
     try:
         import jsonschema
     except ImportError:
-        return [Problem(layer="descriptor", code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
+        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
     docs = [(desc, "datapackage-2.0.json", name)]
     for res in desc.get("resources") or []:
         schema = res.get("schema") if isinstance(res, dict) else None
@@ -110,7 +110,7 @@ def check_profiles(ctx) -> list[Problem]:
             validators[profile] = jsonschema.Draft7Validator(json.loads((PROFILES / profile).read_text(encoding="utf-8")))
         for err in sorted(validators[profile].iter_errors(doc), key=lambda e: list(e.path)):
             where = "/".join(str(p) for p in err.path) or "(root)"
-            out.append(Problem(layer="descriptor", code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
+            out.append(Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
     return out
 
 
@@ -127,15 +127,15 @@ def check_hashes(ctx) -> list[Problem]:
             continue
         data = ctx.bytes(p)
         if res.get("bytes") != len(data):
-            out.append(Problem(layer="descriptor", code="stale-bytes", file=name, value=res.get("bytes"),
+            out.append(Problem(code="stale-bytes", file=name, value=res.get("bytes"),
                                expected=f"resource {t.name} bytes {len(data)} (run build)"))
         h = res.get("hash", "")
         algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
         if algo not in ("md5", "sha1", "sha256", "sha512"):
-            out.append(Problem(layer="descriptor", code="hash-algorithm", file=name, value=h,
+            out.append(Problem(code="hash-algorithm", file=name, value=h,
                                expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
         elif (actual := hashlib.new(algo, data).hexdigest()) != digest:
-            out.append(Problem(layer="descriptor", code="stale-hash", file=name, value=h,
+            out.append(Problem(code="stale-hash", file=name, value=h,
                                expected=f"resource {t.name} {algo}:{actual} (run build)"))
     return out
 
@@ -154,7 +154,7 @@ def check_schemas_match_the_model(ctx) -> list[Problem]:
         schema_file = t.resource.get("schema")
         file = schema_file if isinstance(schema_file, str) else ctx.rel(ctx.pkg.descriptor_path)
         if name not in RESOURCES:
-            out.append(Problem(layer="descriptor", code="schema-stale", file=file, table=name, value=name,
+            out.append(Problem(code="schema-stale", file=file, table=name, value=name,
                                expected=f"a table of the model ({', '.join(RESOURCES)})"))
             continue
         want = RESOURCES[name].to_table_schema()
@@ -165,7 +165,7 @@ def check_schemas_match_the_model(ctx) -> list[Problem]:
         differ = [f["name"] for f in want["fields"] if fields_have.get(f["name"]) != f]
         differ += [n for n in fields_have if n not in {f["name"] for f in want["fields"]}]
         what = f"field {differ[0]}" if differ else next(k for k in sorted(set(have) | set(want)) if have.get(k) != want.get(k))
-        out.append(Problem(layer="descriptor", code="schema-stale", file=file, table=name, field=differ[0] if differ else None,
+        out.append(Problem(code="schema-stale", file=file, table=name, field=differ[0] if differ else None,
                            value=what, expected="the Table Schema the model generates (run `vostochny-summit build`)"))
     return out
 

@@ -47,7 +47,7 @@ def check_shared_qids(ctx) -> list[Problem]:
     out = []
     for tbl, row, k, qid, owners in ctx.con.execute(sql).fetchall():
         t = ctx.pkg.table(tbl)
-        out.append(Problem(layer="domain", code="qid-shared", file=ctx.rel(t.csv_path), table=tbl, row=row, key=k,
+        out.append(Problem(code="qid-shared", file=ctx.rel(t.csv_path), table=tbl, row=row, key=k,
                            field=roles.qid_fields(t)[0], value=qid, expected=f"a QID used by one entity only (used by {owners})"))
     return out
 

@@ -56,7 +56,7 @@ def _date_bounds(ctx, t, d) -> list[Problem]:
            "ELSE coalesce(CAST(s.lo AS VARCHAR), 'empty') || '/' || coalesce(CAST(s.hi AS VARCHAR), 'empty') END "
            f"FROM {q(t.name)} e JOIN __stale_dates s ON e.{q(E.date)} IS NOT DISTINCT FROM s.date "
            f"AND TRY_CAST(e.{q(E.earliest)} AS DATE) IS NOT DISTINCT FROM s.lo AND TRY_CAST(e.{q(E.latest)} AS DATE) IS NOT DISTINCT FROM s.hi ORDER BY 1")
-    return [Problem(layer="domain", code=code, file=ctx.rel(t.csv_path), table=t.name, row=row, key=key, field=field, value=value, expected=expected)
+    return [Problem(code=code, file=ctx.rel(t.csv_path), table=t.name, row=row, key=key, field=field, value=value, expected=expected)
             for row, key, code, field, expected, value in ctx.con.execute(sql).fetchall()]
 
 
@@ -74,7 +74,7 @@ def _cycles(ctx, t, d, parent) -> list[Problem]:
         step = step[step]
         hops *= 2
     ids, parents = d.column(E.id), d.column(E.parent)
-    return [Problem(layer="domain", code="event-cycle", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=ids[i].as_py(),
+    return [Problem(code="event-cycle", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=ids[i].as_py(),
                     field=E.parent, value=parents[i].as_py(), expected="a parent chain without cycles")
             for i in np.flatnonzero(step[:n] != -1).tolist()]
 
@@ -101,7 +101,7 @@ def _inside_parent(ctx, t, d, parent) -> list[Problem]:
     dated = (parent >= 0) & (lo >= 0) & (lo[p] >= 0)
     outside = dated & ((lo < lo[p]) | (hi > hi[p]))
     ids, dates, parents = d.column(E.id), d.column(E.date), d.column(E.parent)
-    return [Problem(layer="domain", code="sub-event-dates", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=ids[i].as_py(),
+    return [Problem(code="sub-event-dates", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=ids[i].as_py(),
                     field=E.date, value=dates[i].as_py(),
                     expected=f"a date inside the parent event's: {parents[i].as_py()} is dated {dates[int(p[i])].as_py()}")
             for i in np.flatnonzero(outside).tolist()]

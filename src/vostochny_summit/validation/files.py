@@ -19,7 +19,7 @@ def check_file(ctx):
     out = []
 
     def add(code, **kw):
-        out.append(Problem(layer="files", code=code, file=name, **kw))
+        out.append(Problem(code=code, file=name, **kw))
 
     try:
         data = ctx.bytes(t.csv_path)

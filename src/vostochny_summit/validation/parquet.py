@@ -19,7 +19,7 @@ def check_parquet(ctx) -> list[Problem]:
     name = ctx.rel(t.parquet_path)
 
     def problem(code, **kw):
-        return [Problem(layer="parquet", code=code, file=name, table=t.name, **kw)]
+        return [Problem(code=code, file=name, table=t.name, **kw)]
 
     if not t.parquet_path.is_file():
         return problem("parquet-missing", expected="a Parquet file (run build)")

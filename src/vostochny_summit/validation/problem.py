@@ -10,7 +10,9 @@ SHOW = 100  # text output: errors shown per (table, field, code) before summaris
 
 @dataclass
 class Problem:
-    layer: str
+    """One problem. Its layer comes from the code's catalogue entry (catalogue.py), as does `expected` when the call
+    site gives none; only problems of another validator (frictionless) name their own layer."""
+
     code: str
     file: str
     table: str | None = None
@@ -19,6 +21,17 @@ class Problem:
     field: str | None = None
     value: str | None = None
     expected: str = ""
+    layer: str = ""
+
+    def __post_init__(self):
+        if not self.layer or not self.expected:
+            from .catalogue import CODES
+
+            entry = CODES.get(self.code)
+            if entry is None and not self.layer:
+                raise KeyError(f"error code {self.code!r} is not in the catalogue")
+            self.layer = self.layer or entry.layer
+            self.expected = self.expected or (entry.title if entry else "")
 
     def line(self) -> str:
         if self.table is not None and self.row is not None:

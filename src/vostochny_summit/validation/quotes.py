@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 
 from .byte_scans import scan_positions
 from . import roles
+from ..sql import key_text
 from .engine import Check
 from .problem import Problem
 from .sql import key_sql, q, rows
@@ -33,7 +34,7 @@ def check_quote_marks(ctx) -> list[Problem]:
     closes = pc.is_in(after, value_set=pa.array([m.encode() for m in roles.CLOSE_MARKS], pa.binary()))
     ok = pc.and_(opens, closes).to_numpy(zero_copy_only=False)
     keys = d.column(t.primary_key[0])
-    return [Problem(layer="domain", code="quote-marks", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=keys[i].as_py(),
+    return [Problem(code="quote-marks", file=ctx.rel(t.csv_path), table=t.name, row=i + 1, key=keys[i].as_py(),
                     field=c.start, value=f"{before[i].as_py().decode()}…{after[i].as_py().decode()}",
                     expected="the span to sit directly inside quotation marks (“…”, ‘…’, \"…\")")
             for i in np.flatnonzero(inside & ~ok).tolist()]
@@ -93,8 +94,8 @@ def check_quote_pairs(ctx) -> list[Problem]:
         bad |= _marks(col, mark)[0] % 2 == 1
     found = np.flatnonzero(bad).tolist()
     keys = state.typed.take(pa.array(found, pa.int64())).select(t.primary_key).to_pylist() if found else []
-    return [Problem(layer="domain", code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
-                    key="/".join("" if v is None else str(v) for v in keys[j].values()),
+    return [Problem(code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
+                    key=key_text(keys[j].values()),
                     field=text, value=col[i].as_py(), expected="both quotation marks of a pair (“…”, \"…\") inside the span, or neither")
             for j, i in enumerate(found)]
 

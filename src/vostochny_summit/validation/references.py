@@ -24,7 +24,7 @@ def check_references(ctx) -> list[Problem]:
         return []
     ref_path = ctx.pkg.root / roles.REFERENCE_FILE
     if not ref_path.is_file():
-        return [Problem(layer="domain", code="reference-missing", file=roles.REFERENCE_FILE, expected="the frozen reference file")]
+        return [Problem(code="reference-missing", file=roles.REFERENCE_FILE, expected="the frozen reference file")]
     with open(ref_path, encoding="utf-8", newline="") as fh:
         ref = list(csv.DictReader(fh))
     out = []
@@ -44,7 +44,7 @@ def check_references(ctx) -> list[Problem]:
                 best = max(allowed, key=lambda a: sum(x == y for x, y in zip(a, vals)), default=(None,) * len(cols))
                 for c, have, want in zip(cols, vals, best):
                     if have != want:
-                        out.append(Problem(layer="domain", code="unverified-identifier", file=ctx.rel(t.csv_path), table=name, row=i,
+                        out.append(Problem(code="unverified-identifier", file=ctx.rel(t.csv_path), table=name, row=i,
                                            key=row[0], field=c, value=have,
                                            expected=f"{want if want is not None else 'empty'}: identifiers exactly as in one row of "
                                                     f"{roles.REFERENCE_FILE}, else empty"))

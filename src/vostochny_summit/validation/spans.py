@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import roles
+from ..sql import key_text
 from .engine import Check
 from .problem import Problem
 
@@ -86,8 +87,8 @@ def check_spans(ctx) -> list[Problem]:
         body = bodies.get(sid)
         if body is None or s is None or e is None:
             continue  # unknown source or missing offset: reported by the key and required checks
-        key = "/".join("" if k[j] is None else str(k[j]) for k in keys)
-        where = dict(layer="domain", file=name, table=t.name, row=i + 1, key=key)
+        key = key_text(k[j] for k in keys)
+        where = dict(file=name, table=t.name, row=i + 1, key=key)
         if ok[i]:
             at = c.start if s > 0 and body[s - 1].isalnum() and body[s].isalnum() else c.end
             out.append(Problem(code="span-cuts-word", field=at, value=f"{body[max(0, s - 10):s]}[{text}]{body[e:e + 10]}",

@@ -5,25 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..package import Table
-from .catalogue import layer
+from ..sql import ident as q  # noqa: F401 - the checks' spelling
+from ..sql import key_expr
+from ..sql import literal as lit  # noqa: F401
 from .problem import Problem
-
-
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(v) -> str:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return repr(v)
-    return "'" + str(v).replace("'", "''") + "'"
 
 
 def key_sql(t: Table, alias: str = "") -> str:
     """SQL for a row's primary key as 'a/b/c' (columns qualified with alias when given)."""
-    pk = t.primary_key or [t.fields[0].name]
-    prefix = f"{alias}." if alias else ""
-    return " || '/' || ".join(f"coalesce(CAST({prefix}{q(k)} AS VARCHAR), '')" for k in pk)
+    return key_expr(t.primary_key or [t.fields[0].name], alias)
 
 
 @dataclass(frozen=True)
@@ -39,7 +29,7 @@ class Rule:
 def rows(ctx, code: str, t: Table, sql: str, field: str | None, expected: str) -> list[Problem]:
     """One problem per row of SQL returning (row, key, value)."""
     file = ctx.rel(t.csv_path)
-    return [Problem(layer=layer(code), code=code, file=file, table=t.name, row=row, key=key, field=field, value=value, expected=expected)
+    return [Problem(code=code, file=file, table=t.name, row=row, key=key, field=field, value=value, expected=expected)
             for row, key, value in ctx.con.execute(sql).fetchall()]
 
 

@@ -21,6 +21,7 @@ from . import roles
 from .cells import string_rules
 from .engine import Check
 from .problem import Problem
+from ..sql import key_expr
 from .sql import Rule, key_sql, lit, q, rows, run_rules
 
 TYPE_RULES = {
@@ -170,7 +171,7 @@ def check_table(ctx):
     failed.update(fl)
     if cast_error and not any(k.startswith("type/") for k in failed):
         # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
-        found.append(Problem(layer="schema", code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
+        found.append(Problem(code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
                              expected="every cell readable as its field's type (64-bit integers, double-precision numbers)"))
     state.failed = set(failed)
     state.deferred = {name: (rule, implied[name]) for name, rule in via_parent.items()}
@@ -208,7 +209,7 @@ def _duplicates(ctx, t, cols: list[str], code: str, expected: str, skip_nulls: b
     tn, key = q(t.name), key_sql(t)
     cl = ", ".join(q(c) for c in cols)
     where = ("WHERE " + " AND ".join(f"{q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
-    value = " || '/' || ".join(f"coalesce(CAST({q(c)} AS VARCHAR), '')" for c in cols)
+    value = key_expr(cols)
     n, distinct = ctx.con.execute(f"SELECT count(*), count(DISTINCT ({cl})) FROM {tn} {where}").fetchall()[0]
     if n == distinct:
         return []

@@ -43,20 +43,20 @@ def load_texts(ctx):
             with open(os.path.join(root, p), "rb", buffering=0) as fh:  # unbuffered: one read, fewer system calls
                 data = fh.readall()
         except OSError:
-            out.append(Problem(layer="domain", code="text-missing", file=csv, table=name, row=i, key=sid, field=c.path, value=p,
+            out.append(Problem(code="text-missing", file=csv, table=name, row=i, key=sid, field=c.path, value=p,
                                expected="an existing text file inside the package" + (f" ({problem})" if problem else "")))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != sha:
-            out.append(Problem(layer="domain", code="fixity", file=csv, table=name, row=i, key=sid, field=c.sha256, value=sha,
+            out.append(Problem(code="fixity", file=csv, table=name, row=i, key=sid, field=c.sha256, value=sha,
                                expected=f"the sha256 of {p}, which is {digest} (the text must never change)"))
         try:
             code_points = len(data.decode("utf-8"))  # decoded to check it, then dropped: Texts decodes on demand
         except UnicodeDecodeError:
-            out.append(Problem(layer="domain", code="text-encoding", file=p, expected="UTF-8 text"))
+            out.append(Problem(code="text-encoding", file=p, expected="UTF-8 text"))
             continue
         if code_points != n:
-            out.append(Problem(layer="domain", code="char-count", file=csv, table=name, row=i, key=sid, field=c.char_count,
+            out.append(Problem(code="char-count", file=csv, table=name, row=i, key=sid, field=c.char_count,
                                value=n, expected=f"{code_points} (code points in {p})"))
         texts.append((sid, data, code_points))
         files[sid] = p
