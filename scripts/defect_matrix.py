@@ -41,7 +41,7 @@ def render_error_codes() -> str:
         for c in CODES.values():
             if c.layer == layer:
                 tested = ", ".join(planted.get(c.code, [])) or f"waived: {c.waiver}"
-                lines.append(f"| `{c.code}` | {c.title} | {c.fix} | {tested} |")
+                lines.append(f'| <a id="{c.code}"></a>`{c.code}` | {c.title} | {c.fix} | {tested} |')
         lines.append("")
     return "\n".join(lines)
 

@@ -5,20 +5,31 @@ from __future__ import annotations
 import re
 from html import escape
 
-from vostochny_summit.docs.timeline import LEFT, RIGHT, SUMMIT, W, render_timeline
+from vostochny_summit.docs.timeline import LEFT, RIGHT, W, centre, render_timeline
 from vostochny_summit.tabular import read_typed
 
 
-def test_timeline_renders_byte_identically(pkg):
-    events = read_typed(pkg.table("events"))
-    assert render_timeline(events) == render_timeline(events)
+def test_the_centre_is_the_one_day_event_with_the_most_parts(pkg):
+    """Not named in code: renaming the summit's id keeps the figure, and the day marked is the summit's."""
+    rows = read_typed(pkg.table("events")).to_pylist()
+    subject = centre(rows)
+    day = next(r for r in rows if r["event_id"] == subject)
+    assert day["date_earliest"] == day["date_latest"]
+    parts = {r["event_id"]: sum(1 for x in rows if x["parent_event_id"] == r["event_id"]) for r in rows}
+    assert parts[subject] >= 3 and all(parts[r["event_id"]] <= parts[subject] for r in rows
+                                       if r["date_earliest"] and r["date_earliest"] == r["date_latest"])
+    renamed = [dict(r, event_id="renamed") if r["event_id"] == subject else
+               dict(r, parent_event_id="renamed") if r["parent_event_id"] == subject else r for r in rows]
+    assert centre(renamed) == "renamed"
+    svg = render_timeline(read_typed(pkg.table("events")))
+    assert f"The summit day, {day['date']}" in svg and f"summit, {day['date']}" in svg
 
 
 def test_the_summit_year_has_a_month_panel_where_a_month_is_wide(pkg):
     events = read_typed(pkg.table("events"))
     svg = render_timeline(events)
     rows = events.to_pylist()
-    year = next(r for r in rows if r["event_id"] == SUMMIT)["date_earliest"].year
+    year = next(r for r in rows if r["event_id"] == centre(rows))["date_earliest"].year
     for month in ("Jan", "Jun", "Sep", "Dec"):
         assert f'class="tick">{month}</text>' in svg
     month_width = (W - LEFT - RIGHT) * 28 / 366

@@ -207,7 +207,7 @@ def test_cli_validate_exit_codes(tmp_path, package_copy):
     people.write_text(people.read_text(encoding="utf-8").replace("vladimir-putin,", "Vladimir Putin,", 1), encoding="utf-8")
     bad = run_cli("validate", str(package_copy), cwd=tmp_path)
     assert bad.returncode == 1
-    assert "people row" in bad.stdout and "field person_id" in bad.stdout
+    assert "data/people.csv line " in bad.stdout and "(people row " in bad.stdout and "column person_id" in bad.stdout
     as_json = run_cli("validate", str(package_copy), "--format", "json", cwd=tmp_path)
     assert as_json.returncode == 1 and any(p["table"] == "people" for p in json.loads(as_json.stdout))
     assert run_cli("validate", str(tmp_path / "nowhere")).returncode == 2

@@ -167,7 +167,7 @@ def test_build_refuses_bad_input_with_located_lines(package_copy):
     before = {p: p.read_bytes() for p in (package_copy / "data" / "parquet").iterdir()}
     out = run_cli("build", str(package_copy))
     assert out.returncode == 1
-    assert "people row 2" in out.stderr and "field name" in out.stderr and "[required]" in out.stderr
+    assert "data/people.csv line 3 (people row 2" in out.stderr and "column name" in out.stderr and "[required]" in out.stderr
     assert before == {p: p.read_bytes() for p in (package_copy / "data" / "parquet").iterdir()}, "nothing written"
 
 

@@ -111,12 +111,11 @@ def text(source_id: str, root=None) -> str:
     """The exact text of an article (offsets in every span table are code points into it)."""
     from .text import read_text
 
-    pkg = _sealed(root)
-    sources = next(t for t in pkg.tables.values() if t.model is not None and any(f.kind == "text-path" for f in t.model.fields))
-    id_col = sources.model.primary_key[0]
-    path_col = next(f.name for f in sources.model.fields if f.kind == "text-path")
-    rows = load(sources.name, "arrow", root).select([id_col, path_col]).to_pylist()
-    paths = {r[id_col]: r[path_col] for r in rows}
+    from .model.columns import sources
+
+    pkg, c = _sealed(root), sources()
+    rows = load(c.table, "arrow", root).select([c.id, c.path]).to_pylist()
+    paths = {r[c.id]: r[c.path] for r in rows}
     if source_id not in paths:
         raise KeyError(f"no article {source_id!r}; the articles are: {', '.join(paths)}")
     return read_text(pkg.root / paths[source_id])

@@ -71,11 +71,16 @@ def write_if_changed(path: Path, content: bytes | str, changed: list[str], root:
 
 
 def write_schemas(pkg: Package, changed: list[str]) -> None:
-    """schemas/*.schema.json from the model (the published form of each table's fields, keys and vocabularies)."""
+    """schemas/*.schema.json from the model (the published form of each table's fields, keys and vocabularies), and
+    the JSON Schema of a claims JSONL line."""
+    from .exports.claims import SCHEMA, json_schema
+
     for name, t in pkg.tables.items():
         if t.model is not None and isinstance(t.resource.get("schema"), str):
             text = json.dumps(t.model.to_table_schema(), indent=2, ensure_ascii=False) + "\n"
             write_if_changed(pkg.root / t.resource["schema"], text, changed, pkg.root)
+    if (pkg.root / SCHEMA).parent.is_dir():
+        write_if_changed(pkg.root / SCHEMA, json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
 
 
 def write_tables(pkg: Package, version: str, changed: list[str]) -> dict:
@@ -158,7 +163,9 @@ def write_all(root, version: str, changed: list[str]) -> list[str]:
 
 
 def _events_table(pkg: Package) -> str:
-    return next(n for n, t in pkg.tables.items() if t.model is not None and any(f.kind == "edtf-date" for f in t.model.fields))
+    from .model.columns import events
+
+    return events().table
 
 
 def fmt(root=None) -> list[str]:

@@ -8,6 +8,8 @@ import re
 
 import pyarrow as pa
 
+from .model import RESOURCES
+from .model.columns import claim_status, events as event_columns, sources as source_columns
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -41,56 +43,69 @@ def _one(text: str) -> tuple[dt.date, dt.date]:
     return dt.date(y, 1, 1), dt.date(y, 12, 31)
 
 
+def evidence_groups(evidence: pa.Table, sources: pa.Table) -> pa.ChunkedArray:
+    """The independence group each piece of evidence counts in (CURATION.md §7), the package's one statement of the
+    rule: the outlet it is relayed from when that outlet is itself an independence group ("according to Reuters"),
+    else its article's group; an unknown article is a group of its own. evidence has the claim-status rule's evidence
+    columns (model.columns.claim_status), sources the articles' id and group columns."""
+    import pyarrow.compute as pc
+
+    c, s = claim_status(), source_columns()
+    group_of_source = sources.column(s.group).combine_chunks()
+    via = evidence.column(c.relayed_by)
+    source = pc.index_in(evidence.column(c.source), value_set=sources.column(s.id).combine_chunks())
+    of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column(c.source))
+    return pc.if_else(pc.fill_null(pc.is_in(via, value_set=pc.drop_null(group_of_source)), False), via, of_source)
+
+
 def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources: pa.Table) -> pa.ChunkedArray:
-    """The claim-status rule (CURATION.md §7), the package's one definition of it: build writes it into
-    claims.status and validate compares claims.status with it. For every claim id at once, in Arrow: evidence is
-    (claim_id, source_id, stance, attributed_org_id), sources (source_id, independence_group).
+    """The claim-status rule (CURATION.md §7), the package's one definition of it: build writes it into the claims'
+    status and validate compares the status with it. For every claim id at once, in Arrow (evidence and sources as
+    evidence_groups takes them):
 
     - contested: at least one refuting and at least one supporting row;
-    - corroborated: not contested, and supporting rows from two or more independence groups. A row counts in its
-      source's group, except a row the article relays from an organization that is itself an independence group
-      ("according to Reuters"), which counts in that organization's group; an unknown source is a group of its own;
+    - corroborated: not contested, and supporting rows from two or more independence groups (evidence_groups);
     - single-source: otherwise (a claim without evidence included).
     tests/test_fast_checks.py holds it to a row-at-a-time oracle of the same words.
     """
     import pyarrow.compute as pc
 
-    group_of_source = sources.column("independence_group").combine_chunks()
-    groups = pc.drop_null(group_of_source)
-    via = evidence.column("attributed_org_id")
-    source = pc.index_in(evidence.column("source_id"), value_set=sources.column("source_id").combine_chunks())
-    # the group of each piece of evidence: the relaying organization when it is a group, else its source's group
-    # (an unknown source counts as a group of its own)
-    of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column("source_id"))
-    group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
-    stance = evidence.column("stance")
-    supporting = pc.fill_null(pc.equal(stance, "supports"), False)
-    support = pa.table({"claim_id": evidence.column("claim_id").filter(supporting), "group": group.filter(supporting)})
-    counted = support.group_by("claim_id").aggregate([("group", "count_distinct", pc.CountOptions(mode="all"))])
-    refuted = pc.unique(evidence.column("claim_id").filter(pc.fill_null(pc.equal(stance, "refutes"), False)))
-    at = pc.index_in(claim_ids, value_set=counted.column("claim_id").combine_chunks())
+    c = claim_status()
+    supports, refutes, contested, corroborated, single = c.terms
+    group = evidence_groups(evidence, sources)
+    stance = evidence.column(c.stance)
+    supporting = pc.fill_null(pc.equal(stance, supports), False)
+    support = pa.table({"claim": evidence.column(c.claim).filter(supporting), "group": group.filter(supporting)})
+    counted = support.group_by("claim").aggregate([("group", "count_distinct", pc.CountOptions(mode="all"))])
+    refuted = pc.unique(evidence.column(c.claim).filter(pc.fill_null(pc.equal(stance, refutes), False)))
+    at = pc.index_in(claim_ids, value_set=counted.column("claim").combine_chunks())
     groups_per_claim = pc.fill_null(counted.column("group_count_distinct").combine_chunks().take(at), 0)
-    contested = pc.and_(pc.is_valid(at), pc.is_in(claim_ids, value_set=refuted))
-    corroborated = pc.greater_equal(groups_per_claim, 2)
-    return pc.if_else(contested, "contested", pc.if_else(corroborated, "corroborated", "single-source"))
+    is_contested = pc.and_(pc.is_valid(at), pc.is_in(claim_ids, value_set=refuted))
+    is_corroborated = pc.greater_equal(groups_per_claim, 2)
+    return pc.if_else(is_contested, contested, pc.if_else(is_corroborated, corroborated, single))
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """Return the typed tables with every derived column recomputed."""
-    from .model.vocabularies import EVENT_TYPE
-
-    plover = EVENT_TYPE.plover
+    """The typed tables with every derived column recomputed: each field the model declares `derived`."""
     out = dict(tables)
-    ev = tables["events"]
-    per_date = {d: edtf_bounds(d) for d in set(ev.column("date").to_pylist())}  # each distinct date once
-    bounds = [per_date[d] for d in ev.column("date").to_pylist()]
-    ev = _set(ev, "date_earliest", pa.array([b[0] for b in bounds], pa.date32()))
-    ev = _set(ev, "date_latest", pa.array([b[1] for b in bounds], pa.date32()))
-    ev = _set(ev, "plover_type", pa.array([plover.get(t) for t in ev.column("event_type").to_pylist()], pa.string()))
-    out["events"] = ev
-
-    cl = tables["claims"]
-    out["claims"] = _set(cl, "status", claim_status_column(cl.column("claim_id"), tables["claim_evidence"], tables["sources"]))
+    e, c = event_columns(), claim_status()
+    ev = tables[e.table]
+    per_date = {d: edtf_bounds(d) for d in set(ev.column(e.date).to_pylist())}  # each distinct date once
+    plover = RESOURCES[e.table].field(e.type).vocabulary.plover
+    derived = {
+        "edtf-earliest": lambda t, f: pa.array([per_date[d][0] for d in t.column(f.derived["from"][0]).to_pylist()], pa.date32()),
+        "edtf-latest": lambda t, f: pa.array([per_date[d][1] for d in t.column(f.derived["from"][0]).to_pylist()], pa.date32()),
+        "plover": lambda t, f: pa.array([plover.get(x) for x in t.column(f.derived["from"][0]).to_pylist()], pa.string()),
+        "claim-status": lambda t, f: claim_status_column(
+            t.column(c.key), tables[c.evidence].select(list(c.evidence_columns)),
+            tables[source_columns().table].select([source_columns().id, source_columns().group])),
+    }
+    for name, table in tables.items():
+        res = RESOURCES.get(name)
+        for f in (res.fields if res else ()):
+            if f.derived:
+                table = _set(table, f.name, derived[f.derived["rule"]](table, f))
+        out[name] = table
     return out
 
 

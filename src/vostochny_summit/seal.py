@@ -82,7 +82,7 @@ def model_fingerprint() -> str:
 
 
 def sealed_files(pkg: Package) -> dict[str, str]:
-    """Every file the seal covers beside the CSVs and Parquet files: path (relative) -> its role ("text", "schema",
+    """Every file the seal covers beside the CSVs and Parquet files: path (relative) -> its kind ("text", "schema",
     "reference"). The texts are the ones the articles' table names (read from its CSV)."""
     from .model import REFERENCE_FILE, RESOURCES
     from .tabular import read_raw
@@ -104,10 +104,10 @@ def sealed_files(pkg: Package) -> dict[str, str]:
 def seal_entry(pkg: Package, version: str) -> dict:
     """The `x-seal` object build writes, for the files as they are now."""
     files = {}
-    for rel, role in sealed_files(pkg).items():
+    for rel, kind in sealed_files(pkg).items():
         p = pkg.root / rel
         if p.is_file():
-            files[rel] = {"role": role, **fixity(p)}
+            files[rel] = {"kind": kind, **fixity(p)}
     return {"sealed_by": f"vostochny-summit build {version}", "version": version, "model": model_fingerprint(),
             "files": files}
 
@@ -127,7 +127,7 @@ def _compare(root: Path, rel: str, entry, kind: str) -> Broken | None:
     if not isinstance(entry, dict) or "hash" not in entry:
         return Broken(rel, "has no size and hash in the seal", _FIX_BUILD)
     if kind not in _FIX:
-        return Broken(rel, f"has an unknown role {kind!r} in the seal", _FIX_BUILD)
+        return Broken(rel, f"has an unknown kind {kind!r} in the seal", _FIX_BUILD)
     if not p.is_file():
         return Broken(rel, "is missing", _FIX[kind])
     if p.stat().st_size != entry.get("bytes") or "sha256:" + sha256(p) != entry["hash"]:
@@ -169,7 +169,7 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
     if not isinstance(files, dict):
         return out + [Broken(DESCRIPTOR, "has a seal without its files", _FIX_BUILD)]
     # the texts a sealed articles' table names are the sealed ones: a CSV that names another text is itself changed
-    todo += [(rel, entry, entry.get("role") if isinstance(entry, dict) else None) for rel, entry in files.items()]
+    todo += [(rel, entry, entry.get("kind") if isinstance(entry, dict) else None) for rel, entry in files.items()]
     for rel, entry, kind in todo:
         broken = _compare(pkg.root, rel, entry, kind)
         if broken:

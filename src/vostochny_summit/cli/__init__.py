@@ -42,8 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=func)
         return sp
 
-    _path(command("build", commands.build, "check the sources, then regenerate every derived file and seal the package"))
-    _path(command("fmt", commands.fmt, "rewrite every CSV in canonical form (column order, sorted by key, UTF-8, LF)"))
+    for name, func, help in (("build", commands.build, "check the sources, then regenerate every derived file and seal "
+                              "the package"),
+                             ("fmt", commands.fmt, "rewrite every CSV in canonical form (column order, sorted by key, "
+                              "UTF-8, LF)")):
+        sp = command(name, func, help)
+        _path(sp)
+        sp.add_argument("--limit", type=int, metavar="N", help="when refused, show at most N problems")
     v = command("validate", commands.validate, "check everything and report every problem at once")
     _path(v, "the package folder to check")
     v.add_argument("--format", choices=["text", "json"], default="text", help="text for people (default), json for tools")
@@ -61,8 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="table (fits the terminal, long cells cut with …), csv, or json")
     loc = command("locate", commands.locate, "print the offsets of an exact text in an article (for curators)")
-    loc.add_argument("source_id", help="the article, e.g. art-003")
-    loc.add_argument("text", help="the exact characters, as printed in the article")
+    loc.add_argument("article", metavar="SOURCE_ID", help="the article, e.g. art-003")
+    loc.add_argument("exact", metavar="TEXT", help="the exact characters, as printed in the article")
     _path(loc)
     loc.add_argument("--occurrence", type=int, metavar="K", help="1-based occurrence when the text occurs more than once")
     r = command("release", commands.release, "write reproducible release artefacts (wheel, sdist, data zip, every "

@@ -78,8 +78,15 @@ def validate(args) -> int:
 
         wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
         problems += [p for p in merge_frictionless(problems, frictionless_problems(root)) if wanted(p.code)]
-    print(report(problems, args.format, limit=args.limit))
+    print(report(problems, args.format, limit=args.limit, causes=_causes(root, problems)))
     return 1 if problems else 0
+
+
+def _causes(root, problems) -> list[str]:
+    from ..package import Package
+    from ..validation.advice import root_causes
+
+    return root_causes(Package(root), problems) if problems else []
 
 
 def info(args) -> int:
@@ -134,43 +141,41 @@ def sql(args) -> int:
 
 
 def locate(args) -> int:
+    from ..model.columns import sources as source_columns
     from ..package import Package
     from ..tabular import read_typed
     from ..text import find_all, look_alike, read_text
 
     root = _root(args)
     announce(root, data_on_stdout=True)
-    pkg = Package(root)
-    sources = next(t for t in pkg.tables.values() if t.model is not None and any(f.kind == "text-path" for f in t.model.fields))
-    id_col = sources.model.primary_key[0]
-    path_col = next(f.name for f in sources.model.fields if f.kind == "text-path")
+    pkg, c = Package(root), source_columns()
+    table = pkg.table(c.table)  # an unreadable descriptor is named here (exit 2)
     try:
-        src = read_typed(sources)
+        src = read_typed(table)
     except ValueError as exc:  # the file names itself; validate locates the bad cell
         print(f"error: {exc} (run `vostochny-summit validate` to see where)", file=sys.stderr)
         return 1
-    paths = dict(zip(src.column(id_col).to_pylist(), src.column(path_col).to_pylist()))
-    if args.source_id not in paths:
-        raise UsageError(f"unknown article {args.source_id!r}; the articles are: {', '.join(paths)}")
-    body = read_text(pkg.root / paths[args.source_id])
-    hits = find_all(body, args.text)
+    paths = dict(zip(src.column(c.id).to_pylist(), src.column(c.path).to_pylist()))
+    article, exact = args.article, args.exact
+    if article not in paths:
+        raise UsageError(f"unknown article {article!r}; the articles are: {', '.join(paths)}")
+    body = read_text(pkg.root / paths[article])
+    hits = find_all(body, exact)
     if not hits:
-        near = look_alike(body, args.text)
-        hint = "".join(f"\n  the article has {body[h:h + len(args.text)]!r} at {h}-{h + len(args.text)}: it differs only in "
-                       f"quote, dash or space characters; pass it as printed" for h in near)
-        print(f"{args.source_id}: text not found: {args.text!r}{hint}", file=sys.stderr)
+        hint = "".join(f"\n  the article has {body[h:h + len(exact)]!r} at {h}-{h + len(exact)}: it differs only in quote, "
+                       "dash or space characters; pass it as printed" for h in look_alike(body, exact))
+        print(f"{article}: text not found: {exact!r}{hint}", file=sys.stderr)
         return 1
     if args.occurrence:
         if not 1 <= args.occurrence <= len(hits):
-            raise UsageError(f"{args.source_id}: {len(hits)} occurrence(s) of {args.text!r}; --occurrence must be 1 to {len(hits)}")
+            raise UsageError(f"{article}: {len(hits)} occurrence(s) of {exact!r}; --occurrence must be 1 to {len(hits)}")
         hits = [hits[args.occurrence - 1]]
     elif len(hits) > 1:
         for k, h in enumerate(hits, 1):
-            print(f"  occurrence {k}: [{h}:{h + len(args.text)}] …{body[max(0, h - 30):h + len(args.text) + 30]!r}", file=sys.stderr)
-        print(f"{args.source_id}: {len(hits)} occurrences; pass --occurrence K", file=sys.stderr)
+            print(f"  occurrence {k}: [{h}:{h + len(exact)}] …{body[max(0, h - 30):h + len(exact) + 30]!r}", file=sys.stderr)
+        print(f"{article}: {len(hits)} occurrences; pass --occurrence K", file=sys.stderr)
         return 1
-    s = hits[0]
-    print(f"{args.source_id}\t{s}\t{s + len(args.text)}\t{args.text}")
+    print(f"{article}\t{hits[0]}\t{hits[0] + len(exact)}\t{exact}")
     return 0
 
 
@@ -234,7 +239,8 @@ def run(args) -> int:
     except BuildRefused as exc:
         from ..validation import report
 
-        print(report(exc.problems), file=sys.stderr)
+        print(report(exc.problems, limit=getattr(args, "limit", None), causes=_causes(_root(args), exc.problems)),
+              file=sys.stderr)
         print(f"{args.command} refused, nothing written: {exc.fix}", file=sys.stderr)
         return 1
     except MissingExtra as exc:

@@ -1,4 +1,9 @@
-"""The events timeline figure (docs/timeline.svg), drawn from the events table as plain, deterministic SVG."""
+"""The events timeline figure (docs/timeline.svg), drawn from the events table as plain, deterministic SVG.
+
+The event the figure centres on (its day marked, its parts listed) is found from the data, not named in code: of the
+events dated to one day, the one with the most parts (descendants through the parent column); in this package, the
+summit.
+Columns come from the model (model.columns.events)."""
 
 from __future__ import annotations
 
@@ -7,28 +12,35 @@ from html import escape
 
 import pyarrow as pa
 
+from ..model.columns import events as event_columns
 from ..model.vocabularies import EVENT_STATUS
 
-SUMMIT = "summit-2023"
+E = event_columns()
 W, LEFT, RIGHT, ROW = 1100, 440, 30, 18
 PALETTE = ("#1f5fa8", "#1f8a5b", "#c77d00", "#8a4fbf", "#b03030", "#777777")  # one colour per event status, in order
 STATUS_COLOUR = dict(zip(EVENT_STATUS.values, PALETTE, strict=True))  # the statuses come from the model
 
 
 def _descendants(rows: list[dict], root: str) -> list[tuple[int, dict]]:
-    """(depth, event) for the subtree under root, depth-first, children by event_id."""
+    """(depth, event) for the subtree under root, depth-first, children by id."""
     kids: dict[str | None, list[dict]] = {}
     for r in rows:
-        kids.setdefault(r["parent_event_id"], []).append(r)
+        kids.setdefault(r[E.parent], []).append(r)
     out: list[tuple[int, dict]] = []
 
     def walk(eid: str, depth: int) -> None:
-        for child in sorted(kids.get(eid, []), key=lambda r: r["event_id"]):
+        for child in sorted(kids.get(eid, []), key=lambda r: r[E.id]):
             out.append((depth, child))
-            walk(child["event_id"], depth + 1)
+            walk(child[E.id], depth + 1)
 
     walk(root, 0)
     return out
+
+
+def centre(rows: list[dict]) -> str:
+    """The id of the event dated to one day that has the most parts (ties: the first id)."""
+    dated = [r for r in rows if r[E.earliest] and r[E.earliest] == r[E.latest]]
+    return min(dated, key=lambda r: (-len(_descendants(rows, r[E.id])), r[E.id]))[E.id]
 
 
 def _axis(lo: dt.date, hi: dt.date):
@@ -50,10 +62,10 @@ def _bars(out: list[str], rows: list[dict], y: int, lo: dt.date, hi: dt.date, ti
         out.append(f'<line x1="{mx:.1f}" y1="{y - 8}" x2="{mx:.1f}" y2="{bottom}" class="mark"/>'
                    f'<text x="{mx + 4:.1f}" y="{y - 10}" class="marklab">{escape(mark[1])}</text>')
     for r in rows:
-        x0 = x(max(r["date_earliest"], lo))
-        x1 = x(min(r["date_latest"] + dt.timedelta(days=1), hi))
-        colour = STATUS_COLOUR.get(r["status"], "#333")
-        out.append(f'<text x="{LEFT - 8}" y="{y + 12}" class="lab">{escape(r["title"][:60])} ({escape(r["date"])})</text>'
+        x0 = x(max(r[E.earliest], lo))
+        x1 = x(min(r[E.latest] + dt.timedelta(days=1), hi))
+        colour = STATUS_COLOUR.get(r[E.status], "#333")
+        out.append(f'<text x="{LEFT - 8}" y="{y + 12}" class="lab">{escape(r[E.title][:60])} ({escape(r[E.date])})</text>'
                    f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 3):.1f}" height="{ROW - 6}" fill="{colour}"/>')
         y += ROW
     return bottom
@@ -61,14 +73,15 @@ def _bars(out: list[str], rows: list[dict], y: int, lo: dt.date, hi: dt.date, ti
 
 def render_timeline(events: pa.Table) -> str:
     rows = events.to_pylist()
-    summit_parts = _descendants(rows, SUMMIT)
-    in_summit = {r["event_id"] for _, r in summit_parts} | {SUMMIT}
-    summit = next(r for r in rows if r["event_id"] == SUMMIT)
-    order = lambda r: (r["date_earliest"], r["date_latest"], r["event_id"])  # noqa: E731
-    dated = sorted((r for r in rows if r["date_earliest"] and r["event_id"] not in in_summit), key=order)
-    undated = sorted(r["title"] for r in rows if not r["date_earliest"] and r["event_id"] not in in_summit)
-    lo = min(r["date_earliest"] for r in dated).replace(month=1, day=1)
-    hi = dt.date(max(r["date_latest"] for r in dated).year + 1, 1, 1)
+    subject = centre(rows)
+    summit_parts = _descendants(rows, subject)
+    in_summit = {r[E.id] for _, r in summit_parts} | {subject}
+    summit = next(r for r in rows if r[E.id] == subject)
+    order = lambda r: (r[E.earliest], r[E.latest], r[E.id])  # noqa: E731
+    dated = sorted((r for r in rows if r[E.earliest] and r[E.id] not in in_summit), key=order)
+    undated = sorted(r[E.title] for r in rows if not r[E.earliest] and r[E.id] not in in_summit)
+    lo = min(r[E.earliest] for r in dated).replace(month=1, day=1)
+    hi = dt.date(max(r[E.latest] for r in dated).year + 1, 1, 1)
     out: list[str] = []
     y = 40
     out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles (bar = the span the stated or derived date covers)</text>')
@@ -76,21 +89,21 @@ def render_timeline(events: pa.Table) -> str:
     y = _bars(out, dated, y, lo, hi, [(dt.date(yr, 1, 1), str(yr)) for yr in range(lo.year, hi.year + 1, step)])
 
     # the summit's year on a month scale: on the axis above, all of it is the last few pixels
-    year = summit["date_earliest"].year
+    year = summit[E.earliest].year
     y0, y1 = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    in_year = sorted((r for r in rows if r["date_earliest"] and r["date_latest"] >= y0 and r["date_earliest"] < y1
-                      and (r["event_id"] not in in_summit or r["event_id"] == SUMMIT)), key=order)
+    in_year = sorted((r for r in rows if r[E.earliest] and r[E.latest] >= y0 and r[E.earliest] < y1
+                      and (r[E.id] not in in_summit or r[E.id] == subject)), key=order)
     y += 52
     out.append(f'<text x="10" y="{y - 24}" class="h">{year}, month by month (a bar that fills the year: the article gives only the year)</text>')
     months = [(dt.date(year, m, 1), dt.date(year, m, 1).strftime("%b")) for m in range(1, 13)] + [(y1, str(year + 1))]
-    y = _bars(out, in_year, y, y0, y1, months, (summit["date_earliest"], f"summit, {summit['date']}"))
+    y = _bars(out, in_year, y, y0, y1, months, (summit[E.earliest], f"summit, {summit[E.date]}"))
     y += 40
-    out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit["date"])}: its parts (listed by ID: the articles give only a partial order)</text>')
+    out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit[E.date])}: its parts (listed by ID: the articles give only a partial order)</text>')
     y += 10
     for depth, r in summit_parts:
-        colour = STATUS_COLOUR.get(r["status"], "#333")
+        colour = STATUS_COLOUR.get(r[E.status], "#333")
         out.append(f'<circle cx="{24 + 18 * depth}" cy="{y + 9}" r="4" fill="{colour}"/>'
-                   f'<text x="{34 + 18 * depth}" y="{y + 13}" class="txt">{escape(r["title"])} — {escape(r["event_type"])}, {escape(r["status"])}</text>')
+                   f'<text x="{34 + 18 * depth}" y="{y + 13}" class="txt">{escape(r[E.title])} — {escape(r[E.type])}, {escape(r[E.status])}</text>')
         y += ROW
     y += 24
     out.append(f'<text x="10" y="{y}" class="h">Undated in the articles ({len(undated)})</text>')

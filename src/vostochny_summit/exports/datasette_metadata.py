@@ -17,8 +17,6 @@ from ..package import Package
 from .queries import QUERIES
 from .sqlite import FTS, VIEWS
 
-LABEL_COLUMNS = ("name", "title", "statement")
-
 
 def metadata_path(db: str | Path) -> Path:
     """Where the metadata for a database file goes: beside it, `<stem>.metadata.json`."""
@@ -39,9 +37,8 @@ def datasette_metadata(pkg: Package, db_name: str) -> dict:
             # facets: every vocabulary column, then the article a span is in
             "facets": [f.name for f in res.fields if f.vocabulary] + [f.name for f in res.fields if f.kind == "span-source"],
         }
-        label = next((c for c in LABEL_COLUMNS if c in res.field_names), None)
-        if label:
-            entry["label_column"] = label
+        if res.label:
+            entry["label_column"] = res.label
         if name in FTS:
             entry["fts_table"] = f"{name}_fts"
             entry["fts_pk"] = "rowid"

@@ -28,7 +28,11 @@ from ..sql import ident as _q
 from ..sql import literal
 from . import Format
 
-FTS = {"quotes": ["text"], "claims": ["statement"], "claim_evidence": ["text"], "events": ["title", "summary"]}
+from ..model import RESOURCES as _RESOURCES
+
+# table -> its searchable prose columns (the model's `searchable` fields): one FTS5 table each
+FTS = {name: [f.name for f in res.fields if f.searchable] for name, res in _RESOURCES.items()
+       if any(f.searchable for f in res.fields)}
 
 VIEWS = {
     "claim_evidence_sources": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # every identifier: lowercase kebab-case (CURATION.md §0)
+SLUG_WORDS = "a slug: lower-case letters and digits joined by single hyphens, such as kim-jong-un"
 
 # Table Schema type -> its type in Arrow (pyarrow factory), DuckDB, polars, SQLite (declared type and what typeof()
 # returns), Croissant and Spark. The one type mapping of the package: Parquet, pandas (pd.ArrowDtype of the Arrow
@@ -79,6 +80,8 @@ class Field:
     derived: dict | None = None  # {"rule": …, "from": […]}: written by build, never by hand
     format: str | None = None
     reference_column: str | None = None  # the column of data/reference/entity-identifiers.csv it is copied from
+    pattern_words: str | None = None  # what `pattern` asks for, in words, for people reading a report (never a regex)
+    searchable: bool = False  # prose worth a full-text index (the SQLite export's FTS tables, the site's search)
 
     def but(self, **changes) -> Field:
         """This field with some attributes changed (a per-table override)."""
@@ -87,6 +90,11 @@ class Field:
     @property
     def enum(self) -> list[str] | None:
         return self.vocabulary.values if self.vocabulary else None
+
+    @property
+    def expects(self) -> str | None:
+        """The pattern in words: the field's own, or the slug's."""
+        return self.pattern_words or (SLUG_WORDS if self.pattern == SLUG_PATTERN else None)
 
     @property
     def is_slug(self) -> bool:
@@ -170,6 +178,8 @@ class Resource:
     evidence_of: str | None = None  # every row of that table needs at least one row here (claims, events)
     names_entities: bool = False  # every row of every entity table needs at least one row here
     utterance: tuple[str, tuple[str, ...]] | None = None  # (group column, speaker columns): one speaker per group
+    label: str | None = None  # the column that names a row for people (a name, a title, a statement)
+    relayed_by: str | None = None  # the column naming the outlet a row is relayed from (it counts in that outlet's group)
 
     def field(self, name: str) -> Field:
         for f in self.fields:

@@ -40,7 +40,7 @@ def check_canonical(ctx) -> list[Problem]:
     wl, hl = canonical_csv(t, state.typed).split("\n"), bytes(raw).decode("utf-8", "replace").split("\n")
     return [Problem(code="not-canonical", file=ctx.rel(t.csv_path), table=t.name,
                     value=hl[line - 1] if line <= len(hl) else "(end of file)",
-                    expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r} (run fmt)")]
+                    expected=f"canonical form at line {line}: {wl[line - 1] if line <= len(wl) else '(end of file)'!r}")]
 
 
 CHECKS = [Check("canonical", check_canonical, ("not-canonical",), needs=("table",), per_table=True)]

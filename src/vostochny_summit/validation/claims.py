@@ -34,16 +34,15 @@ def check_claim_status(ctx) -> list[Problem]:
     if not names or any(getattr(s, "typed", None) is None for s in states):
         return []
     claims, evidence, sources = (s.typed for s in states)
-    c = roles.CLAIM_STATUS
-    want = claim_status_column(claims.column(c.key), evidence.select(list(c.evidence_columns)),
-                               sources.select(list(c.source_columns)))
+    c, s = roles.claim_status_columns(), roles.source_columns(ctx.pkg)
+    want = claim_status_column(claims.column(c.key), evidence.select(list(c.evidence_columns)), sources.select([s.id, s.group]))
     have = claims.column(c.status)
     t = ctx.pkg.table(names[0])
     differ = np.flatnonzero(pc.fill_null(pc.not_equal(have, want), True).to_numpy(zero_copy_only=False)).tolist()
     keys = claims.column(c.key)
     return [Problem(code="derived-claim-status", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
                     key=keys[i].as_py(), field=c.status, value=f"{have[i].as_py() or ''} (derived: {want[i].as_py()})",
-                    expected="the status derived from claim_evidence (run build)") for i in differ]
+                    expected="the status derived from claim_evidence") for i in differ]
 
 
 CHECKS = [

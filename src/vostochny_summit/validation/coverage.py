@@ -36,9 +36,9 @@ def check_coverage(ctx) -> list[Problem]:
     parts = []
     for n in names:
         c = roles.span_columns(ctx.pkg.table(n))
-        parts.append(f"SELECT {q(c.source)} AS source_id, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
+        parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
     spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
-    span_source = texts.source_index(spans.column("source_id"))
+    span_source = texts.source_index(spans.column("src"))
     known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
     sent_s, sent_e, source_key = (np.array(x, dtype=np.int64) for x in (sent_s, sent_e, source_key))
     first = np.searchsorted(np.array(sent_key, dtype=np.int64), np.arange(len(keys)))

@@ -128,7 +128,7 @@ def check_hashes(ctx) -> list[Problem]:
         data = ctx.bytes(p)
         if res.get("bytes") != len(data):
             out.append(Problem(code="stale-bytes", file=name, value=res.get("bytes"),
-                               expected=f"resource {t.name} bytes {len(data)} (run build)"))
+                               expected=f"resource {t.name} bytes {len(data)}"))
         h = res.get("hash", "")
         algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
         if algo not in ("md5", "sha1", "sha256", "sha512"):
@@ -136,7 +136,7 @@ def check_hashes(ctx) -> list[Problem]:
                                expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
         elif (actual := hashlib.new(algo, data).hexdigest()) != digest:
             out.append(Problem(code="stale-hash", file=name, value=h,
-                               expected=f"resource {t.name} {algo}:{actual} (run build)"))
+                               expected=f"resource {t.name} {algo}:{actual}"))
     return out
 
 
@@ -166,7 +166,7 @@ def check_schemas_match_the_model(ctx) -> list[Problem]:
         differ += [n for n in fields_have if n not in {f["name"] for f in want["fields"]}]
         what = f"field {differ[0]}" if differ else next(k for k in sorted(set(have) | set(want)) if have.get(k) != want.get(k))
         out.append(Problem(code="schema-stale", file=file, table=name, field=differ[0] if differ else None,
-                           value=what, expected="the Table Schema the model generates (run `vostochny-summit build`)"))
+                           value=what, expected="the Table Schema the model generates"))
     return out
 
 

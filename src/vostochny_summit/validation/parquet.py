@@ -22,7 +22,7 @@ def check_parquet(ctx) -> list[Problem]:
         return [Problem(code=code, file=name, table=t.name, **kw)]
 
     if not t.parquet_path.is_file():
-        return problem("parquet-missing", expected="a Parquet file (run build)")
+        return problem("parquet-missing", expected="a Parquet file")
     if state.typed is None:
         return []
     import pyarrow.parquet as pq
@@ -36,7 +36,7 @@ def check_parquet(ctx) -> list[Problem]:
     want_schema = arrow_schema(t, version)
     if not have_schema.equals(want_schema, check_metadata=True):
         return problem("parquet-schema", value=str(have_schema.remove_metadata()).replace("\n", "; "),
-                       expected=f"the schema's types and the package version {version} in its metadata (run build)")
+                       expected=f"the schema's types and the package version {version} in its metadata")
     try:
         want = state.typed.cast(want_schema)
         if not state.sorted_by_key:
@@ -44,7 +44,7 @@ def check_parquet(ctx) -> list[Problem]:
     except (pa.ArrowInvalid, ValueError):
         return []  # a missing required value, reported by the schema layer
     if have_rows != want.num_rows:
-        return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV (run build)")
+        return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV")
     differs, offset = set(), 0
     try:
         for batch in have.iter_batches(batch_size=PARQUET_BATCH_ROWS):
@@ -56,7 +56,7 @@ def check_parquet(ctx) -> list[Problem]:
     except (OSError, pa.ArrowInvalid) as exc:
         return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
     return [p for f in t.field_names if f in differs
-            for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV (run build)")]
+            for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
 
 
 CHECKS = [Check("parquet", check_parquet, ("parquet-missing", "parquet-unreadable", "parquet-schema", "parquet-stale"),

@@ -33,15 +33,23 @@ class Problem:
             self.layer = self.layer or entry.layer
             self.expected = self.expected or (entry.title if entry else "")
 
-    def line(self) -> str:
+    @property
+    def line_number(self) -> int | None:
+        """The line an editor shows for a row problem: the header is line 1, so data row N is line N + 1 (the same
+        number frictionless calls the row number). CSV values here never span lines, so the two never drift."""
+        return self.row + 1 if self.row is not None else None
+
+    def where(self) -> str:
         if self.table is not None and self.row is not None:
-            where = f"{self.table} row {self.row}" + (f" (key={self.key})" if self.key else "")
-            fld = f" field {self.field}" if self.field else ""
-            return f"{where}{fld}: got {_show(self.value)}, expected {self.expected} [{self.code}]"
+            inner = f"{self.table} row {self.row}" + (f", key {self.key}" if self.key else "")
+            return f"{self.file} line {self.line_number} ({inner})" + (f", column {self.field}" if self.field else "")
         if self.table is not None and self.field:
-            return f"{self.table} field {self.field}: got {_show(self.value)}, expected {self.expected} [{self.code}]"
-        got = f"got {_show(self.value)}, " if self.value is not None else ""
-        return f"{self.file}: {got}expected {self.expected} [{self.code}]"
+            return f"{self.file}, column {self.field}"
+        return self.file
+
+    def line(self) -> str:
+        got = f"got {_show(self.value)}, " if self.value is not None or self.row is not None else ""
+        return f"{self.where()}: {got}expected {self.expected} [{self.code}]"
 
 
 def _show(v) -> str:
@@ -61,16 +69,22 @@ def in_order(problems: list[Problem], tables: list[str]) -> list[Problem]:
                                            p.code, str(p.value), p.expected))
 
 
-def report(problems: list[Problem], fmt: str = "text", limit: int | None = None) -> str:
-    """The report of a run; limit (text and JSON) shows at most that many problems, the summary still counts all."""
+def report(problems: list[Problem], fmt: str = "text", limit: int | None = None, causes: list[str] = ()) -> str:
+    """The report of a run. Text: the root causes first (advice.root_causes), then every problem as one line (at most
+    `limit`; the summary still counts all), then how to fix each code, with its entry in docs/error-codes.md. JSON: the
+    problems, each with its line number and message."""
+    from .advice import fixes
+
     if fmt == "json":
         shown = problems if limit is None else problems[:limit]
-        return json.dumps([asdict(p) | {"message": p.line()} for p in shown], indent=2, ensure_ascii=False)
-    lines, shown = [], {}
+        return json.dumps([asdict(p) | {"line": p.line_number, "message": p.line()} for p in shown], indent=2,
+                          ensure_ascii=False)
+    lines = [f"Root cause: {c}" for c in causes] + ([""] if causes else [])
+    shown: dict = {}
     for p in problems:
         k = (p.table or p.file, p.field, p.code)
         shown[k] = shown.get(k, 0) + 1
-        if shown[k] <= SHOW and (limit is None or len(lines) < limit):
+        if shown[k] <= SHOW and (limit is None or len(lines) - len(causes) - bool(causes) < limit):
             lines.append(p.line())
     for k, n in shown.items():
         if n > SHOW:
@@ -79,11 +93,13 @@ def report(problems: list[Problem], fmt: str = "text", limit: int | None = None)
         lines.append(f"… {len(problems) - limit} more (--limit {limit})")
     per: dict[str, int] = {}
     for p in problems:
-        per[p.table or p.file] = per.get(p.table or p.file, 0) + 1
+        per[p.file] = per.get(p.file, 0) + 1
     if problems:
+        lines += ["", "How to fix:"] + [f"  [{code}] {fix} (docs/error-codes.md#{code})" for code, fix in fixes(problems).items()]
         lines.append("")
         lines.append("Summary: " + ", ".join(f"{k}: {v} error{'s' if v != 1 else ''}" for k, v in per.items()))
-        lines.append(f"INVALID: {len(problems)} error{'s' if len(problems) != 1 else ''}")
+        lines.append(f"INVALID: {len(problems)} error{'s' if len(problems) != 1 else ''} "
+                     "(line numbers count the header as line 1, as editors and frictionless' row numbers do)")
     else:
         lines.append("VALID: all checks passed")
     return "\n".join(lines)

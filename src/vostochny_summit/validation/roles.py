@@ -8,9 +8,8 @@ model, and validate reports a schema that is not (`schema-stale`), so the roles 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..model import RESOURCES, Resource, Span
+from ..model import RESOURCES, Resource, Span, columns
+from ..model.vocabularies import QID_CONFIDENCE
 from ..model import REFERENCE_FILE  # noqa: F401 - validation asks roles for it
 from ..package import Package, SchemaField, Table
 
@@ -108,7 +107,7 @@ def qid_fields(table: Table) -> tuple[str, str] | None:
     if res is None:
         return None
     qid = next((f.name for f in res.fields if f.kind == "wikidata-qid"), None)
-    confidence = next((f.name for f in res.fields if f.reference_column == "qid_confidence"), None)
+    confidence = next((f.name for f in res.fields if f.vocabulary is QID_CONFIDENCE), None)
     return (qid, confidence) if qid and confidence else None
 
 
@@ -119,41 +118,19 @@ def identifier_fields(table: Table) -> dict[str, str]:
 
 
 # ---- sources, quotes, events, claims ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SourceCols:
-    id: str
-    path: str
-    sha256: str
-    char_count: str
-
-
 def sources_table(pkg: Package) -> str | None:
     """The table of articles: each row names a text file, its sha256 and its length in code points."""
     return _first(pkg, lambda r: any(f.kind == "text-path" for f in r.fields))
 
 
-def source_columns(pkg: Package) -> SourceCols:
-    res = _res(sources_table(pkg))
-    kind = {f.kind: f.name for f in res.fields}
-    return SourceCols(res.primary_key[0], kind["text-path"], kind["text-sha256"], kind["text-length"])
+def source_columns(pkg: Package) -> columns.SourceColumns:
+    return columns.sources()
 
 
 def utterance_columns(table: Table) -> tuple[str, list[str]] | None:
     """(utterance group column, speaker columns): the rows of one utterance group have one speaker."""
     res = _res(table)
     return (res.utterance[0], list(res.utterance[1])) if res and res.utterance else None
-
-
-@dataclass(frozen=True)
-class EventCols:
-    id: str
-    parent: str
-    date: str
-    earliest: str
-    latest: str
-    basis: str
-    type: str
-    plover: str
 
 
 def _is_events(res: Resource) -> bool:
@@ -165,14 +142,8 @@ def _plover_field(res: Resource):
     return next((f for f in res.fields if f.derived and f.derived["rule"] == "plover"), None)
 
 
-def event_columns() -> EventCols:
-    res = next(r for r in RESOURCES.values() if _is_events(r))
-    kind = {f.kind: f.name for f in res.fields}
-    plover = _plover_field(res)
-    parent = next(f.name for f in res.fields if f.references == f"{res.name}.{res.primary_key[0]}")
-    basis = next(f.name for f in res.fields if f.vocabulary is not None and f.vocabulary.name == "date_basis")
-    return EventCols(res.primary_key[0], parent, kind["edtf-date"], kind["edtf-earliest"], kind["edtf-latest"], basis,
-                     plover.derived["from"][0], plover.name)
+def event_columns() -> columns.EventColumns:
+    return columns.events()
 
 
 def events_table(pkg: Package) -> str | None:
@@ -197,16 +168,12 @@ def evidence_pairs(pkg: Package) -> list[tuple[str, str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class ClaimStatusCols:
-    status: str = "status"
-    key: str = "claim_id"
-    evidence_columns: tuple[str, ...] = ("claim_id", "source_id", "stance", "attributed_org_id")
-    source_columns: tuple[str, ...] = ("source_id", "independence_group")
-
-
 def _claims(res: Resource) -> bool:
     return any(f.derived and f.derived["rule"] == "claim-status" for f in res.fields)
+
+
+def claim_status_columns() -> columns.ClaimStatusColumns:
+    return columns.claim_status()
 
 
 def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
@@ -216,5 +183,3 @@ def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
     sources = sources_table(pkg)
     return (claims, evidence, sources) if claims and evidence and sources else None
 
-
-CLAIM_STATUS = ClaimStatusCols()  # the columns derive.claim_status_column is written over

@@ -25,10 +25,10 @@ from ..sql import key_expr
 from .sql import Rule, key_sql, lit, q, rows, run_rules
 
 TYPE_RULES = {
-    "integer": (r"^[+-]?[0-9]+$", "an integer"),
+    "integer": (r"^[+-]?[0-9]+$", "a whole number, such as 42"),
     "number": (r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", "a number"),
     "boolean": (r"^(true|false)$", "true or false"),
-    "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date YYYY-MM-DD"),
+    "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a calendar date written YYYY-MM-DD, such as 2023-09-13"),
 }
 
 
@@ -71,6 +71,15 @@ def names(fields) -> list[str]:
     return [fields] if isinstance(fields, str) else list(fields)
 
 
+def pattern_words(f) -> str:
+    """What a field's pattern asks for, in the model's words (the regular expression only for a field the model does
+    not know, or whose published pattern is not the model's)."""
+    m = f.model
+    if m is not None and m.pattern == f.constraints.get("pattern") and m.expects:
+        return m.expects
+    return f"a value matching the pattern {f.constraints.get('pattern')}"
+
+
 def _field_rules(f, data, exhaustive: bool):
     """(rules for the scan, integer rules for after typing, rules implied by the field's type/pattern/vocabulary)."""
     c, col = f.constraints, q(f.name)
@@ -83,7 +92,7 @@ def _field_rules(f, data, exhaustive: bool):
         extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
         later.append(Rule("type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {lit(type_rule[0])}){extra})",
                           type_rule[1], col))
-    pattern = Rule("pattern", f.name, f"NOT regexp_full_match({col}, {lit(c['pattern'])})", f"a value matching {c['pattern']}", col) \
+    pattern = Rule("pattern", f.name, f"NOT regexp_full_match({col}, {lit(c['pattern'])})", pattern_words(f), col) \
         if "pattern" in c else None
     vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
     for i, (vocab, code) in enumerate(vocabularies):

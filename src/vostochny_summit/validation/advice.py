@@ -1,0 +1,118 @@
+"""What a person should do about a report: the fix of each code as it applies to this run, and the root causes
+that explain many problems at once (a renamed id, a file saved by a spreadsheet), shown before the details.
+
+"Run build" is advised only where `build` would fix the problem: a problem of a generated file (a stale hash, a
+stale Parquet file, a derived column) is fixed by `build` only once the sources are clean, since `build` refuses
+sources with problems; a file that only needs its canonical form needs `fmt` first.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .catalogue import CODES
+
+GENERATED = frozenset({"stale-bytes", "stale-hash", "hash-algorithm", "schema-stale", "descriptor-version",
+                       "derived-date-bounds", "derived-plover", "derived-claim-status", "date-order", "parquet-missing",
+                       "parquet-unreadable", "parquet-schema", "parquet-stale"})  # what build rewrites
+FORM = frozenset({"bom", "line-ending", "not-canonical"})  # what fmt rewrites
+
+
+def fixes(problems) -> dict[str, str]:
+    """code -> how to fix it in this run, in the order the codes first appear."""
+    codes = list(dict.fromkeys(p.code for p in problems))
+    source = [c for c in codes if c not in GENERATED]
+    only_form = bool(source) and all(c in FORM for c in source)
+    out = {}
+    for code in codes:
+        fix = CODES[code].fix if code in CODES else "See the message (reported by frictionless)."
+        if code in GENERATED and source:
+            fix = ("Run `vostochny-summit fmt`, then `vostochny-summit build`." if only_form else
+                   "Fix the problems of the sources above first (build refuses until they are fixed), then run "
+                   "`vostochny-summit build`.")
+        out[code] = fix
+    return out
+
+
+def root_causes(pkg, problems) -> list[str]:
+    """One line per cause behind many problems, most problems first."""
+    causes = _renamed_ids(pkg, problems) + _spreadsheet_saves(problems)
+    return [line for _, line in sorted(causes, key=lambda c: -c[0])]
+
+
+def _renamed_ids(pkg, problems) -> list[tuple[int, str]]:
+    """Foreign keys that name one missing id from several rows: the id was renamed or removed in its table."""
+    groups: dict[tuple, list] = {}
+    for p in problems:
+        if p.code == "foreign-key" and p.table and p.field and p.value is not None:
+            target = _target(pkg, p.table, p.field)
+            if target:
+                groups.setdefault((target, str(p.value)), []).append(p)
+    out = []
+    for ((table, column), value), rows in groups.items():
+        if len(rows) < 2:
+            continue
+        tables = {p.table for p in rows}
+        file = _file(pkg, table)
+        line = (f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to {table}.{column} "
+                f"{value!r}, which is {'no longer' if value in _sealed_ids(pkg, table, column) else 'not'} in {file}")
+        new = _new_ids(pkg, table, column)
+        close = difflib.get_close_matches(value, new, n=1, cutoff=0.6)
+        if close:
+            line += f"; {close[0]!r} is new: renamed? (rename it back, or rename every reference)"
+        out.append((len(rows), line))
+    return out
+
+
+def _spreadsheet_saves(problems) -> list[tuple[int, str]]:
+    files: dict[str, set] = {}
+    for p in problems:
+        if p.code in ("bom", "line-ending"):
+            files.setdefault(p.file, set()).add(p.code)
+    return [(len(codes), f"{file} was saved by a spreadsheet or an editor that adds "
+             f"{' and '.join(sorted({'bom': 'a byte order mark', 'line-ending': 'CR LF line ends'}[c] for c in codes))}: "
+             "run `vostochny-summit fmt` to restore its canonical form, then `vostochny-summit build`")
+            for file, codes in files.items()]
+
+
+def _target(pkg, table: str, field: str) -> tuple[str, str] | None:
+    try:
+        t = pkg.table(table)
+    except KeyError:
+        return None
+    for fk in t.foreign_keys:
+        cols = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]
+        rcols = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        if cols == [field] and len(rcols) == 1:
+            return ref.get("resource") or table, rcols[0]
+    return None
+
+
+def _file(pkg, table: str) -> str:
+    try:
+        return pkg.table(table).resource["path"]
+    except (KeyError, TypeError):
+        return table
+
+
+def _sealed_ids(pkg, table: str, column: str) -> set:
+    """The ids of the table as the last build sealed them (its Parquet file), or none when it cannot be read."""
+    try:
+        import pyarrow.parquet as pq
+
+        return set(pq.ParquetFile(pkg.table(table).parquet_path).read(columns=[column]).column(column).to_pylist())
+    except Exception:  # noqa: BLE001 - only a better hint is lost
+        return set()
+
+
+def _new_ids(pkg, table: str, column: str) -> list[str]:
+    """The ids of the table's CSV that the last build did not seal."""
+    try:
+        from ..tabular import read_raw
+
+        raw = read_raw(pkg.table(table).csv_path)
+        now = {v for v in raw.data.column(column).to_pylist() if v}
+    except Exception:  # noqa: BLE001
+        return []
+    return sorted(now - _sealed_ids(pkg, table, column))

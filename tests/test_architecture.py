@@ -1,0 +1,88 @@
+"""The shape of the code: the model is the only place that names tables, columns and vocabularies; modules stay
+small; every export format is a registered plug-in, a release artefact and listed in the README."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from vostochny_summit.model import RESOURCES
+from vostochny_summit.model import vocabularies
+from vostochny_summit.model.classes import Vocabulary
+
+from .conftest import ROOT
+
+SRC = ROOT / "src" / "vostochny_summit"
+# Words that are also property names of the formats the package reads and writes (Data Package and Table Schema:
+# name, title, description; Table Schema types: date; output formats: text). Where code writes them it names the
+# format's property, not our column, so the scan leaves them out.
+FORMAT_WORDS = {"name", "title", "description", "date", "text"}
+# Each allowed literal: (file under src/vostochny_summit, literal) -> why it may stay. At most 15.
+ALLOWED = {
+    ("exports/claims.py", "claims"): "the format's name on the command line, `export claims`, after the table it exports",
+    ("exports/croissant.py", "url"): "schema.org's `url` property of the dataset, read from the descriptor",
+    ("release/diff.py", "status"): "the diff's own key for a table added or removed",
+}
+MAX_ALLOWED = 15
+
+
+def model_names() -> set[str]:
+    names = set(RESOURCES)
+    for res in RESOURCES.values():
+        names |= set(res.field_names)
+    names |= {v.name for v in vars(vocabularies).values() if isinstance(v, Vocabulary)}
+    return names - FORMAT_WORDS
+
+
+def literal_names() -> list[tuple[str, int, str]]:
+    """(file, line, literal) for every string literal outside model/ that equals a model name."""
+    names, out = model_names(), []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        if rel.startswith("model/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names:
+                out.append((rel, node.lineno, node.value))
+    return out
+
+
+def test_tables_columns_and_vocabularies_are_named_in_the_model_only():
+    assert len(ALLOWED) <= MAX_ALLOWED
+    found = literal_names()
+    unexplained = [f"{f}:{line} {value!r}" for f, line, value in found if (f, value) not in ALLOWED]
+    assert not unexplained, "ask the model (model/columns.py, a Field kind, a Resource attribute) instead of naming:\n" \
+        + "\n".join(unexplained)
+    stale = set(ALLOWED) - {(f, v) for f, _, v in found}
+    assert not stale, f"allow-list entries no longer needed: {sorted(stale)}"
+
+
+def test_the_scan_finds_a_planted_name(tmp_path, monkeypatch):
+    """The scan is not blind: a module naming a column is caught."""
+    planted = SRC / "exports" / "_planted_for_test.py"
+    planted.write_text('COLUMN = "speaker_person_id"\n', encoding="utf-8")
+    try:
+        assert ("exports/_planted_for_test.py", 1, "speaker_person_id") in literal_names()
+    finally:
+        planted.unlink()
+
+
+def test_no_module_is_over_300_lines():
+    long = {p.relative_to(SRC).as_posix(): n for p in SRC.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
+    assert not long, long
+
+
+def test_every_export_format_is_registered_released_and_documented():
+    from vostochny_summit.exports import Format, formats
+
+    found = formats()
+    assert {"sqlite", "claims"} <= set(found)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    artefacts = [f.artefact_name("9.9.9") for f in found.values()]
+    assert len(set(artefacts)) == len(artefacts), "two formats would write the same release artefact"
+    for name, fmt in found.items():
+        assert isinstance(fmt, Format) and callable(fmt.write) and fmt.summary
+        assert f"export {name}" in readme, f"README does not show `vostochny-summit export {name}`"
+        assert any(name in p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")
+                   if p.name != Path(__file__).name), f"format {name} has no test"
