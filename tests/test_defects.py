@@ -259,6 +259,13 @@ def sub_event_outside_parent(root: Path) -> int:
     return i + 1
 
 
+def speaker_asserts_speech_act(root: Path) -> int:
+    """The speaker named as the asserter of a `statement` claim's evidence (the reporter asserts that it was said)."""
+    kinds = {r["claim_id"]: r["claim_type"] for r in read_rows(root, "claims")}
+    return set_cell("claim_evidence", "attributed_person_id", "kim-jong-un",
+                    lambda r: kinds[r["claim_id"]] == "statement" and not r["attributed_org_id"])(root)
+
+
 def two_attributions(root: Path) -> int:
     org = read_rows(root, "organizations")[0]["org_id"]
     return set_cell("claim_evidence", "attributed_org_id", org, lambda r: r["attributed_person_id"])(root)
@@ -408,6 +415,8 @@ DEFECTS = [
     Defect("descriptor-without-resources", edit_json("datapackage.json", lambda d: d.update(resources=[])), "no-resources", "datapackage.json", None, False, also=("profile-error",)),
     Defect("table-schema-not-json", edit_bytes("schemas/claims.schema.json", lambda b: b[:-20]), "schema-unreadable", "schemas/claims.schema.json", None, False),
     Defect("hash-with-unknown-algorithm", edit_json("datapackage.json", lambda d: resource("quotes")(d).update(hash="crc32:00000000")), "hash-algorithm", "datapackage.json", None, False, also=("profile-error",)),
+    Defect("quote-without-its-attributions-event", set_cell("quotes", "event_id", "", lambda r: r["event_id"] == "summit-press-remarks"), "quote-event", "quotes", "event_id"),
+    Defect("speaker-asserts-a-speech-act", speaker_asserts_speech_act, "reporter-voice", "claim_evidence", "attributed_person_id"),
     Defect("scare-quote-with-a-speaker", set_cell("quotes", "speaker_person_id", "vladimir-putin", lambda r: r["quote_kind"] == "scare-quote"), "scare-quote-speaker", "quotes", "speaker_person_id"),
     Defect("reference-list-missing", lambda root: (root / "data/reference/entity-identifiers.csv").unlink(), "reference-missing", "data/reference", None, False),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from . import fields as f
 from . import vocabularies as v
-from .classes import Resource, Span
+from .classes import Attribution, Resource, Span
 from .rules import (All, Any_, Equals, IsSet, Not, RowRule, SetCountAbove, at_most_one, before, exactly_one,
                     set_exactly_when, together)
 
@@ -28,7 +28,8 @@ SOURCES = Resource(
         f.ORG.but(name="origin", description="Agency whose wire copy the article is, where the text states it, e.g. "
                   "'By Reuters' (organizations.org_id)."),
         f.slug("independence_group", "Sources in the same group are not independent for corroboration: same origin, "
-               "or one reproduces the other near-verbatim (see notes). Otherwise the source's own ID.", required=True),
+               "or one reproduces the other near-verbatim (see notes). Otherwise the source's own ID.", required=True)
+        .but(kind="independence-group"),
         f.text("url", "Web address of the article, where the text shows it; empty otherwise.").but(format="uri"),
         f.text("date_printed", "Every date printed in the text, verbatim, joined with ' | ' when there are several; "
                "empty when none."),
@@ -216,6 +217,7 @@ QUOTES = Resource(
     ("quote_id",),
     span=Span(inside_quotation_marks=True, covers_sentences=True),
     utterance=("utterance_id", ("speaker_person_id", "speaker_org_id", "speaker_description")),
+    said_at="event_id",
     rules=(
         SPAN_ORDER,
         exactly_one("speaker_person_id", "speaker_org_id",
@@ -261,6 +263,7 @@ CLAIM_EVIDENCE = Resource(
     ("claim_id", "source_id", "char_start"),
     span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
     evidence_of="claims",
+    attribution=Attribution("attributed_person_id", "attributed_org_id", "attributed_description"),
 )
 
 EXCLUDED_SPANS = Resource(
