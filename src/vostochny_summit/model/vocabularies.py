@@ -65,8 +65,8 @@ PARTICIPANT_ROLE = vocabulary(
 
 EVENT_TYPE = vocabulary(
     'event_type',
-    ('summit', 'A meeting of leaders.', 'CONSULT'),
-    ('meeting', 'A meeting other than a summit.', 'CONSULT'),
+    ('summit', 'A meeting of leaders that an article calls a summit.', 'CONSULT'),
+    ('meeting', 'A meeting no article calls a summit.', 'CONSULT'),
     ('talks', 'Negotiations or discussions within a meeting.', 'CONSULT'),
     ('visit', 'A trip to a place or country.', 'CONSULT'),
     ('tour', 'A guided tour of a site.', 'CONSULT'),
