@@ -192,14 +192,18 @@ def cmd_release(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import diff, render
+    from .diff import diff, render, render_summary, summary
 
     for p in (args.old, args.new):
         if not (Path(p).is_file() and p.endswith(".zip")) and not (Path(p) / "datapackage.json").is_file():
             print(f"error: {p} is neither a package directory nor a release zip", file=sys.stderr)
             return 2
     d = diff(args.old, args.new)
-    print(json.dumps(d, indent=2, ensure_ascii=False) if args.format == "json" else render(d))
+    if args.format == "json":
+        d = d if not args.summary else {k: v for k, v in d.items() if k != "tables"} | {"tables": summary(d)}
+        print(json.dumps(d, indent=2, ensure_ascii=False))
+    else:
+        print(render_summary(d) if args.summary else render(d))
     return 0
 
 
@@ -261,10 +265,12 @@ def main(argv=None) -> int:
     r = with_path(sub.add_parser("release", help="write reproducible release artefacts (wheel, sdist, data zip, SHA256SUMS) to dist/"))
     r.add_argument("--dist", help="output folder (default: PATH/dist)")
     r.set_defaults(func=cmd_release)
-    d = sub.add_parser("diff", help="rows added, removed and changed per table between two package versions")
+    d = sub.add_parser("diff", help="per table the ids added and removed, and every changed field of each changed row "
+                       "(old → new), between two package versions")
     d.add_argument("old", help="package directory or release zip")
     d.add_argument("new", help="package directory or release zip")
     d.add_argument("--format", choices=["text", "json"], default="text")
+    d.add_argument("--summary", action="store_true", help="only the counts per table and the names of the changed fields")
     d.set_defaults(func=cmd_diff)
     e = sub.add_parser("export", help="write the SQLite database (+ Datasette metadata) or the claims JSONL")
     e.add_argument("what", choices=["sqlite", "claims"])
