@@ -83,7 +83,8 @@ def test_contested_claims_carry_both_sides(data):
 
 
 def test_speech_act_claims_are_asserted_by_the_reporter(data):
-    """CURATION.md §7: a `statement` or `denial` claim is asserted by the article, or by the outlet it relays."""
+    """CURATION.md §7: a `statement` or `denial` claim is asserted by the article, or by the outlet it relays. The
+    validate code `reporter-voice` holds the data to it; this is its plain-Python oracle on the real data."""
     kinds = {c["claim_id"]: c["claim_type"] for c in data["claims"]}
     groups = {s["independence_group"] for s in data["sources"]}
     bad = [(e["claim_id"], e["source_id"], e["char_start"]) for e in data["claim_evidence"]
@@ -91,6 +92,27 @@ def test_speech_act_claims_are_asserted_by_the_reporter(data):
            and (e["attributed_person_id"] or e["attributed_description"]
                 or (e["attributed_org_id"] and e["attributed_org_id"] not in groups))]
     assert not bad, bad
+
+
+def test_quotes_take_the_event_their_sentence_is_evidence_of(data, texts):
+    """CURATION.md §6, the plain-Python oracle of the validate code `quote-event`: where an event evidence span
+    overlaps a sentence the quote overlaps, the quote's event is one of those events (quotes with a speaker)."""
+    events = defaultdict(set)  # (source, sentence) -> events
+    bounds = {sid: sentences(body) for sid, body in texts.items()}
+    for e in data["event_evidence"]:
+        for s, t in bounds[e["source_id"]]:
+            if e["char_start"] < t and e["char_end"] > s:
+                events[e["source_id"], s].add(e["event_id"])
+    checked, bad = 0, []
+    for q in data["quotes"]:
+        if not (q["speaker_person_id"] or q["speaker_org_id"] or q["speaker_description"]):
+            continue
+        named = set().union(*(events[q["source_id"], s] for s, t in bounds[q["source_id"]]
+                              if q["char_start"] < t and q["char_end"] > s))
+        checked += bool(named)
+        if named and q["event_id"] not in named:
+            bad.append((q["quote_id"], q["event_id"], sorted(named)))
+    assert checked and not bad, bad
 
 
 def test_identifiers_appear_only_where_the_reference_has_them(data):

@@ -259,6 +259,13 @@ def sub_event_outside_parent(root: Path) -> int:
     return i + 1
 
 
+def speaker_asserts_speech_act(root: Path) -> int:
+    """The speaker named as the asserter of a `statement` claim's evidence (the reporter asserts that it was said)."""
+    kinds = {r["claim_id"]: r["claim_type"] for r in read_rows(root, "claims")}
+    return set_cell("claim_evidence", "attributed_person_id", "kim-jong-un",
+                    lambda r: kinds[r["claim_id"]] == "statement" and not r["attributed_org_id"])(root)
+
+
 def two_attributions(root: Path) -> int:
     org = read_rows(root, "organizations")[0]["org_id"]
     return set_cell("claim_evidence", "attributed_org_id", org, lambda r: r["attributed_person_id"])(root)
@@ -324,7 +331,7 @@ DEFECTS = [
     Defect("end-before-start", set_cell("event_evidence", "char_end", lambda r: str(int(r["char_start"]) - 1)), "span-order", "event_evidence", "char_end"),
     Defect("curly-apostrophe-straightened", straighten_apostrophe, "span-text", "quotes", "text"),
     Defect("nbsp-replaced-by-space", replace_nbsp, "span-text", "", "text"),
-    Defect("quote-outside-quotation-marks", quote_outside_marks, "quote-marks", "quotes", "char_start"),
+    Defect("quote-outside-quotation-marks", quote_outside_marks, "quote-marks", "quotes", "char_start", also=("quote-event",)),
     Defect("invalid-month", set_cell("events", "date", "2023-13", lambda r: r["date"]), "pattern", "events", "date", also=("edtf",)),
     Defect("impossible-day", set_cell("events", "date", "2023-02-30", lambda r: r["date"]), "edtf", "events", "date"),
     Defect("interval-ends-before-start", set_cell("events", "date", "2019/2018", lambda r: r["date"]), "edtf", "events", "date"),
@@ -366,7 +373,7 @@ DEFECTS = [
     Defect("crlf-line-endings", edit_bytes("data/quotes.csv", lambda b: b.replace(b"\n", b"\r\n")), "line-ending", "data/quotes.csv", None, False, also=("not-canonical",)),
     Defect("ragged-row", edit_bytes("data/people.csv", lambda b: b + b"too,few,cells\n"), "ragged-row", "people", None, also=("not-canonical",)),
     Defect("invalid-utf8", edit_bytes("data/people.csv", lambda b: b.replace(b"Putin", b"Put\xffin", 1)), "encoding", "data/people.csv", None, False),
-    Defect("closing-quote-inside-a-cell", edit_bytes("data/claims.csv", lambda b: b.replace(b'family, supports."', b'family," supports.', 1)),
+    Defect("closing-quote-inside-a-cell", edit_bytes("data/claims.csv", lambda b: b.replace(b', qualifies."', b'," qualifies.', 1)),
            "not-canonical", "claims", None, False),
     Defect("not-canonical-order", lambda root: write_rows(root, "people", list(reversed(read_rows(root, "people")))), "not-canonical", "people", None, False),
     Defect("unsafe-path-parent", edit_json("datapackage.json", lambda d: resource("people")(d).update(path="../people.csv")), "unsafe-path", "datapackage.json", None, False, also=("profile-error",)),
@@ -408,7 +415,9 @@ DEFECTS = [
     Defect("descriptor-without-resources", edit_json("datapackage.json", lambda d: d.update(resources=[])), "no-resources", "datapackage.json", None, False, also=("profile-error",)),
     Defect("table-schema-not-json", edit_bytes("schemas/claims.schema.json", lambda b: b[:-20]), "schema-unreadable", "schemas/claims.schema.json", None, False),
     Defect("hash-with-unknown-algorithm", edit_json("datapackage.json", lambda d: resource("quotes")(d).update(hash="crc32:00000000")), "hash-algorithm", "datapackage.json", None, False, also=("profile-error",)),
-    Defect("scare-quote-with-a-speaker", set_cell("quotes", "speaker_person_id", "vladimir-putin", lambda r: r["quote_kind"] == "scare-quote"), "scare-quote-speaker", "quotes", "speaker_person_id"),
+    Defect("quote-without-its-attributions-event", set_cell("quotes", "event_id", "", lambda r: r["event_id"] == "summit-press-remarks"), "quote-event", "quotes", "event_id"),
+    Defect("speaker-asserts-a-speech-act", speaker_asserts_speech_act, "reporter-voice", "claim_evidence", "attributed_person_id"),
+    Defect("scare-quote-with-a-speaker", set_cell("quotes", "speaker_person_id", "vladimir-putin", lambda r: r["quote_kind"] == "scare-quote"), "scare-quote-speaker", "quotes", "speaker_person_id", also=("quote-event",)),
     Defect("reference-list-missing", lambda root: (root / "data/reference/entity-identifiers.csv").unlink(), "reference-missing", "data/reference", None, False),
 ]
 

@@ -14,7 +14,7 @@ import pytest
 
 from vostochny_summit import __version__
 from vostochny_summit.build import write_all
-from vostochny_summit.release.diff import diff
+from vostochny_summit.release.diff import diff, render, render_summary
 from vostochny_summit.package import Package as pkg_of
 from vostochny_summit.release.artefacts import release, snapshot_keys
 
@@ -50,18 +50,57 @@ def test_retired_ids_have_a_reason_and_are_never_reused(pkg):
             assert (r["table"], r["replaced_by"]) in now, f"replacement does not exist: {r}"
 
 
-def test_diff_reports_added_removed_and_changed_rows(package_copy):
+def test_diff_names_added_removed_and_changed_ids_with_old_and_new_values(package_copy):
     people = read_rows(package_copy, "people")
     removed, changed = people[0]["person_id"], people[1]["person_id"]
+    before = people[1]["description"]
     people[1]["description"] = "A corrected description."
-    people = people[1:] + [dict(people[2], person_id="someone-new")]
+    people = people[1:] + [dict(people[2], person_id="someone-new", wikidata_qid="", wikidata_qid_confidence="")]
     write_rows(package_copy, "people", people)
+    evidence = read_rows(package_copy, "claim_evidence")
+    row = evidence[3]
+    old_stance = row["stance"]
+    flipped = "qualifies" if old_stance != "qualifies" else "supports"
+    row["stance"] = flipped
+    write_rows(package_copy, "claim_evidence", evidence)
     write_all(package_copy, __version__, [])  # sealed as it is: diff reads sealed packages only
-    d = diff(ROOT, package_copy)["tables"]["people"]
-    assert (d["added"], d["removed"]) == (1, 1)
-    assert d["changed"] == [{"key": changed, "fields": ["description"]}]
-    assert removed != changed
-    assert diff(ROOT, ROOT)["tables"]["quotes"] == {"added": 0, "removed": 0, "changed": [], "columns_added": [], "columns_removed": []}
+    d = diff(ROOT, package_copy)
+    people_diff = d["tables"]["people"]
+    assert (people_diff["added"], people_diff["removed"]) == (["someone-new"], [removed])
+    assert people_diff["changed"] == [{"key": changed, "fields": {"description": {"old": before, "new": "A corrected description."}}}]
+    key = f"{row['claim_id']}/{row['source_id']}/{row['char_start']}"  # a composite key, joined with /
+    assert d["tables"]["claim_evidence"]["changed"] == [{"key": key, "fields": {"stance": {"old": old_stance, "new": flipped}}}]
+    assert d["tables"]["claim_evidence"]["key"] == ["claim_id", "source_id", "char_start"]
+    text = render(d)
+    assert "- added (1): `someone-new`" in text and f"- removed (1): `{removed}`" in text
+    assert f"  - `{changed}`: description: {before!r} → 'A corrected description.'" in text
+    assert f"  - `{key}`: stance: {old_stance!r} → {flipped!r}" in text
+    counts = render_summary(d)  # --summary: today's table of counts
+    assert "| people | 1 | 1 | 1 | description |" in counts and "| claim_evidence | 0 | 0 | 1 | stance |" in counts
+    same = diff(ROOT, ROOT)["tables"]["quotes"]
+    assert same == {"key": ["quote_id"], "added": [], "removed": [], "changed": [], "columns_added": [], "columns_removed": []}
+
+
+def test_diff_command_by_id_summary_and_json(package_copy):
+    events = read_rows(package_copy, "events")
+    i = next(i for i, r in enumerate(events) if not r["date"])  # an undated event gets a date: two fields change,
+    event_id = events[i]["event_id"]                                 # and build derives its bounds
+    events[i]["date"], events[i]["date_basis"] = "2023", "derived"
+    write_rows(package_copy, "events", events)
+    write_all(package_copy, __version__, [])
+    run = lambda *a: subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "diff", str(ROOT), str(package_copy), *a],
+                                    capture_output=True, text=True, check=True).stdout  # noqa: E731
+    d = json.loads(run("--format", "json"))
+    assert d["tables"]["events"]["changed"] == [{"key": event_id, "fields": {
+        "date": {"old": None, "new": "2023"}, "date_earliest": {"old": None, "new": "2023-01-01"},
+        "date_latest": {"old": None, "new": "2023-12-31"}, "date_basis": {"old": "unknown", "new": "derived"}}}]
+    assert d["tables"]["events"]["added"] == [] and d["tables"]["events"]["removed"] == []
+    assert (f"  - `{event_id}`: date: (empty) → '2023'; date_earliest: (empty) → '2023-01-01'; date_latest: (empty) → "
+            "'2023-12-31'; date_basis: 'unknown' → 'derived'") in run().splitlines()
+    assert "| events | 0 | 0 | 1 | date, date_basis, date_earliest, date_latest |" in run("--summary").splitlines()
+    assert json.loads(run("--format", "json", "--summary"))["tables"]["events"] == {
+        "added": 0, "removed": 0, "changed": 1, "changed_fields": ["date", "date_basis", "date_earliest", "date_latest"],
+        "columns_added": [], "columns_removed": []}
 
 
 def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
@@ -97,7 +136,7 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
     out = subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "validate", str(unpacked)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:]
-    assert diff(ROOT, archive)["tables"]["claims"]["added"] == 0
+    assert diff(ROOT, archive)["tables"]["claims"]["added"] == []
     if importlib.util.find_spec("mlcroissant"):  # the Croissant metadata resolves its files inside the unpacked zip
         import mlcroissant as mlc
 

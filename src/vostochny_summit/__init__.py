@@ -4,7 +4,7 @@ Importing this module is cheap: pandas, polars, pandera, pyarrow and duckdb are 
 use them.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from .api import connect, descriptor, load, load_all, pandera_schema, path, tables, text  # noqa: E402
 from .seal import SealBroken  # noqa: E402

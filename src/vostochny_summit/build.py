@@ -108,13 +108,14 @@ def write_descriptor(pkg: Package, version: str, changed: list[str]) -> None:
         res.update(fixity(t.csv_path))
         res[PARQUET] = {"path": t.parquet_path.relative_to(pkg.root).as_posix(), "format": "parquet",
                         "mediatype": "application/vnd.apache.parquet", **fixity(t.parquet_path)}
-    desc[SEAL] = seal_entry(pkg, version)
+    desc.pop(SEAL, None)
+    desc[SEAL] = seal_entry(pkg, version, desc)
     write_if_changed(pkg.descriptor_path, json.dumps(desc, indent=2, ensure_ascii=False) + "\n", changed, pkg.root)
 
 
 def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
     """CITATION.cff's version, croissant.json, the vocabularies of CURATION.md, the data dictionary, the timeline."""
-    from .docs.pages import render_data_dictionary, with_vocabularies
+    from .docs.pages import render_data_dictionary, with_formats, with_vocabularies
     from .docs.timeline import render_timeline
     from .exports.croissant import render_croissant
 
@@ -125,9 +126,11 @@ def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
         write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, root)
         # croissant.json takes citeAs from CITATION.cff and hashes every file written before it
         write_if_changed(root / "croissant.json", render_croissant(Package(root)), changed, root)
-    curation = root / "CURATION.md"
+    curation, readme = root / "CURATION.md", root / "README.md"
     if curation.is_file():
         write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, root)
+    if readme.is_file():
+        write_if_changed(readme, with_formats(readme.read_text(encoding="utf-8")), changed, root)
     docs = root / "docs"
     if docs.is_dir():
         write_if_changed(docs / "data-dictionary.md", render_data_dictionary(Package(root)), changed, root)

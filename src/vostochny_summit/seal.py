@@ -101,15 +101,22 @@ def sealed_files(pkg: Package) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def seal_entry(pkg: Package, version: str) -> dict:
-    """The `x-seal` object build writes, for the files as they are now."""
+def descriptor_digest(desc: dict) -> str:
+    """SHA-256 of the descriptor's content other than the seal itself (keys sorted, compact JSON)."""
+    rest = {k: v for k, v in desc.items() if k != SEAL}
+    text = json.dumps(rest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seal_entry(pkg: Package, version: str, desc: dict) -> dict:
+    """The `x-seal` object build writes into desc (the descriptor as it will be written), for the files as they are."""
     files = {}
     for rel, kind in sealed_files(pkg).items():
         p = pkg.root / rel
         if p.is_file():
             files[rel] = {"kind": kind, **fixity(p)}
     return {"sealed_by": f"vostochny-summit build {version}", "version": version, "model": model_fingerprint(),
-            "files": files}
+            "descriptor": descriptor_digest(desc), "files": files}
 
 
 _FIX_BUILD = "run `vostochny-summit build` (it checks the sources, then seals them)"
@@ -150,6 +157,11 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
     if not isinstance(seal, dict):
         return [Broken(DESCRIPTOR, "carries no seal (it was not written by `vostochny-summit build`)", _FIX_BUILD)]
     out = []
+    if seal.get("descriptor") != descriptor_digest(desc):
+        out.append(Broken(DESCRIPTOR, "has been edited since it was sealed", "run `vostochny-summit validate` to see "
+                          "whether the edit is sound, then `vostochny-summit build`"))
+        if first_only:
+            return out
     if seal.get("model") != model_fingerprint() or seal.get("version") != __version__:
         out.append(Broken(DESCRIPTOR, f"was sealed by {seal.get('sealed_by', 'another build')}, not by this "
                           f"vostochny-summit {__version__} and its model", _FIX_BUILD))
@@ -190,17 +202,20 @@ def refusal(pkg: Package, broken: list[Broken]) -> str:
 
 
 def _needs_fmt(pkg: Package, rel: str) -> bool:
-    """Whether a changed CSV has problems only `fmt` fixes (byte order mark, CR line ends, not canonical)."""
-    from .validation import validate
+    """Whether a changed CSV is out of canonical form (a byte order mark, CR line ends, or rows that read but are
+    written otherwise), which `fmt` restores before `build` can seal it."""
+    from .tabular import canonical_csv, read_typed
 
-    try:
-        problems = [p for p in validate(pkg.root, pick=FORM_CODES) if p.file == rel]
-    except Exception:  # noqa: BLE001 - only a better hint is lost
+    t = next((t for t in pkg.tables.values() if t.resource.get("path") == rel), None)
+    if t is None:
         return False
-    return bool(problems)
-
-
-FORM_CODES = ("bom", "line-ending", "not-canonical")
+    data = t.csv_path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return True
+    try:
+        return canonical_csv(t, read_typed(t)).encode("utf-8") != data
+    except Exception:  # noqa: BLE001 - a file that cannot be read needs build's located problems, not fmt
+        return False
 
 
 def open_sealed(root=None) -> Package:

@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("old", help="the older package folder or release zip")
     d.add_argument("new", help="the newer package folder or release zip")
     d.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
-    d.add_argument("--summary", action="store_true", help="only the counts per table")
+    d.add_argument("--summary", action="store_true", help="only the counts per table and the names of the changed fields")
     _export_parser(command("export", None, "write the package in another format (see `export FORMAT --help`)"))
     b = command("browse", commands.browse, "browse the package in Datasette (pip extra [browse]); Ctrl-C stops it")
     _path(b)

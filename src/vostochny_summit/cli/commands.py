@@ -190,7 +190,7 @@ def release(args) -> int:
 
 
 def diff(args) -> int:
-    from ..release.diff import diff as compare, render
+    from ..release.diff import diff as compare, render, render_summary, summary
 
     for p in (args.old, args.new):
         if not (Path(p).is_file() and p.endswith(".zip")) and not (Path(p) / "datapackage.json").is_file():
@@ -198,7 +198,11 @@ def diff(args) -> int:
     d = compare(args.old, args.new)
     print(f"old {d['old_root']} (version {d['old_version']}); new {d['new_root']} (version {d['new_version']})",
           file=sys.stderr if args.format == "json" else sys.stdout)
-    print(json.dumps(d, indent=2, ensure_ascii=False) if args.format == "json" else render(d, summary=args.summary))
+    if args.format == "json":
+        d = d if not args.summary else {k: v for k, v in d.items() if k != "tables"} | {"tables": summary(d)}
+        print(json.dumps(d, indent=2, ensure_ascii=False))
+    else:
+        print(render_summary(d) if args.summary else render(d))
     return 0
 
 

@@ -88,6 +88,28 @@ def render_vocabularies() -> str:
     return "\n".join(out + [END])
 
 
+FORMATS_BEGIN = "<!-- BEGIN GENERATED EXPORT FORMATS: vostochny-summit build writes this list from the registry -->"
+FORMATS_END = "<!-- END GENERATED EXPORT FORMATS -->"
+
+
+def render_formats() -> str:
+    """The README's list of export formats, from the registry (exports/__init__.py)."""
+    from ..exports import formats
+
+    lines = [FORMATS_BEGIN, "", "| command | writes | release artefact |", "|---|---|---|"]
+    for f in formats().values():
+        extra = f" (`pip install 'vostochny-summit[{f.extra}]'`)" if f.extra else ""
+        lines.append(f"| `vostochny-summit export {f.name} {f.example or 'OUT'}` | {_md(f.summary)}{extra} | "
+                     f"`{f.artefact_name('<version>')}` |")
+    return "\n".join(lines + ["", FORMATS_END])
+
+
+def with_formats(readme: str) -> str:
+    """README.md's text with the list of export formats rendered anew (unchanged when there are no markers)."""
+    pattern = re.compile(re.escape(FORMATS_BEGIN) + ".*?" + re.escape(FORMATS_END), re.S)
+    return pattern.sub(lambda _: render_formats(), readme)
+
+
 def with_vocabularies(curation: str) -> str:
     """CURATION.md's text with the part between the markers rendered anew (unchanged when there are no markers)."""
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)

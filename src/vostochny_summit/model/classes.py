@@ -34,6 +34,7 @@ class Term:
     value: str
     label: str
     plover: str | None = None  # PLOVER category, for event types
+    speech_act: bool = False  # claim types: a claim that something was said (its evidence is in the reporter's voice)
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,16 @@ class Vocabulary:
         """value -> PLOVER category, for the values that have one (event types)."""
         return {t.value: t.plover for t in self.terms if t.plover}
 
+    @property
+    def speech_acts(self) -> tuple[str, ...]:
+        """The values that say a claim is about a speech act (claim types `statement`, `denial`)."""
+        return tuple(t.value for t in self.terms if t.speech_act)
 
-def vocabulary(name: str, *terms: tuple) -> Vocabulary:
-    """vocabulary("stance", ("supports", "Asserts the claim."), …); a third item is the PLOVER category."""
-    return Vocabulary(name, tuple(Term(*t) for t in terms))
+
+def vocabulary(name: str, *terms: tuple | Term) -> Vocabulary:
+    """vocabulary("stance", ("supports", "Asserts the claim."), …); a third item is the PLOVER category; a Term is
+    taken as it is (for the flags a tuple does not spell)."""
+    return Vocabulary(name, tuple(t if isinstance(t, Term) else Term(*t) for t in terms))
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,15 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """The columns that say who in the text asserts a row; all empty = the article's own voice (CURATION.md §7)."""
+
+    person: str
+    org: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """One table: its fields in file order, keys, and the row rules a single frame can check on its own."""
 
@@ -180,6 +196,8 @@ class Resource:
     utterance: tuple[str, tuple[str, ...]] | None = None  # (group column, speaker columns): one speaker per group
     label: str | None = None  # the column that names a row for people (a name, a title, a statement)
     relayed_by: str | None = None  # the column naming the outlet a row is relayed from (it counts in that outlet's group)
+    said_at: str | None = None  # quotes: the column naming the event a quotation was said at (its attribution's event)
+    attribution: Attribution | None = None  # evidence: who in the text asserts it (speech acts: the reporter, §7)
 
     def field(self, name: str) -> Field:
         for f in self.fields:

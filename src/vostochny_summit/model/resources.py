@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from . import fields as f
 from . import vocabularies as v
-from .classes import Resource, Span
+from .classes import Attribution, Resource, Span
 from .rules import (All, Any_, Equals, IsSet, Not, RowRule, SetCountAbove, at_most_one, before, exactly_one,
                     set_exactly_when, together)
 
@@ -219,6 +219,7 @@ QUOTES = Resource(
     ("quote_id",),
     span=Span(inside_quotation_marks=True, covers_sentences=True), relayed_by="via_org_id",
     utterance=("utterance_id", ("speaker_person_id", "speaker_org_id", "speaker_description")),
+    said_at="event_id",
     rules=(
         SPAN_ORDER,
         exactly_one("speaker_person_id", "speaker_org_id",
@@ -264,6 +265,7 @@ CLAIM_EVIDENCE = Resource(
     ("claim_id", "source_id", "char_start"),
     span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
     evidence_of="claims", relayed_by="attributed_org_id",
+    attribution=Attribution("attributed_person_id", "attributed_org_id", "attributed_description"),
 )
 
 EXCLUDED_SPANS = Resource(

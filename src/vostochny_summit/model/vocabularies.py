@@ -4,7 +4,7 @@ The schemas' `enum` and `categories`, the pandera checks, the data dictionary, t
 vocabulary tables in CURATION.md are all generated from these.
 """
 
-from .classes import vocabulary
+from .classes import Term, vocabulary
 
 STANCE = vocabulary(
     'stance',
@@ -20,9 +20,9 @@ CLAIM_TYPE = vocabulary(
     ('assessment', 'An analytical judgement or interpretation.'),
     ('prediction', 'A statement about the future.'),
     ('intention', 'What someone wants, seeks or plans.'),
-    ('denial', 'Someone denies something.'),
+    Term('denial', 'Someone denies something.', speech_act=True),
     ('allegation', 'An unproven accusation or rumour.'),
-    ('statement', 'That someone said something, where the saying is the news.'),
+    Term('statement', 'That someone said something, where the saying is the news.', speech_act=True),
     ('norm', 'A legal or normative judgement.'),
 )
 
@@ -65,8 +65,8 @@ PARTICIPANT_ROLE = vocabulary(
 
 EVENT_TYPE = vocabulary(
     'event_type',
-    ('summit', 'A meeting of leaders.', 'CONSULT'),
-    ('meeting', 'A meeting other than a summit.', 'CONSULT'),
+    ('summit', 'A meeting of leaders that an article calls a summit.', 'CONSULT'),
+    ('meeting', 'A meeting no article calls a summit.', 'CONSULT'),
     ('talks', 'Negotiations or discussions within a meeting.', 'CONSULT'),
     ('visit', 'A trip to a place or country.', 'CONSULT'),
     ('tour', 'A guided tour of a site.', 'CONSULT'),

@@ -79,6 +79,7 @@ CODES: dict[str, Code] = {c.code: c for c in [
     _("span-cuts-word", "domain", "a span boundary cuts a word", "Move the boundary to the word's edge."),
     _("span-quote-pair", "domain", "a span holds one quotation mark of a pair", "Take both quotation marks into the span or neither."),
     _("quote-marks", "domain", "a quotation does not sit directly inside quotation marks", "Span exactly the words inside the marks."),
+    _("quote-event", "domain", "a quote's event is not an event its sentence is evidence of", "Set the quote's event_id to the event that event_evidence ties its sentence to (CURATION.md §6)."),
     _("uncovered-sentence", "domain", "an article sentence is covered by no claim evidence, quote or excluded span", "Cover it, or list it in excluded_spans with a reason."),
     # domain: rows
     _("exactly-one", "domain", "a row names no entity or more than one", "Set exactly one of the entity columns."),
@@ -99,6 +100,7 @@ CODES: dict[str, Code] = {c.code: c for c in [
     _("edtf", "domain", "a date is not a valid EDTF level 0 date", "Write YYYY, YYYY-MM, YYYY-MM-DD or an interval."),
     _("derived-date-bounds", "domain", "date_earliest/date_latest are not the date's bounds", "Run `vostochny-summit build`."),
     _("derived-plover", "domain", "plover_type is not the one event_type maps to", "Run `vostochny-summit build`."),
+    _("reporter-voice", "domain", "evidence of a speech act (a statement or denial claim) is attributed to someone other than the reporter or the outlet it relays", "Empty attributed_person_id and attributed_description; keep attributed_org_id only for the relaying outlet (CURATION.md §7)."),
     _("derived-claim-status", "domain", "a claim's status is not the one its evidence gives", "Run `vostochny-summit build`."),
     _("event-cycle", "domain", "an event's parent chain loops", "Break the cycle in parent_event_id."),
     _("sub-event-dates", "domain", "a sub-event is dated outside its parent event", "Correct either date, or do not nest the event."),

@@ -1,12 +1,13 @@
-"""Claims and evidence: every claim and event has evidence, and a claim's status is the one its evidence gives
-(derive.claim_status_column: the one definition of the rule, CURATION.md §7, which build writes with)."""
+"""Claims and evidence: every claim and event has evidence, a claim's status is the one its evidence gives
+(derive.claim_status_column: the one definition of the rule, CURATION.md §7, which build writes with), and evidence
+of a speech act is in the reporter's voice (CURATION.md §7)."""
 
 from __future__ import annotations
 
 from . import roles
 from .engine import Check
 from .problem import Problem
-from .sql import key_sql, q, rows
+from .sql import key_sql, lit, q, rows
 
 
 def _loaded(ctx, *names) -> bool:
@@ -45,9 +46,32 @@ def check_claim_status(ctx) -> list[Problem]:
                     expected="the status derived from claim_evidence") for i in differ]
 
 
+def check_reporter_voice(ctx) -> list[Problem]:
+    """Evidence of a claim whose type is a speech act (statement, denial) carries no attributed person and no
+    attributed description, and an attributed organization only where it is an outlet the article relays (an
+    independence group, e.g. reuters): the article, or the outlet it relays, asserts that the act took place."""
+    c = roles.speech_act_columns(ctx.pkg)
+    if c is None or not _loaded(ctx, c.claims, c.evidence, c.sources) or not c.speech_acts:
+        return []
+    t = ctx.pkg.table(c.evidence)
+    acts = ", ".join(lit(v) for v in c.speech_acts)
+    base = (f"SELECT e.__row, {key_sql(t, 'e')}, e.{{col}} FROM {q(c.evidence)} e JOIN {q(c.claims)} k "
+            f"ON k.{q(c.key)} = e.{q(c.claim)} WHERE k.{q(c.type)} IN ({acts}) AND e.{{col}} IS NOT NULL")
+    relays = f"(SELECT {q(c.group)} FROM {q(c.sources)} WHERE {q(c.group)} IS NOT NULL)"
+    out = []
+    for col, extra, expected in (
+            (c.person, "", "empty: a speech act is asserted by the article (the speaker goes in the claim and quotes)"),
+            (c.description, "", "empty: a speech act is asserted by the article, not by an unnamed source"),
+            (c.org, f" AND e.{q(c.org)} NOT IN {relays}", "empty, or the outlet the article relays (an independence group)")):
+        out += rows(ctx, "reporter-voice", t, base.format(col=q(col)) + extra + " ORDER BY 1", col, expected)
+    return sorted(out, key=lambda p: (p.row, p.field))
+
+
 CHECKS = [
     Check("evidenced", check_evidenced, ("no-evidence",), needs=("table",),
           reads=lambda pkg, _t: [n for p, c, _k in roles.evidence_pairs(pkg) for n in (p, c)]),
     Check("claim-status", check_claim_status, ("derived-claim-status",), needs=("table",),
           reads=lambda pkg, _t: list(roles.claim_status_tables(pkg) or ())),
+    Check("reporter-voice", check_reporter_voice, ("reporter-voice",), needs=("table",),
+          reads=lambda pkg, _t: [x for x in (lambda c: (c.claims, c.evidence, c.sources) if c else ())(roles.speech_act_columns(pkg))]),
 ]

@@ -1,5 +1,6 @@
 """Quotations: each quote span sits directly inside quotation marks, an utterance group has one speaker, a scare
-quote has none; and every other span takes both quotation marks of a pair or neither."""
+quote has none, a quote takes the event its attribution names; and every other span takes both quotation marks of a
+pair or neither."""
 
 from __future__ import annotations
 
@@ -100,10 +101,84 @@ def check_quote_pairs(ctx) -> list[Problem]:
             for j, i in enumerate(found)]
 
 
+def _sentence_ranges(bounds: dict, source: np.ndarray, start: np.ndarray, end: np.ndarray):
+    """Per row, the first and last index of the sentences its span [start, end) overlaps (last < first: none, or an
+    unknown source or an invalid span). bounds: source index -> (sentence starts, sentence ends)."""
+    first, last = np.zeros(len(source), dtype=np.int64), np.full(len(source), -1, dtype=np.int64)
+    for k, (s, e) in bounds.items():
+        rows = np.flatnonzero((source == k) & (start >= 0) & (start < end))
+        first[rows] = np.searchsorted(e, start[rows], side="right")  # the first sentence that ends after the span starts
+        last[rows] = np.searchsorted(s, end[rows], side="left") - 1  # the last sentence that starts before it ends
+    return first, last
+
+
+def _pairs(source: np.ndarray, first: np.ndarray, last: np.ndarray):
+    """(row, source, sentence) for every sentence of every row's range."""
+    count = np.maximum(last - first + 1, 0)
+    row = np.repeat(np.arange(len(source)), count)
+    sentence = np.repeat(first, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    return row, source[row], sentence
+
+
+def check_quote_event(ctx) -> list[Problem]:
+    """A quote whose sentence is event evidence takes that event (CURATION.md §6): where an event evidence span of the
+    same article overlaps a sentence (text.sentences) that the quote overlaps, the quote's event is one of those
+    events. Quotes without a speaker (scare quotes) name no attribution and are left alone."""
+    from ..text import sentences
+
+    cols, articles = roles.quote_event_columns(ctx.pkg), ctx.output("texts")
+    states = [ctx.output("table", n) for n in (cols.quotes, cols.evidence)] if cols else []
+    if not cols or articles is None or any(getattr(s, "typed", None) is None for s in states):
+        return []
+    texts, (quotes, evidence) = articles.texts, (s.typed for s in states)
+    t = ctx.pkg.table(cols.quotes)
+    qc, ec = roles.span_columns(t), roles.span_columns(ctx.pkg.table(cols.evidence))
+
+    def ranges(d, c):
+        source = texts.source_index(d.column(c.source))
+        start, end = (pc.fill_null(d.column(x), -1).to_numpy().astype(np.int64) for x in (c.start, c.end))
+        return source, *_sentence_ranges(bounds, source, start, end)
+
+    used = set(np.unique(texts.source_index(quotes.column(qc.source))).tolist()) - {-1}
+    bounds = {}
+    for k in sorted(used):
+        spans = sentences(texts.text(texts.ids[k])) or [(0, 0)]
+        bounds[k] = tuple(np.array(x, dtype=np.int64) for x in zip(*spans))
+    spoken = np.zeros(quotes.num_rows, dtype=bool)
+    for col in cols.speakers:
+        spoken |= pc.is_valid(quotes.column(col)).to_numpy(zero_copy_only=False)
+    q_source, q_first, q_last = ranges(quotes, qc)
+    q_last = np.where(spoken, q_last, -1)
+    q_row, q_src, q_sentence = _pairs(q_source, q_first, q_last)
+    e_row, e_src, e_sentence = _pairs(*ranges(evidence, ec))
+    if not len(q_row) or not len(e_row):
+        return []
+    ctx.con.register("__quote_sentences", pa.table({
+        "row": q_row, "src": q_src, "sentence": q_sentence,
+        "event": quotes.column(cols.event).take(pa.array(q_row)).cast(pa.string())}))
+    ctx.con.register("__evidence_sentences", pa.table({
+        "src": e_src, "sentence": e_sentence, "event": evidence.column(cols.evidence_event).take(pa.array(e_row)).cast(pa.string())}))
+    found = ctx.con.execute(
+        "SELECT q.row, any_value(q.event), string_agg(DISTINCT e.event, ', ' ORDER BY e.event) FROM __quote_sentences q "
+        "JOIN __evidence_sentences e ON e.src = q.src AND e.sentence = q.sentence AND e.event IS NOT NULL "
+        "GROUP BY q.row HAVING NOT bool_or(e.event IS NOT DISTINCT FROM q.event) ORDER BY 1").fetchall()
+    keys = quotes.column(t.primary_key[0])
+    return [Problem(layer="domain", code="quote-event", file=ctx.rel(t.csv_path), table=t.name, row=row + 1,
+                    key=keys[row].as_py(), field=cols.event, value=event,
+                    expected=f"an event its sentence is evidence of ({cols.evidence}): {events}")
+            for row, event, events in found]
+
+
+def _quote_event_reads(pkg, _t) -> list[str]:
+    cols = roles.quote_event_columns(pkg)
+    return [cols.quotes, cols.evidence] if cols else []
+
+
 CHECKS = [
     Check("quote-marks", check_quote_marks, ("quote-marks",), needs=("table", "texts"), per_table=True, applies=_is_quotes),
     Check("utterances", check_utterances, ("utterance-speakers",), needs=("table",), per_table=True,
           applies=lambda pkg, t: roles.utterance_columns(t) is not None),
     Check("quote-pairs", check_quote_pairs, ("span-quote-pair",), needs=("table",), per_table=True,
           applies=lambda pkg, t: t.name in roles.quote_mark_pair_tables(pkg)),
+    Check("quote-event", check_quote_event, ("quote-event",), needs=("table", "texts"), reads=_quote_event_reads),
 ]

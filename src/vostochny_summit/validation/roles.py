@@ -8,6 +8,8 @@ model, and validate reports a schema that is not (`schema-stale`), so the roles 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model import RESOURCES, Resource, Span, columns
 from ..model.vocabularies import QID_CONFIDENCE
 from ..model import REFERENCE_FILE  # noqa: F401 - validation asks roles for it
@@ -125,6 +127,65 @@ def sources_table(pkg: Package) -> str | None:
 
 def source_columns(pkg: Package) -> columns.SourceColumns:
     return columns.sources()
+
+
+@dataclass(frozen=True)
+class QuoteEventCols:
+    quotes: str  # the quotations table
+    event: str  # its column naming the event a quotation was said at
+    speakers: tuple[str, ...]  # its speaker columns: a row with none set (a scare quote) has no attribution
+    evidence: str  # the table of spans that refer to events
+    evidence_event: str  # its column naming the event
+
+
+def quote_event_columns(pkg: Package) -> QuoteEventCols | None:
+    """A quote takes the event its attribution names (CURATION.md §6): the quotes' said-at column, the event evidence
+    table and its event column (the evidence table of the table that column references), from the model."""
+    quotes = _first(pkg, lambda r: r.said_at is not None and r.span is not None)
+    if quotes is None:
+        return None
+    res = _res(quotes)
+    target = res.field(res.said_at).references  # "events.event_id"
+    evidence = _first(pkg, lambda r: r.span is not None and r.evidence_of == target.split(".")[0])
+    if evidence is None:
+        return None
+    column = next(f.name for f in _res(evidence).fields if f.references == target)
+    speakers = tuple(res.utterance[1]) if res.utterance else ()
+    return QuoteEventCols(quotes, res.said_at, speakers, evidence, column)
+
+
+@dataclass(frozen=True)
+class SpeechActCols:
+    claims: str  # the claims table
+    key: str  # its id column
+    type: str  # its column whose vocabulary marks the speech-act values
+    speech_acts: tuple[str, ...]  # those values (statement, denial)
+    evidence: str  # the claims' evidence table
+    claim: str  # its column naming the claim
+    person: str  # its attribution columns
+    org: str
+    description: str
+    sources: str  # the articles' table
+    group: str  # its independence-group column: the outlets an article may relay
+
+
+def speech_act_columns(pkg: Package) -> SpeechActCols | None:
+    """Evidence of a speech-act claim is in the reporter's voice (CURATION.md §7): the claims' type column and its
+    speech-act values, the evidence's attribution columns, and the independence groups (the relays allowed)."""
+    evidence = _first(pkg, lambda r: r.attribution is not None and r.evidence_of is not None)
+    sources = sources_table(pkg)
+    if evidence is None or sources is None or _res(evidence).evidence_of not in pkg.tables:
+        return None
+    ev, claims = _res(evidence), _res(_res(evidence).evidence_of)
+    kind = next((f for f in claims.fields if f.vocabulary is not None and f.vocabulary.speech_acts), None)
+    group = next((f.name for f in _res(sources).fields if f.kind == "independence-group"), None)
+    if kind is None or group is None:
+        return None
+    key = claims.primary_key[0]
+    claim = next(f.name for f in ev.fields if f.references == f"{claims.name}.{key}")
+    a = ev.attribution
+    return SpeechActCols(claims.name, key, kind.name, kind.vocabulary.speech_acts, evidence, claim, a.person, a.org,
+                         a.description, sources, group)
 
 
 def utterance_columns(table: Table) -> tuple[str, list[str]] | None:
