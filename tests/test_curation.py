@@ -9,7 +9,7 @@ import pytest
 
 from vostochny_summit.model import entity_tables, span_tables
 from vostochny_summit.tabular import read_typed
-from vostochny_summit.text import read_text, sentences
+from vostochny_summit.articles import read_text, sentences
 
 from .conftest import ROOT, SHARED
 from .oracles import claim_status

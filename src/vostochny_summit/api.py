@@ -104,12 +104,12 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
 
 def load_all(engine: str = "pandas", root=None) -> dict:
     """Every table, by name, in descriptor order (as load() returns each)."""
-    return {name: load(name, engine, root) for name in tables(root)}
+    return {name: load(name, engine, root) for name in _sealed(root).tables}
 
 
 def text(source_id: str, root=None) -> str:
     """The exact text of an article (offsets in every span table are code points into it)."""
-    from .text import read_text
+    from .articles import read_text
 
     from .model.columns import sources
 

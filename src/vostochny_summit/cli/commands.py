@@ -144,7 +144,7 @@ def locate(args) -> int:
     from ..model.columns import sources as source_columns
     from ..package import Package
     from ..tabular import read_typed
-    from ..text import find_all, look_alike, read_text
+    from ..articles import find_all, look_alike, read_text
 
     root = _root(args)
     announce(root, data_on_stdout=True)

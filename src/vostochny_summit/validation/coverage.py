@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .span_index import uncovered
-from ..text import sentences
+from ..articles import sentences
 from . import roles
 from .engine import Check
 from .problem import Problem

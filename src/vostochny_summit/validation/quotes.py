@@ -124,7 +124,7 @@ def check_quote_event(ctx) -> list[Problem]:
     """A quote whose sentence is event evidence takes that event (CURATION.md §6): where an event evidence span of the
     same article overlaps a sentence (text.sentences) that the quote overlaps, the quote's event is one of those
     events. Quotes without a speaker (scare quotes) name no attribution and are left alone."""
-    from ..text import sentences
+    from ..articles import sentences
 
     cols, articles = roles.quote_event_columns(ctx.pkg), ctx.output("texts")
     states = [ctx.output("table", n) for n in (cols.quotes, cols.evidence)] if cols else []
