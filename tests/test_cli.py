@@ -1,0 +1,123 @@
+"""The command line as a person meets it: help for every argument, the table that fits the terminal, look-alike
+suggestions from locate, the folder rule, and browse's port, start and stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from vostochny_summit.cli import build_parser
+from vostochny_summit.cli.terminal import cut, fit, print_table
+
+from .conftest import ROOT
+
+
+def run_cli(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_every_argument_and_option_has_help():
+    import argparse
+
+    def walk(parser, where):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from walk(sub, f"{where} {name}")
+            elif action.help != argparse.SUPPRESS and not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+                yield where, action
+
+    missing = [f"{where}: {a.dest}" for where, a in walk(build_parser(), "vostochny-summit") if not a.help]
+    assert not missing, missing
+
+
+def test_export_format_help_shows_its_own_options():
+    from vostochny_summit.exports import formats
+
+    for name, fmt in formats().items():
+        out = run_cli("export", name, "--help")
+        assert out.returncode == 0 and " ".join(out.stdout.split()).count(" ".join(fmt.summary.split())) == 1, out.stdout
+        for opt in fmt.options:
+            assert opt.flag in out.stdout
+
+
+def test_cut_never_splits_a_word():
+    assert cut("Kim raised a toast", 12) == "Kim raised…"
+    assert cut("Kim raised a toast", 40) == "Kim raised a toast"
+    assert cut("Unbreakableword", 6) == "…"
+    assert all(len(cut("a b c d e f g h", w)) <= w for w in range(1, 20))
+
+
+def test_the_table_fits_the_terminal(capsys):
+    rows = [("art-001-q01", "Russia will help North Korea build satellites, said Putin at the cosmodrome", None)] * 3
+    print_table(["quote_id", "text", "speaker"], rows, width=60)
+    lines = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "…" in lines[2] and "art-001-q01" in lines[2] and lines[-1] == "(3 rows)"
+    assert sum(fit([100, 100, 5], 80)) + 6 <= 80
+
+
+def test_sql_table_fits_a_narrow_terminal():
+    out = run_cli("sql", "select quote_id, text from quotes order by quote_id limit 3", env={**os.environ, "COLUMNS": "50"})
+    assert out.returncode == 0, out.stderr
+    assert all(len(line) <= 50 for line in out.stdout.splitlines()), out.stdout
+    assert out.stderr.startswith("package "), "data on stdout: the package is named on stderr"
+
+
+def test_locate_suggests_the_articles_own_characters():
+    out = run_cli("locate", "art-003", "That's why we came here")  # straight apostrophe; the article prints ’
+    assert out.returncode == 1
+    assert "That’s why we came here" in out.stderr and "2704-2727" in out.stderr
+
+
+def test_the_current_folder_is_the_package_when_it_holds_one(package_copy, tmp_path):
+    inside = run_cli("info", cwd=package_copy)
+    assert inside.returncode == 0 and inside.stdout.startswith(f"package {package_copy} ")
+    outside = run_cli("info", cwd=tmp_path)
+    assert outside.returncode == 0 and f"package {ROOT} " in outside.stdout.splitlines()[0]
+    assert run_cli("info", tmp_path).returncode == 2  # a PATH that holds no package
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_browse_refuses_a_busy_port():
+    pytest.importorskip("datasette")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        out = run_cli("browse", "--port", busy.getsockname()[1])
+    assert out.returncode == 2 and "in use" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
+    pytest.importorskip("datasette")
+    proc = subprocess.Popen([sys.executable, "-m", "vostochny_summit.cli", "browse", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("package ")
+        line = proc.stdout.readline()  # printed once the server answers
+        url = next(w for w in line.split() if w.startswith("http://127.0.0.1:"))
+        import urllib.request
+
+        with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/-/versions.json", timeout=10) as r:
+            assert r.status == 200
+        tmp = [p for p in os.listdir("/tmp") if p.startswith("vostochny-summit-browse-")]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 130
+        assert "Traceback" not in proc.stderr.read()
+        time.sleep(0.2)
+        assert not [p for p in os.listdir("/tmp") if p.startswith("vostochny-summit-browse-") and p in tmp]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
