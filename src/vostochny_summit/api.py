@@ -84,10 +84,13 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
         raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
     if validate and engine == "arrow":
         raise ValueError("validate=True needs engine 'pandas' or 'polars' (pandera checks data frames)")
+    return _read(_sealed(root), name, engine, validate)
+
+
+def _read(pkg: Package, name: str, engine: str, validate: bool = False):
     import pyarrow.parquet as pq
 
-    t = _sealed(root).table(name)
-    data = pq.ParquetFile(t.parquet_path).read()  # one file: skip read_table's dataset layer
+    data = pq.ParquetFile(pkg.table(name).parquet_path).read()  # one file: skip read_table's dataset layer
     if engine == "arrow":
         return data
     if engine == "pandas":
@@ -100,11 +103,12 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
     return frame
 
 
-
-
 def load_all(engine: str = "pandas", root=None) -> dict:
     """Every table, by name, in descriptor order (as load() returns each)."""
-    return {name: load(name, engine, root) for name in _sealed(root).tables}
+    if engine not in ("pandas", "polars", "arrow"):
+        raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
+    pkg = _sealed(root)  # the seal once, for every table
+    return {name: _read(pkg, name, engine) for name in pkg.tables}
 
 
 def text(source_id: str, root=None) -> str:

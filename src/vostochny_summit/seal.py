@@ -9,7 +9,8 @@ made from exactly those sources.
 
 A reader (`load`, `connect`, `sql`, every export, `browse`, `release`, `diff`) calls `open_sealed` (or `check`) and
 refuses with one line naming the file and the fix when any file differs. Hashes are computed once per process for
-each file and computed again whenever the file's size, modification time or inode changes.
+each file and computed again whenever the file changes (hashes.py: size, modification and change time, inode; a cache
+file keeps them across processes).
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hashes import hash_all, sha256
 from .package import DESCRIPTOR, Package
 
 SEAL = "x-seal"
 PARQUET = "x-parquet"
-_memo: dict[Path, tuple[tuple, str]] = {}  # path -> ((size, mtime_ns, inode), sha256 hex)
-_lock = threading.Lock()
 
 
 class SealBroken(Exception):
@@ -50,29 +50,12 @@ class Broken:
         return f"{self.file}: {self.what}: {self.fix}"
 
 
-def sha256(path: Path) -> str:
-    """The file's SHA-256 (hex), from the process memo while its size, modification time and inode are unchanged."""
-    st = path.stat()
-    stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-    with _lock:
-        hit = _memo.get(path)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    digest = h.hexdigest()
-    with _lock:
-        _memo[path] = (stamp, digest)
-    return digest
-
-
 def fixity(path: Path) -> dict:
     """The descriptor's `bytes` and `hash` for a file."""
     return {"bytes": path.stat().st_size, "hash": "sha256:" + sha256(path)}
 
 
+@lru_cache(maxsize=None)
 def model_fingerprint() -> str:
     """SHA-256 of the Table Schemas the model generates: a package built by another model is not sealed for this one."""
     from .model import RESOURCES
@@ -129,17 +112,32 @@ _FIX = {
 }
 
 
-def _compare(root: Path, rel: str, entry, kind: str) -> Broken | None:
-    p = root / rel
+def _compare(root: Path, rel: str, entry, kind: str, stats: dict) -> Broken | None:
     if not isinstance(entry, dict) or "hash" not in entry:
         return Broken(rel, "has no size and hash in the seal", _FIX_BUILD)
     if kind not in _FIX:
         return Broken(rel, f"has an unknown kind {kind!r} in the seal", _FIX_BUILD)
-    if not p.is_file():
+    st = stats.get(rel)
+    if st is None:
         return Broken(rel, "is missing", _FIX[kind])
-    if p.stat().st_size != entry.get("bytes") or "sha256:" + sha256(p) != entry["hash"]:
+    if st.st_size != entry.get("bytes") or "sha256:" + sha256(root / rel, st) != entry["hash"]:
         return Broken(rel, "has changed since the package was sealed", _FIX[kind])
     return None
+
+
+def _stats(root: Path, rels) -> dict:
+    """rel -> os.stat_result of each regular file among rels (one stat each)."""
+    import stat
+
+    out = {}
+    for rel in rels:
+        try:
+            st = os.stat(root / rel)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            out[rel] = st
+    return out
 
 
 def check(pkg: Package, first_only: bool = False) -> list[Broken]:
@@ -182,8 +180,12 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
         return out + [Broken(DESCRIPTOR, "has a seal without its files", _FIX_BUILD)]
     # the texts a sealed articles' table names are the sealed ones: a CSV that names another text is itself changed
     todo += [(rel, entry, entry.get("kind") if isinstance(entry, dict) else None) for rel, entry in files.items()]
+    stats = _stats(pkg.root, [rel for rel, _, _ in todo])
+    if not first_only:
+        hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo
+                            if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size})
     for rel, entry, kind in todo:
-        broken = _compare(pkg.root, rel, entry, kind)
+        broken = _compare(pkg.root, rel, entry, kind, stats)
         if broken:
             out.append(broken)
             if first_only:
