@@ -24,6 +24,8 @@ def test_every_place_agrees_on_the_version(pkg):
     assert headings and headings[0] == v, f"newest CHANGELOG heading {headings[:1]} is not {v}"
     cff = re.search(r'^version:\s*"?([^"\n]+)"?', (ROOT / "CITATION.cff").read_text(encoding="utf-8"), re.M)
     assert cff and cff.group(1) == v, "CITATION.cff"
+    cite = re.search(r"\(data package, version (\S+?)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert cite and cite.group(1) == v, "README.md, How to cite"
     for t in pkg.tables.values():
         meta = pq.read_schema(t.parquet_path).metadata
         assert meta[b"vostochny_summit.version"].decode() == v, t.parquet_path
