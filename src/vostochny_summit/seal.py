@@ -212,6 +212,9 @@ def _needs_fmt(pkg: Package, rel: str) -> bool:
     if t is None:
         return False
     data = t.csv_path.read_bytes()
+    header = data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    if header != ",".join(t.field_names).encode("utf-8"):
+        return False  # a missing, extra or moved column: fmt refuses it too; build names it
     if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
         return True
     try:

@@ -45,18 +45,21 @@ class Problem:
             return f"{self.file} line {self.line_number} ({inner})" + (f", column {self.field}" if self.field else "")
         if self.table is not None and self.field:
             return f"{self.file}, column {self.field}"
+        if self.code == "header":
+            return f"{self.file} line 1 (the header)"
         return self.file
 
     def line(self) -> str:
-        got = f"got {_show(self.value)}, " if self.value is not None or self.row is not None else ""
+        value = _show(self.value, None if self.code == "header" else 80)  # a header is shown whole
+        got = f"got {value}, " if self.value is not None or self.row is not None else ""
         return f"{self.where()}: {got}expected {self.expected} [{self.code}]"
 
 
-def _show(v) -> str:
+def _show(v, limit: int | None = 80) -> str:
     if v is None:
         return "empty"
     s = str(v)
-    return repr(s if len(s) <= 80 else s[:77] + "...")
+    return repr(s if limit is None or len(s) <= limit else s[:limit - 3] + "...")
 
 
 LAYERS = {"descriptor": 0, "files": 1, "schema": 2, "domain": 3, "parquet": 4}
@@ -79,9 +82,12 @@ def report(problems: list[Problem], fmt: str = "text", limit: int | None = None,
         shown = problems if limit is None else problems[:limit]
         return json.dumps([asdict(p) | {"line": p.line_number, "message": p.line()} for p in shown], indent=2,
                           ensure_ascii=False)
+    from .advice import GENERATED
+
     lines = [f"Root cause: {c}" for c in causes] + ([""] if causes else [])
     shown: dict = {}
-    for p in problems:
+    # the problems of the sources first; those of generated files (a stale hash, a stale Parquet file) follow them
+    for p in sorted(problems, key=lambda p: p.code in GENERATED):
         k = (p.table or p.file, p.field, p.code)
         shown[k] = shown.get(k, 0) + 1
         if shown[k] <= SHOW and (limit is None or len(lines) - len(causes) - bool(causes) < limit):
