@@ -29,14 +29,15 @@ SOURCES = Resource(
                   "'By Reuters' (organizations.org_id)."),
         f.slug("independence_group", "Sources in the same group are not independent for corroboration: same origin, "
                "or one reproduces the other near-verbatim (see notes). Otherwise the source's own ID.", required=True),
-        f.text("url", "Web address of the article, where the text shows it; empty otherwise.").but(format="uri"),
+        f.text("url", "Web address of the article, where the text shows it; empty otherwise.").but(format="uri",
+                                                                                                  kind="url"),
         f.text("date_printed", "Every date printed in the text, verbatim, joined with ' | ' when there are several; "
                "empty when none."),
         f.Field("published", "date", "Publication date, only where a printed date is a plausible dateline consistent "
                 "with what the article reports (see published_basis)."),
         f.choice("published_basis", v.PUBLISHED_BASIS, "How `published` was decided."),
         f.Field("language", "string", "Language of the text as a BCP 47 tag.", required=True,
-                pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+                kind="language", pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
         f.Field("text_path", "string", "Path of the stored article text, relative to the package root.",
                 kind="text-path", required=True, unique=True, pattern="^data/texts/[A-Za-z0-9_.-]+\\.txt$"),
         f.Field("text_sha256", "string", "SHA-256 of the stored text's bytes (fixity): the text must never change.",
@@ -46,7 +47,7 @@ SOURCES = Resource(
         f.NOTES.but(description="Curator notes: boilerplate, sign-up blocks, stray prefixes, and the reasoning behind "
                     "publisher, origin and published."),
     ),
-    ("source_id",),
+    ("source_id",), label="title",
     rules=(set_exactly_when("published-basis", "published", Equals("published_basis", "printed-dateline"),
                             "a date exactly when published_basis is printed-dateline"),),
 )
@@ -65,7 +66,7 @@ SOURCE_CREDITS = Resource(
         f.SPAN_TEXT.but(description="The name as printed in the credit line."),
     ),
     ("source_id", "person_id", "role"),
-    span=Span(), rules=(SPAN_ORDER,),
+    span=Span(label="role"), rules=(SPAN_ORDER,),
 )
 
 PEOPLE = Resource(
@@ -79,7 +80,7 @@ PEOPLE = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("person_id",), unique_keys=(("wikidata_qid",),), entity="person", rules=(QID_RULE,),
+    ("person_id",), unique_keys=(("wikidata_qid",),), entity="person", rules=(QID_RULE,), label="name",
 )
 
 ORGANIZATIONS = Resource(
@@ -96,7 +97,7 @@ ORGANIZATIONS = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("org_id",), unique_keys=(("wikidata_qid",),), entity="organization", rules=(QID_RULE,),
+    ("org_id",), unique_keys=(("wikidata_qid",),), entity="organization", rules=(QID_RULE,), label="name",
 )
 
 PLACES = Resource(
@@ -119,7 +120,7 @@ PLACES = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("place_id",), unique_keys=(("wikidata_qid",), ("geonames_id",)), entity="place",
+    ("place_id",), unique_keys=(("wikidata_qid",), ("geonames_id",)), entity="place", label="name",
     rules=(QID_RULE, together("coordinates-pair", "latitude", "longitude", "both coordinates or neither")),
 )
 
@@ -163,7 +164,7 @@ EVENTS = Resource(
         f.PLACE.but(description="Where the event took place, if an article says so (places.place_id)."),
         f.choice("status", v.EVENT_STATUS, "Whether the event happened, according to the articles."),
     ),
-    ("event_id",),
+    ("event_id",), label="title",
     rules=(
         set_exactly_when("date-basis", "date", Not(Equals("date_basis", "unknown")),
                          "'unknown' exactly when date is empty", field="date_basis"),
@@ -240,7 +241,7 @@ CLAIMS = Resource(
         .but(derived={"rule": "claim-status", "from": ["claim_evidence"]}),
         f.NOTES.but(description="Curator notes, e.g. how a disagreement was modelled."),
     ),
-    ("claim_id",),
+    ("claim_id",), label="statement",
 )
 
 CLAIM_EVIDENCE = Resource(
@@ -259,7 +260,8 @@ CLAIM_EVIDENCE = Resource(
                "Korean officials')."),
     ),
     ("claim_id", "source_id", "char_start"),
-    span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
+    span=Span(covers_sentences=True, label="stance"),
+    rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
     evidence_of="claims",
 )
 
@@ -269,7 +271,7 @@ EXCLUDED_SPANS = Resource(
     (*SPAN_FIELDS, f.span_text("the excluded sentence"), f.choice("reason", v.EXCLUSION_REASON,
                                                                    "Why the sentence carries no claim.")),
     ("source_id", "char_start"),
-    span=Span(covers_sentences=True), rules=(SPAN_ORDER,),
+    span=Span(covers_sentences=True, label="reason"), rules=(SPAN_ORDER,),
 )
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in (
