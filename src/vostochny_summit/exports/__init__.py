@@ -20,6 +20,11 @@ from pathlib import Path
 from typing import Callable
 
 
+class ExportRefused(Exception):
+    """The package cannot be written in a format as it is (e.g. a span that does not align with spaCy's tokens).
+    `str()` is the one line to show: the table, the row's id and the fix. Nothing is left half-written."""
+
+
 @dataclass(frozen=True)
 class Option:
     """One option of a format: `name` is the keyword `write` takes; `flag` and `argparse` make its command-line form."""
@@ -48,6 +53,37 @@ class Format:
     def artefact_name(self, version: str) -> str:
         """The release artefact's file name (a folder format's artefact is its zip)."""
         return f"vostochny-summit-{version}{self.artefact}" + (".zip" if self.output == "folder" else "")
+
+
+def write_folder(out: Path, fill: Callable[[Path], None]) -> list[Path]:
+    """Make or replace the folder `out` with what `fill(folder)` writes, and return the files written, sorted.
+
+    `fill` writes into a new folder beside `out`, which then takes its place: an export that fails leaves `out` as it
+    was. An existing `out` is replaced only when every file in it is one this export writes (a folder written by an
+    earlier run); any other file makes the export refuse, so that no one's folder is emptied by mistake."""
+    import shutil
+    import tempfile
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ExportRefused(f"{out} is a file, not a folder: give a folder name (it is made or replaced)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the folder is for others to read
+    try:
+        fill(tmp)
+        written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+        if out.exists():
+            foreign = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and p.relative_to(out) not in written)
+            if foreign:
+                raise ExportRefused(f"{out} holds files this export does not write (e.g. {foreign[0].as_posix()}): "
+                                    f"give a new or empty folder")
+            shutil.rmtree(out)
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return [out / p for p in written]
 
 
 def formats() -> dict[str, Format]:
