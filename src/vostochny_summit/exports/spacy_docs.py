@@ -4,16 +4,17 @@ extra (no pipeline is downloaded: the tokenizer is `spacy.blank("en")`'s).
 
 One Doc per article, its text verbatim (`doc.text == vs.text(source_id)`), in article order. Each span table of the
 model is a span group named after it (`doc.spans["mentions"]`, …), one span per row, in the order of the rows'
-offsets; a span's `label_` is what the row says about the characters (spans.py: a mention's entity kind, a quote's
-speaker, a piece of claim evidence's stance, the event an event-evidence span refers to, a credit's role, an excluded
-sentence's reason), `kb_id_` the entity it names or whose words it is, else the claim or event it is evidence of,
-and `id_` the row's id (its primary key joined with "/" when it has several columns). `doc.ents` are the mentions
-that overlap no other mention, labelled and linked the same way. `doc.user_data["meta"]` holds the article's id,
-title, URL, language, text SHA-256 and the package version.
+offsets. A span's `label_` is what the row says about the characters (spans.py: a mention's entity kind, a quote's
+speaker, a piece of claim evidence's stance, the event an event-evidence span refers to, a credit's role, an
+excluded sentence's reason); its `kb_id_` is the claim or event it is evidence of, else the entity it names, whose
+words it is or whom it credits; its `id_` is the row's id (the primary key joined with "/" when it has several
+columns). `doc.ents` are the mentions that overlap no other mention, labelled and linked the same way.
+`doc.user_data["meta"]` holds the article's id, title, URL, language and text SHA-256, and the package version.
 
 The JSONL twin has one line per article: `{"text", "meta", "spans": [{"start", "end", "token_start", "token_end",
-"label", "group", "id", "kb_id", "qid", "text"}]}`: character offsets are code points, end exclusive; token_end is
-inclusive, as in Prodigy's format; `qid` is the Wikidata id of the entity, where the package has one.
+"label", "group", "id", "kb_id", "entity", "qid", "text"}]}`: offsets are code points, end exclusive; token_end is
+inclusive, as in Prodigy's format; `entity` is the entity the row names, whose words it is, who asserts it or whom
+it credits, and `qid` that entity's Wikidata id where the package has one.
 
 Every span must align with spaCy's tokens (`Doc.char_span(..., alignment_mode="strict")`): a span that does not
 refuses the export, naming its table and id; none is dropped or snapped to other tokens. The blank English tokenizer
@@ -68,7 +69,7 @@ def build_docs(pkg: Package, nlp) -> tuple[list, list[dict]]:
                 group.append(span)
                 records.append({"start": r.start, "end": r.end, "token_start": span.start, "token_end": span.end - 1,
                                 "label": r.label, "group": t, "id": r.id, "kb_id": r.kb_id,
-                                "qid": r.entity.qid if r.entity else None, pkg.table(t).model.span.text: r.text})
+                                "entity": r.entity.id if r.entity else None, "qid": r.entity.qid if r.entity else None, pkg.table(t).model.span.text: r.text})
             doc.spans[t] = group
         if naming:
             doc.ents = overlaps_none(list(doc.spans[naming]))

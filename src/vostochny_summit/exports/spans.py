@@ -61,14 +61,14 @@ class SpanRow:
     end: int
     text: str
     label: str
-    entity: Entity | None  # the entity the span names or who speaks it
+    entity: Entity | None  # the entity the span names, who speaks it or who in the text asserts it
     target: Row | None  # the row it is evidence of
     row: dict = field(repr=False, compare=False)
 
     @property
     def kb_id(self) -> str:
-        """The entity's id, else the id of the row it is evidence of, else ""."""
-        return self.entity.id if self.entity else self.target.id if self.target else ""
+        """The id of the row it is evidence of (a claim, an event), else the entity's id, else ""."""
+        return self.target.id if self.target else self.entity.id if self.entity else ""
 
 
 def row_key(res: Resource, row: dict) -> str:
