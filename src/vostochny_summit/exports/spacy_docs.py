@@ -69,7 +69,8 @@ def build_docs(pkg: Package, nlp) -> tuple[list, list[dict]]:
                 group.append(span)
                 records.append({"start": r.start, "end": r.end, "token_start": span.start, "token_end": span.end - 1,
                                 "label": r.label, "group": t, "id": r.id, "kb_id": r.kb_id,
-                                "entity": r.entity.id if r.entity else None, "qid": r.entity.qid if r.entity else None, pkg.table(t).model.span.text: r.text})
+                                "entity": r.entity.id if r.entity else None, "qid": r.entity.qid if r.entity else None,
+                                pkg.table(t).model.span.text: r.text})
             doc.spans[t] = group
         if naming:
             doc.ents = overlaps_none(list(doc.spans[naming]))
