@@ -71,7 +71,7 @@ def setup(light: bool = False) -> None:
         return
     step("installing the package with the [dev] extra (every engine, exporter and test tool)")
     if subprocess.run([BIN / "python", "-m", "pip", "--version"], capture_output=True).returncode != 0:
-        run(BIN / "python", "-m", "ensurepip", "-q")  # a .venv the demo made has no pip of its own
+        run(BIN / "python", "-m", "ensurepip")  # a .venv the demo made has no pip of its own
     run(BIN / "python", *PIP, "--upgrade", "pip")
     run(BIN / "python", *PIP, "-e", ".[dev]")
     dev.touch()
