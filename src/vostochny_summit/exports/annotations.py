@@ -32,9 +32,11 @@ from pathlib import Path
 
 from ..package import Package
 from . import Format
+from .croissant import DATA_LICENSE
 from .spans import Entity, SpanRow, Spans
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+URN = "urn:vostochny-summit:"  # the prefix of every id: annotations, and the rows they point at
 WIKIDATA = "http://www.wikidata.org/entity/"
 CONTEXT_CHARS = 32  # prefix and suffix length, as Hypothesis uses
 
@@ -73,9 +75,8 @@ class Writer:
     def __init__(self, pkg: Package):
         self.pkg = pkg
         self.spans = Spans(pkg)
-        self.urn = f"urn:{pkg.descriptor.get('name', 'vostochny-summit')}:"
-        self.rights = next((lic.get("path") for lic in pkg.descriptor.get("licenses", [])
-                            if lic.get("name", "").upper().startswith("CC-BY")), None)
+        self.urn = URN
+        self.rights = DATA_LICENSE
 
     def source(self, source_id: str) -> dict:
         a = self.spans.articles[source_id]
@@ -117,8 +118,7 @@ class Writer:
                "target": {"type": "SpecificResource", "source": self.source(r.source_id),
                           "selector": [quote_selector(text, r.start, r.end),
                                        {"type": "TextPositionSelector", "start": r.start, "end": r.end}]}}
-        if self.rights:
-            out["rights"] = self.rights
+        out["rights"] = self.rights
         return out
 
     def collection(self) -> dict:
@@ -133,8 +133,7 @@ class Writer:
                         f"quotes and claim evidence as W3C Web Annotations",
                "total": len(items), "first": {"id": f"{cid}:page-1", "type": "AnnotationPage", "partOf": cid,
                                                "startIndex": 0, "items": items}, "last": f"{cid}:page-1"}
-        if self.rights:
-            out["rights"] = self.rights
+        out["rights"] = self.rights
         return out
 
 

@@ -68,6 +68,12 @@ class Card:
     def __init__(self, pkg: Package):
         self.pkg = pkg
         self.d = pkg.descriptor
+        # the descriptor's words, read once: (SPDX id, title, URL) per licence; the package's name, title, summary
+        self.licence_rows = [(lic.get("name", ""), lic.get("title") or lic.get("name", ""), lic.get("path", ""))
+                         for lic in self.d.get("licenses", [])]
+        self.name, self.title, self.summary, self.homepage = (self.d.get(k) or "" for k in
+                                                              ("name", "title", "description", "homepage"))
+        self.title = self.title or self.name
         self.rows = {name: pq.ParquetFile(t.parquet_path).metadata.num_rows for name, t in pkg.tables.items()}
         self.articles = next(t for t in pkg.tables.values() if any(f.kind == "text-path" for f in t.model.fields))
 
@@ -78,9 +84,9 @@ class Card:
         return next((f.name for f in self.articles.model.fields if f.kind == kind), None)
 
     def header(self) -> dict:
-        lang = self._column("language")
+        lang = self._column("language-tag")
         total = sum(self.rows.values())
-        licences = [HF_LICENSES[lic["name"]] for lic in self.d.get("licenses", []) if lic.get("name") in HF_LICENSES]
+        licences = [HF_LICENSES[spdx] for spdx, _, _ in self.licence_rows if spdx in HF_LICENSES]
         configs = []
         for i, name in enumerate(self.pkg.tables):
             config = {"config_name": name, "data_files": [{"split": SPLIT, "path": f"data/{name}.parquet"}]}
@@ -89,7 +95,7 @@ class Card:
             configs.append(config)
         return {
             "license": licences[0] if len(licences) == 1 else licences or "other",
-            "pretty_name": self.d.get("title", self.d.get("name")),
+            "pretty_name": self.title,
             "language": sorted({r[lang] for r in self._articles()}) if lang else [],
             "task_categories": list(TASKS),
             "task_ids": [t for ids in TASKS.values() for t in ids],
@@ -160,19 +166,17 @@ class Card:
 
     def licences(self) -> list[str]:
         out = ["## Licences", ""]
-        for lic in self.d.get("licenses", []):
-            out.append(f"- [{lic.get('title', lic['name'])}]({lic.get('path', '')})")
+        for _, title, url in self.licence_rows:
+            out.append(f"- [{title}]({url})")
         return out + [f"- The article texts (`data/texts/`): {TEXT_LICENSE}", ""]
 
     def citation(self) -> list[str]:
         return ["## Citation", "", "From the package's CITATION.cff:", "", "```bibtex",
-                cite_as(self.pkg.root, self.d.get("homepage")), "```", ""]
+                cite_as(self.pkg.root, self.homepage or None), "```", ""]
 
     def render(self) -> str:
-        d = self.d
-        lines = ["---", *_yaml(self.header()), "---", "", f"# {d.get('title', d.get('name'))}", "",
-                 d.get("description", ""), "",
-                 f"Version {self.pkg.version} of the data package [{d.get('name')}]({d.get('homepage', '')}), "
+        lines = ["---", *_yaml(self.header()), "---", "", f"# {self.title}", "", self.summary, "",
+                 f"Version {self.pkg.version} of the data package [{self.name}]({self.homepage}), "
                  "written by `vostochny-summit export huggingface`. The package's README, codebook (CURATION.md) and "
                  "changelog are in its repository.", ""]
         for part in (self.loading, self.tables, self.texts, self.about, self.licences, self.citation):

@@ -95,7 +95,7 @@ class Spans:
     @cached_property
     def articles(self) -> dict[str, Article]:
         res = next(r for r in RESOURCES.values() if _kind(r, "text-path") and r.name in self.pkg.tables)
-        path, sha, url, lang = (_kind(res, k) for k in ("text-path", "text-sha256", "url", "language"))
+        path, sha, url, lang = (_kind(res, k) for k in ("text-path", "text-sha256", "web-address", "language-tag"))
         shown = [c for c in (res.primary_key[0], res.label, url, lang, sha) if c]
         out = {}
         for row in self.read(res.name):

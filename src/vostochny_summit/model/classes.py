@@ -62,7 +62,7 @@ class Field:
     """One column. `kind` names its role, so that code never has to guess it from a pattern or a table name:
     "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
     "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
-    "edtf-date", "url" (a web address), "language" (a BCP 47 tag), "text" (free text), "value" (anything else)."""
+    "edtf-date", "web-address" (a URL), "language-tag" (BCP 47), "text" (free text), "value" (anything else)."""
 
     name: str
     type: str

@@ -29,15 +29,15 @@ SOURCES = Resource(
                   "'By Reuters' (organizations.org_id)."),
         f.slug("independence_group", "Sources in the same group are not independent for corroboration: same origin, "
                "or one reproduces the other near-verbatim (see notes). Otherwise the source's own ID.", required=True),
-        f.text("url", "Web address of the article, where the text shows it; empty otherwise.").but(format="uri",
-                                                                                                  kind="url"),
+        f.text("url", "Web address of the article, where the text shows it; empty otherwise.")
+        .but(format="uri", kind="web-address"),
         f.text("date_printed", "Every date printed in the text, verbatim, joined with ' | ' when there are several; "
                "empty when none."),
         f.Field("published", "date", "Publication date, only where a printed date is a plausible dateline consistent "
                 "with what the article reports (see published_basis)."),
         f.choice("published_basis", v.PUBLISHED_BASIS, "How `published` was decided."),
         f.Field("language", "string", "Language of the text as a BCP 47 tag.", required=True,
-                kind="language", pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+                kind="language-tag", pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
         f.Field("text_path", "string", "Path of the stored article text, relative to the package root.",
                 kind="text-path", required=True, unique=True, pattern="^data/texts/[A-Za-z0-9_.-]+\\.txt$"),
         f.Field("text_sha256", "string", "SHA-256 of the stored text's bytes (fixity): the text must never change.",
