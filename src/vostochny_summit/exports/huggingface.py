@@ -23,13 +23,16 @@ import pyarrow.parquet as pq
 
 from ..package import Package
 from . import Format, write_folder
-from .croissant import RAI, TEXT_LICENSE, cite_as
+from .croissant import RAI, cite_as
 
 SPLIT = "train"  # one split: the Hub's convention for data that is not divided for training and evaluation
 TASKS = {"token-classification": ["named-entity-recognition"], "text-classification": ["fact-checking"]}
 SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
          (10_000_000, "1M<n<10M")]
 HF_LICENSES = {"CC-BY-4.0": "cc-by-4.0"}
+TEXT_LICENSE = ("The article texts are third-party copyright, shipped unchanged only so that every span can be "
+                "verified; they are covered by neither the data licence (CC BY 4.0) nor the code licence (MIT) "
+                "(LICENSE-DATA.md in the package's repository).")
 ABOUT = {  # Croissant RAI statements shown in the card, with their headings
     "rai:dataCollection": "How the articles were collected",
     "rai:dataAnnotationProtocol": "How the data was annotated",
