@@ -4,7 +4,9 @@ A format module declares `FORMAT = Format(name, summary, output, artefact, write
 `write(pkg, out, **options) -> list[Path]` that writes the format from a sealed package. The registry below finds
 them; the command line (`vostochny-summit export FORMAT OUT [PATH]` and its `--help`), `release` (one artefact per
 format, in SHA256SUMS and the data zip) and the README's list of formats all read it, so adding a format is one module
-here plus one test. Modules here without `FORMAT` (croissant, datasette_metadata, browse, queries) are helpers.
+here plus one test (tests/test_readme_facts.py holds the README's table of formats to this registry). Modules here
+without `FORMAT` (croissant, datasette_metadata, browse, queries, spans) are helpers. A folder format writes through
+`write_folder`; a format that cannot write the package as it is raises `ExportRefused` (one line: table, id, fix).
 
 The registry is a reader of the package: `export()` checks the descriptor's seal before a format writes anything
 (a package whose files are not the ones `build` sealed is refused). Format modules import their heavy libraries

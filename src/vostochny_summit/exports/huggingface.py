@@ -171,7 +171,7 @@ class Card:
         out = ["## Licences", ""]
         for _, title, url in self.licence_rows:
             out.append(f"- [{title}]({url})")
-        return out + [f"- The article texts (`data/texts/`): {TEXT_LICENSE}", ""]
+        return out + [f"- {TEXT_LICENSE}", ""]
 
     def citation(self) -> list[str]:
         return ["## Citation", "", "From the package's CITATION.cff:", "", "```bibtex",
