@@ -111,9 +111,15 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     assert sums == (second / "SHA256SUMS").read_text(), "two builds from the same commit differ"
     names = {line.split()[1] for line in sums.splitlines()}
     version = json.loads((ROOT / "datapackage.json").read_text())["version"]
-    exports = {f"vostochny-summit-{version}.db", f"vostochny-summit-{version}.metadata.json",
-               f"vostochny-summit-{version}-claims.jsonl"}
-    assert names == {f"vostochny-summit-{version}.zip", f"vostochny_summit-{version}-py3-none-any.whl",
+    from vostochny_summit.exports import formats
+
+    artefacts = {fmt.artefact_name(version) for fmt in formats().values()}  # one per registered format
+    assert {f"vostochny-summit-{version}.db", f"vostochny-summit-{version}-claims.jsonl",
+            f"vostochny-summit-{version}-annotations.jsonld", f"vostochny-summit-{version}-spacy.zip",
+            f"vostochny-summit-{version}-huggingface.zip"} <= artefacts
+    exports = {a for a in artefacts if not a.endswith(".zip")} | {f"vostochny-summit-{version}.metadata.json"}
+    folders = {fmt.name: fmt.artefact_name(version) for fmt in formats().values() if fmt.output == "folder"}
+    assert names == set(folders.values()) | {f"vostochny-summit-{version}.zip", f"vostochny_summit-{version}-py3-none-any.whl",
                      f"vostochny_summit-{version}.tar.gz"} | exports
     with zipfile.ZipFile(first / f"vostochny_summit-{version}-py3-none-any.whl") as z:
         assert "vostochny_summit/_package/datapackage.json" in z.namelist()
@@ -126,6 +132,11 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     for export in exports:
         with zipfile.ZipFile(archive) as z:
             assert z.read(f"{top}/exports/{export}") == (first / export).read_bytes(), export
+    for name, artefact in folders.items():  # a folder format: its zip in dist/, its files under exports/<name>/
+        with zipfile.ZipFile(first / artefact) as folder, zipfile.ZipFile(archive) as z:
+            inner = {m.split("/", 1)[1]: folder.read(m) for m in folder.namelist()}
+            assert inner and all(m.split("/", 1)[0] == artefact.removesuffix(".zip") for m in folder.namelist())
+            assert inner == {m: z.read(f"{top}/exports/{name}/{m}") for m in inner}, name
     for required in ("datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
                      "data/quotes.csv", "data/parquet/quotes.parquet", "schemas/quotes.schema.json", "docs/data-dictionary.md"):
         assert f"{top}/{required}" in members, required

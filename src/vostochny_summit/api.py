@@ -1,4 +1,5 @@
-"""The Python API: tables(), load(), load_all(), text(), connect(), path(), descriptor(), pandera_schema().
+"""The Python API: tables(), load(), load_all(), text(), connect(), path(), croissant_path(), descriptor(),
+pandera_schema().
 
 Every function takes an optional `root` (a package directory); the default is the installed package, or the
 repository root for an editable install. The functions that hand out data (load, load_all, text, connect) check the
@@ -15,7 +16,7 @@ from pathlib import Path
 from .dataframe_schemas import pandera_schema
 from .package import Package
 
-__all__ = ["connect", "descriptor", "load", "load_all", "pandera_schema", "path", "tables", "text"]
+__all__ = ["connect", "croissant_path", "descriptor", "load", "load_all", "pandera_schema", "path", "tables", "text"]
 
 
 class MissingExtra(ImportError):
@@ -70,6 +71,12 @@ def path(name: str, format: str = "csv", root=None) -> Path:
     if format == "parquet":
         return t.parquet_path
     raise ValueError(f"format must be 'csv' or 'parquet', got {format!r}")
+
+
+def croissant_path(root=None) -> Path:
+    """Path of the package's Croissant metadata, croissant.json (in the wheel too): give it to
+    `mlcroissant.Dataset(jsonld=str(...))`; its file paths are relative to it."""
+    return _pkg(root).root / "croissant.json"
 
 
 def load(name: str, engine: str = "pandas", root=None, validate: bool = False):

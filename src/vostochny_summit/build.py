@@ -130,7 +130,7 @@ def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
     if curation.is_file():
         write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, root)
     if readme.is_file():
-        write_if_changed(readme, with_formats(readme.read_text(encoding="utf-8")), changed, root)
+        write_if_changed(readme, with_formats(readme.read_text(encoding="utf-8"), Package(root)), changed, root)
     docs = root / "docs"
     if docs.is_dir():
         write_if_changed(docs / "data-dictionary.md", render_data_dictionary(Package(root)), changed, root)

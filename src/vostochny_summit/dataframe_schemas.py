@@ -103,16 +103,43 @@ class DuplicateKey:
         return dup if self.primary else dup & pl.all_horizontal([pl.col(c).is_not_null() for c in self.cols])
 
 
+def _pandera(module: str):
+    """Import a pandera module without pyspark's warnings.
+
+    pandera imports `pyspark.pandas` whenever pyspark is installed (the `spark` extra), from three places. With
+    pandas 3 that import warns ("FutureWarning: PySpark does not yet fully support pandas >= 3.0.0") and then fails
+    (pyspark.pandas needs pandas' DateOffset where pandas 3 no longer has it), each time again, about a second each;
+    pandera catches the ImportError and goes on without it. So the warnings come from an import that cannot succeed.
+    We make that import once, with pyspark's FutureWarning ignored; when it fails we mark `pyspark.pandas` as not
+    importable in this process (`sys.modules[...] = None`, Python's own way to say so), so pandera's attempts fail
+    at once and silently. pyspark itself (`pyspark.sql`, what the README's Spark example uses) is untouched; where
+    pyspark.pandas does import (pandas 2), it is simply imported once, quietly."""
+    import importlib
+    import importlib.util
+    import sys
+    import warnings
+
+    if "pyspark.pandas" not in sys.modules and importlib.util.find_spec("pyspark") is not None:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+            try:
+                importlib.import_module("pyspark.pandas")
+            except ImportError:
+                sys.modules["pyspark.pandas"] = None
+    return importlib.import_module(module)
+
+
 def _pandas_schema(res: Resource, coerce: bool):
     import pandas as pd
-    import pandera.pandas as pa
+
+    pa = _pandera("pandera.pandas")
 
     return _schema(res, coerce, pa, lambda f: pd.ArrowDtype(f.arrow_type),
                    lambda cond: lambda df: ~cond.pandas(df))
 
 
 def _polars_schema(res: Resource, coerce: bool):
-    import pandera.polars as pa
+    pa = _pandera("pandera.polars")
 
     return _schema(res, coerce, pa, lambda f: f.polars_type,
                    lambda cond: lambda data: data.lazyframe.select((~cond.polars()).alias("ok")))

@@ -229,6 +229,7 @@ def run(args) -> int:
     """Run the parsed command; every failure becomes its exit code and a message that names the file."""
     from ..api import MissingExtra
     from ..build import BuildRefused
+    from ..exports import ExportRefused
     from ..package import DescriptorError
     from ..seal import SealBroken
 
@@ -250,6 +251,9 @@ def run(args) -> int:
     except MissingExtra as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ExportRefused as exc:
+        print(f"export refused: {exc}", file=sys.stderr)
+        return 1
     except KeyError as exc:  # an unknown table or format name
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

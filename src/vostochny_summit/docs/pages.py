@@ -104,10 +104,40 @@ def render_formats() -> str:
     return "\n".join(lines + ["", FORMATS_END])
 
 
-def with_formats(readme: str) -> str:
-    """README.md's text with the list of export formats rendered anew (unchanged when there are no markers)."""
+CONTENTS_BEGIN = "<!-- BEGIN GENERATED CONTENTS: vostochny-summit build writes the counts and sizes from the data -->"
+CONTENTS_END = "<!-- END GENERATED CONTENTS -->"
+NUMBER_WORDS = dict(enumerate(("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                               "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")))
+
+
+def render_contents(pkg: Package) -> str:
+    """The README's first lines: how many tables, rows and article texts, their sizes, and each table's row count."""
+    import pyarrow.parquet as pq
+
+    from ..model.columns import sources
+
+    rows = {name: pq.ParquetFile(t.parquet_path).metadata.num_rows for name, t in pkg.tables.items()}
+    texts = pq.ParquetFile(pkg.table(sources().table).parquet_path).read(columns=[sources().path]).column(0).to_pylist()
+    kb = lambda paths: round(sum(p.stat().st_size for p in paths) / 1000)  # noqa: E731
+    n_tables = NUMBER_WORDS.get(len(rows), str(len(rows)))
+    lines = [CONTENTS_BEGIN,
+             f"{n_tables.capitalize()} tables, {sum(rows.values()):,} rows, and the {NUMBER_WORDS.get(len(texts), len(texts))} "
+             f"article texts every span points into (about {kb(t.csv_path for t in pkg.tables.values())} kB of CSV, "
+             f"{kb(t.parquet_path for t in pkg.tables.values())} kB of typed Parquet, {kb(pkg.root / p for p in texts)} kB "
+             "of text):", "",
+             " · ".join(f"`{name}` {n}" for name, n in rows.items()), CONTENTS_END]
+    return "\n".join(lines)
+
+
+def with_formats(readme: str, pkg: Package | None = None) -> str:
+    """README.md's text with the list of export formats (and, given the package, its contents) rendered anew
+    (unchanged where there are no markers)."""
     pattern = re.compile(re.escape(FORMATS_BEGIN) + ".*?" + re.escape(FORMATS_END), re.S)
-    return pattern.sub(lambda _: render_formats(), readme)
+    readme = pattern.sub(lambda _: render_formats(), readme)
+    if pkg is not None:
+        pattern = re.compile(re.escape(CONTENTS_BEGIN) + ".*?" + re.escape(CONTENTS_END), re.S)
+        readme = pattern.sub(lambda _: render_contents(pkg), readme)
+    return readme
 
 
 def with_vocabularies(curation: str) -> str:

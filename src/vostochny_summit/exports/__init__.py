@@ -4,7 +4,9 @@ A format module declares `FORMAT = Format(name, summary, output, artefact, write
 `write(pkg, out, **options) -> list[Path]` that writes the format from a sealed package. The registry below finds
 them; the command line (`vostochny-summit export FORMAT OUT [PATH]` and its `--help`), `release` (one artefact per
 format, in SHA256SUMS and the data zip) and the README's list of formats all read it, so adding a format is one module
-here plus one test. Modules here without `FORMAT` (croissant, datasette_metadata, browse, queries) are helpers.
+here plus one test (tests/test_readme_facts.py holds the README's table of formats to this registry). Modules here
+without `FORMAT` (croissant, datasette_metadata, browse, queries, spans) are helpers. A folder format writes through
+`write_folder`; a format that cannot write the package as it is raises `ExportRefused` (one line: table, id, fix).
 
 The registry is a reader of the package: `export()` checks the descriptor's seal before a format writes anything
 (a package whose files are not the ones `build` sealed is refused). Format modules import their heavy libraries
@@ -18,6 +20,11 @@ import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+
+class ExportRefused(Exception):
+    """The package cannot be written in a format as it is (e.g. a span that does not align with spaCy's tokens).
+    `str()` is the one line to show: the table, the row's id and the fix. Nothing is left half-written."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,37 @@ class Format:
     def artefact_name(self, version: str) -> str:
         """The release artefact's file name (a folder format's artefact is its zip)."""
         return f"vostochny-summit-{version}{self.artefact}" + (".zip" if self.output == "folder" else "")
+
+
+def write_folder(out: Path, fill: Callable[[Path], None]) -> list[Path]:
+    """Make or replace the folder `out` with what `fill(folder)` writes, and return the files written, sorted.
+
+    `fill` writes into a new folder beside `out`, which then takes its place: an export that fails leaves `out` as it
+    was. An existing `out` is replaced only when every file in it is one this export writes (a folder written by an
+    earlier run); any other file makes the export refuse, so that no one's folder is emptied by mistake."""
+    import shutil
+    import tempfile
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ExportRefused(f"{out} is a file, not a folder: give a folder name (it is made or replaced)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the folder is for others to read
+    try:
+        fill(tmp)
+        written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+        if out.exists():
+            foreign = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and p.relative_to(out) not in written)
+            if foreign:
+                raise ExportRefused(f"{out} holds files this export does not write (e.g. {foreign[0].as_posix()}): "
+                                    f"give a new or empty folder")
+            shutil.rmtree(out)
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return [out / p for p in written]
 
 
 def formats() -> dict[str, Format]:

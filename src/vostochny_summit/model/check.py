@@ -10,7 +10,7 @@ from .rules import Cond, Equals, RowRule
 
 KINDS = {"id", "ref", "slug", "span-source", "span-start", "span-end", "span-text", "vocabulary", "iso-country",
          "wikidata-qid", "edtf-date", "edtf-earliest", "edtf-latest", "text", "value", "text-path", "text-sha256",
-         "text-length", "latitude", "longitude", "geonames-id", "independence-group"}
+         "text-length", "latitude", "longitude", "geonames-id", "independence-group", "web-address", "language-tag"}
 TYPES = {"string", "integer", "number", "boolean", "date"}
 DERIVED_RULES = {"edtf-earliest", "edtf-latest", "plover", "claim-status"}
 
@@ -86,9 +86,9 @@ def _resource_mistakes(resources: dict[str, Resource], res: Resource) -> list[st
     for key, what in [(res.primary_key, "primary key")] + [(k, "unique key") for k in res.unique_keys]:
         out += [f"{res.name}.{k}: the {what} names a field the table does not have" for k in key if k not in names]
     if res.span:
-        for role in ("source", "start", "end", "text"):
+        for role in ("source", "start", "end", "text", "label"):
             col = getattr(res.span, role)
-            if col not in names:
+            if col is not None and col not in names:
                 out.append(f"{res.name}.{col}: the span's {role} column is not a field of the table")
     for role in ("label", "relayed_by"):
         col = getattr(res, role)

@@ -70,7 +70,7 @@ class Field:
     """One column. `kind` names its role, so that code never has to guess it from a pattern or a table name:
     "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
     "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
-    "edtf-date", "text" (free text), "value" (anything else)."""
+    "edtf-date", "web-address" (a URL), "language-tag" (BCP 47), "text" (free text), "value" (anything else)."""
 
     name: str
     type: str
@@ -167,6 +167,8 @@ class Span:
     text: str = "text"
     inside_quotation_marks: bool = False  # quotes: the span sits directly inside the marks
     covers_sentences: bool = False  # its spans count for sentence coverage (every sentence covered or excluded)
+    label: str | None = None  # the column that says how the span bears on what it points at (a stance, a reason, a
+    # role): the span's label in the exports (spaCy, W3C annotations)
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,8 @@ class Resource:
     evidence_of: str | None = None  # every row of that table needs at least one row here (claims, events)
     names_entities: bool = False  # every row of every entity table needs at least one row here
     utterance: tuple[str, tuple[str, ...]] | None = None  # (group column, speaker columns): one speaker per group
-    label: str | None = None  # the column that names a row for people (a name, a title, a statement)
+    label: str | None = None  # the column that says in words what one row is (a name, a title, a statement): what a
+    # reader is shown for the row (Datasette's label column, the dataset card, W3C annotation bodies)
     relayed_by: str | None = None  # the column naming the outlet a row is relayed from (it counts in that outlet's group)
     said_at: str | None = None  # quotes: the column naming the event a quotation was said at (its attribution's event)
     attribution: Attribution | None = None  # evidence: who in the text asserts it (speech acts: the reporter, §7)

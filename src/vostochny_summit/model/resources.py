@@ -30,14 +30,16 @@ SOURCES = Resource(
         f.slug("independence_group", "Sources in the same group are not independent for corroboration: same origin, "
                "or one reproduces the other near-verbatim (see notes). Otherwise the source's own ID.", required=True)
         .but(kind="independence-group"),
-        f.text("url", "Web address of the article, where the text shows it; empty otherwise.").but(format="uri"),
+        f.text("url", "Web address of the article, where the text shows it; empty otherwise.")
+        .but(format="uri", kind="web-address"),
         f.text("date_printed", "Every date printed in the text, verbatim, joined with ' | ' when there are several; "
                "empty when none."),
         f.Field("published", "date", "Publication date, only where a printed date is a plausible dateline consistent "
                 "with what the article reports (see published_basis)."),
         f.choice("published_basis", v.PUBLISHED_BASIS, "How `published` was decided."),
         f.Field("language", "string", "Language of the text as a BCP 47 tag.", required=True,
-                pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", pattern_words="a BCP 47 language tag, such as en or en-GB"),
+                kind="language-tag", pattern="^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                pattern_words="a BCP 47 language tag, such as en or en-GB"),
         f.Field("text_path", "string", "Path of the stored article text, relative to the package root.",
                 kind="text-path", required=True, unique=True, pattern="^data/texts/[A-Za-z0-9_.-]+\\.txt$",
                 pattern_words="a path data/texts/NAME.txt (letters, digits, '_', '.', '-')"),
@@ -68,7 +70,7 @@ SOURCE_CREDITS = Resource(
         f.SPAN_TEXT.but(description="The name as printed in the credit line."),
     ),
     ("source_id", "person_id", "role"),
-    span=Span(), rules=(SPAN_ORDER,),
+    span=Span(label="role"), rules=(SPAN_ORDER,),
 )
 
 PEOPLE = Resource(
@@ -263,7 +265,8 @@ CLAIM_EVIDENCE = Resource(
                "Korean officials')."),
     ),
     ("claim_id", "source_id", "char_start"),
-    span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
+    span=Span(covers_sentences=True, label="stance"),
+    rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
     evidence_of="claims", relayed_by="attributed_org_id",
     attribution=Attribution("attributed_person_id", "attributed_org_id", "attributed_description"),
 )
@@ -274,7 +277,7 @@ EXCLUDED_SPANS = Resource(
     (*SPAN_FIELDS, f.span_text("the excluded sentence"), f.choice("reason", v.EXCLUSION_REASON,
                                                                    "Why the sentence carries no claim.")),
     ("source_id", "char_start"),
-    span=Span(covers_sentences=True), rules=(SPAN_ORDER,),
+    span=Span(covers_sentences=True, label="reason"), rules=(SPAN_ORDER,),
 )
 
 RESOURCES: dict[str, Resource] = {r.name: r for r in (
