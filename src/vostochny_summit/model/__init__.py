@@ -12,8 +12,9 @@ from .classes import SLUG_PATTERN, TYPES, Field, Resource, Span, Term, Vocabular
 from .resources import RESOURCES
 
 REFERENCE_FILE = "data/reference/entity-identifiers.csv"  # the frozen, verified external identifiers (CURATION.md §3)
+RETIRED_IDS_FILE = "releases/retired-ids.csv"  # every id retired from a released table, its reason and replacement
 
-__all__ = ["REFERENCE_FILE", "RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
+__all__ = ["REFERENCE_FILE", "RETIRED_IDS_FILE", "RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
            "entity_tables", "span_tables"]
 
 

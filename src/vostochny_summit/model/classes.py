@@ -62,7 +62,9 @@ class Field:
     """One column. `kind` names its role, so that code never has to guess it from a pattern or a table name:
     "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
     "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
-    "edtf-date", "text" (free text), "value" (anything else)."""
+    "edtf-date", "text" (free text), "value" (anything else); two vocabulary columns name a role of their own:
+    "stance" (how an evidence row bears on the row it is evidence of, e.g. supports or refutes a claim) and
+    "exclusion-reason" (why a span is deliberately left out of coverage)."""
 
     name: str
     type: str
@@ -170,6 +172,8 @@ class Resource:
     evidence_of: str | None = None  # every row of that table needs at least one row here (claims, events)
     names_entities: bool = False  # every row of every entity table needs at least one row here
     utterance: tuple[str, tuple[str, ...]] | None = None  # (group column, speaker columns): one speaker per group
+    label: str | None = None  # the column that names one row for a reader (a page heading, a link's text)
+    asserted_by: tuple[str, ...] = ()  # the columns saying who in the text asserts a row; all empty: the article itself
 
     def field(self, name: str) -> Field:
         for f in self.fields:

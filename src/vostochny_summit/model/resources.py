@@ -46,7 +46,7 @@ SOURCES = Resource(
         f.NOTES.but(description="Curator notes: boilerplate, sign-up blocks, stray prefixes, and the reasoning behind "
                     "publisher, origin and published."),
     ),
-    ("source_id",),
+    ("source_id",), label="title",
     rules=(set_exactly_when("published-basis", "published", Equals("published_basis", "printed-dateline"),
                             "a date exactly when published_basis is printed-dateline"),),
 )
@@ -79,7 +79,7 @@ PEOPLE = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("person_id",), unique_keys=(("wikidata_qid",),), entity="person", rules=(QID_RULE,),
+    ("person_id",), unique_keys=(("wikidata_qid",),), entity="person", label="name", rules=(QID_RULE,),
 )
 
 ORGANIZATIONS = Resource(
@@ -96,7 +96,7 @@ ORGANIZATIONS = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("org_id",), unique_keys=(("wikidata_qid",),), entity="organization", rules=(QID_RULE,),
+    ("org_id",), unique_keys=(("wikidata_qid",),), entity="organization", label="name", rules=(QID_RULE,),
 )
 
 PLACES = Resource(
@@ -119,7 +119,7 @@ PLACES = Resource(
         f.WIKIDATA_QID,
         f.WIKIDATA_QID_CONFIDENCE,
     ),
-    ("place_id",), unique_keys=(("wikidata_qid",), ("geonames_id",)), entity="place",
+    ("place_id",), unique_keys=(("wikidata_qid",), ("geonames_id",)), entity="place", label="name",
     rules=(QID_RULE, together("coordinates-pair", "latitude", "longitude", "both coordinates or neither")),
 )
 
@@ -163,7 +163,7 @@ EVENTS = Resource(
         f.PLACE.but(description="Where the event took place, if an article says so (places.place_id)."),
         f.choice("status", v.EVENT_STATUS, "Whether the event happened, according to the articles."),
     ),
-    ("event_id",),
+    ("event_id",), label="title",
     rules=(
         set_exactly_when("date-basis", "date", Not(Equals("date_basis", "unknown")),
                          "'unknown' exactly when date is empty", field="date_basis"),
@@ -240,7 +240,7 @@ CLAIMS = Resource(
         .but(derived={"rule": "claim-status", "from": ["claim_evidence"]}),
         f.NOTES.but(description="Curator notes, e.g. how a disagreement was modelled."),
     ),
-    ("claim_id",),
+    ("claim_id",), label="statement",
 )
 
 CLAIM_EVIDENCE = Resource(
@@ -250,7 +250,7 @@ CLAIM_EVIDENCE = Resource(
         f.CLAIM.but(required=True),
         *SPAN_FIELDS,
         f.span_text("the clause or sentence that carries the claim"),
-        f.choice("stance", v.STANCE, "How the span bears on the claim."),
+        f.choice("stance", v.STANCE, "How the span bears on the claim.").but(kind="stance"),
         f.PERSON.but(name="attributed_person_id", description="The person the article says asserts it "
                      "(people.person_id); empty with the other attribution columns = the article's own voice."),
         f.ORG.but(name="attributed_org_id", description="The organization the article says asserts it "
@@ -260,14 +260,15 @@ CLAIM_EVIDENCE = Resource(
     ),
     ("claim_id", "source_id", "char_start"),
     span=Span(covers_sentences=True), rules=(SPAN_ORDER, at_most_one("attributed_person_id", "attributed_org_id")),
-    evidence_of="claims",
+    evidence_of="claims", asserted_by=("attributed_person_id", "attributed_org_id", "attributed_description"),
 )
 
 EXCLUDED_SPANS = Resource(
     "excluded_spans", "Excluded spans",
     "Sentences deliberately not covered by a claim or quote, with the reason (CURATION.md §8).",
     (*SPAN_FIELDS, f.span_text("the excluded sentence"), f.choice("reason", v.EXCLUSION_REASON,
-                                                                   "Why the sentence carries no claim.")),
+                                                                   "Why the sentence carries no claim.")
+                                             .but(kind="exclusion-reason")),
     ("source_id", "char_start"),
     span=Span(covers_sentences=True), rules=(SPAN_ORDER,),
 )
