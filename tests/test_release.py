@@ -74,8 +74,9 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     version = json.loads((ROOT / "datapackage.json").read_text())["version"]
     exports = {f"vostochny-summit-{version}.db", f"vostochny-summit-{version}.metadata.json",
                f"vostochny-summit-{version}-claims.jsonl"}
+    site = f"vostochny-summit-{version}-site.zip"
     assert names == {f"vostochny-summit-{version}.zip", f"vostochny_summit-{version}-py3-none-any.whl",
-                     f"vostochny_summit-{version}.tar.gz"} | exports
+                     f"vostochny_summit-{version}.tar.gz", site} | exports
     with zipfile.ZipFile(first / f"vostochny_summit-{version}-py3-none-any.whl") as z:
         assert "vostochny_summit/_package/datapackage.json" in z.namelist()
         assert any(n.startswith("vostochny_summit/_package/data/parquet/") for n in z.namelist())
@@ -87,6 +88,15 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     for export in exports:
         with zipfile.ZipFile(archive) as z:
             assert z.read(f"{top}/exports/{export}") == (first / export).read_bytes(), export
+    with zipfile.ZipFile(first / site) as z:  # the site's folder, zipped, and the same files in the data zip
+        pages = {m.removeprefix(f"{top}-site/"): z.read(m) for m in z.namelist()}
+    assert "index.html" in pages and "assets/search-index.js" in pages
+    with zipfile.ZipFile(archive) as z:
+        assert all(z.read(f"{top}/exports/site/{m}") == data for m, data in pages.items())
+    with zipfile.ZipFile(first / f"vostochny_summit-{version}-py3-none-any.whl") as z:
+        wheel = set(z.namelist())
+    assert {"vostochny_summit/exports/site/templates/article.html", "vostochny_summit/exports/site/static/site.js",
+            "vostochny_summit/_package/releases/retired-ids.csv"} <= wheel
     for required in ("datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
                      "data/quotes.csv", "data/parquet/quotes.parquet", "schemas/quotes.schema.json", "docs/data-dictionary.md"):
         assert f"{top}/{required}" in members, required

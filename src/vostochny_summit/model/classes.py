@@ -63,7 +63,7 @@ class Field:
     "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
     "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
     "edtf-date", "text" (free text), "value" (anything else); two vocabulary columns name a role of their own:
-    "stance" (how an evidence row bears on the row it is evidence of, e.g. supports or refutes a claim) and
+    "evidence-stance" (how an evidence row bears on the row it is evidence of, e.g. supports or refutes a claim) and
     "exclusion-reason" (why a span is deliberately left out of coverage)."""
 
     name: str

@@ -250,7 +250,7 @@ CLAIM_EVIDENCE = Resource(
         f.CLAIM.but(required=True),
         *SPAN_FIELDS,
         f.span_text("the clause or sentence that carries the claim"),
-        f.choice("stance", v.STANCE, "How the span bears on the claim.").but(kind="stance"),
+        f.choice("stance", v.STANCE, "How the span bears on the claim.").but(kind="evidence-stance"),
         f.PERSON.but(name="attributed_person_id", description="The person the article says asserts it "
                      "(people.person_id); empty with the other attribution columns = the article's own voice."),
         f.ORG.but(name="attributed_org_id", description="The organization the article says asserts it "

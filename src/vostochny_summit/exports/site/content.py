@@ -18,6 +18,7 @@ from ...package import Package
 from ...text import read_text, sentences
 
 ARTICLES = "articles"  # the folder of the pages of the articles' table (its other tables' folders are their names)
+STANCE = "evidence-stance"  # the kind of the column that says how an evidence row bears on its row
 SPAN_KINDS = ("span-source", "span-start", "span-end", "span-text")
 CONTEXT_CHARS = 320  # at most this many characters of sentence context on either side of a span
 
@@ -110,8 +111,7 @@ class Site:
         self.tables: dict[str, TableView] = {}
         for name, t in pkg.tables.items():
             if t.model is not None:
-                self.tables[name] = TableView(t.model, t.resource.get("title") or t.model.title,
-                                              pq.read_table(t.parquet_path).to_pylist())
+                self.tables[name] = TableView(t.model, t.model.title, pq.read_table(t.parquet_path).to_pylist())
         self.sources = next(tv for tv in self.tables.values() if tv.kind_field("text-path"))
         path = self.sources.kind_field("text-path").name
         self.texts = {row[self.sources.key]: read_text(pkg.root / row[path]) for row in self.sources.rows}
@@ -224,7 +224,7 @@ class Site:
         return Cell("asserted by", "the article itself")
 
     def stance(self, tv: TableView, row: dict) -> str | None:
-        f = tv.kind_field("stance")
+        f = tv.kind_field(STANCE)
         return row[f.name] if f else None
 
     def context(self, tv: TableView, row: dict) -> tuple[str, str, str, str, str]:

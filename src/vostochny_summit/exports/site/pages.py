@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .content import Cell, Site, TableView, humanize
+from .content import STANCE, Cell, Site, TableView, humanize
 from .marks import Mark, render
 
 
@@ -75,7 +75,7 @@ def row_page(site: Site, tv: TableView, row: dict) -> dict:
         seen[key].items.append(_item(site, other, r, skip=(f.name,)))
     evidence_groups = []
     for e in site.evidence_tables(tv):
-        stance = e.kind_field("stance")
+        stance = e.kind_field(STANCE)
         skip = (stance.name,) if stance else ()
         items = [(_item(site, e, r, skip=(f.name, *skip)), site.stance(e, r)) for other, r, f in evidence if other is e]
         if stance:
@@ -83,9 +83,9 @@ def row_page(site: Site, tv: TableView, row: dict) -> dict:
         elif items:
             evidence_groups.append(Group(e.title, [i for i, _ in items]))
     status = site.status_field(tv)
-    return {"tv": tv, "row": row, "title": tv.label(row), "id": row[tv.key],
+    return {"tv": tv, "row": row, "heading": tv.label(row), "id": row[tv.key],
             "cells": site.cells(tv, row, skip=(status.name,) if status else ()),
-            "status": site.cell(status, row[status.name]) if status else None,
+            "status_cell": site.cell(status, row[status.name]) if status else None,
             "evidence": evidence_groups, "evidence_total": sum(len(g.items) for g in evidence_groups), "groups": groups}
 
 
@@ -121,14 +121,14 @@ def article_page(site: Site, row: dict) -> dict:
                               end=r[span.end], stance=stance, context=(r[span.text],)))
         lists.append(Group(tv.title, items, layer))
     html, lanes = render(site.texts[sid], marks)
-    legend_rows = [{"layer": k[0], "stance": k[1], "table": k[2], "count": v} for k, v in legend.items()]
-    return {"row": row, "title": src.label(row), "id": sid, "cells": site.cells(src, row), "text": html, "lanes": lanes,
+    legend_rows = [{"layer": k[0], "tone": k[1], "table": k[2], "count": v} for k, v in legend.items()]
+    return {"row": row, "heading": src.label(row), "id": sid, "cells": site.cells(src, row), "marked": html, "lanes": lanes,
             "spans": lists, "legend": legend_rows}
 
 
-def index_page(site: Site) -> dict:
+def index_page(site: Site, site_title: str) -> dict:
     d = site.pkg.descriptor
-    counts = [{"title": tv.title, "rows": len(tv.rows), "href": f"#{tv.folder}" if tv.folder else None}
+    counts = [{"caption": tv.title, "rows": len(tv.rows), "href": f"#{tv.folder}" if tv.folder else None}
               for tv in site.tables.values()]
     sections = []
     for tv in site.page_tables:
@@ -144,7 +144,7 @@ def index_page(site: Site) -> dict:
             opening = {r[tv.key]: " ".join(site.texts[r[tv.key]][:160].split()) for r in tv.rows}
         sections.append({"tv": tv, "id": tv.folder, "groups": groups, "opening": opening})
     status_first = sorted(sections, key=lambda s: not any(g.key for g in s["groups"]))
-    return {"title": d.get("title", ""), "description": d.get("description", ""), "version": d.get("version"),
+    return {"heading": site_title, "about": d.get("description", ""), "version": d.get("version"),
             "licenses": d.get("licenses", []), "counts": counts, "sections": status_first, "retired": site.retired()}
 
 
@@ -161,7 +161,8 @@ def search_index(site: Site) -> str:
     [kind, label, address, more text] for every row with a page and every quotation."""
     entries = []
     for tv in site.page_tables:
-        text = [f.name for f in tv.res.fields if f.kind == "text" and f.required and f.name != tv.res.label]
+        text = [f.name for f in tv.res.fields if f.type == "string" and f.required and f.pattern is None
+                and f.vocabulary is None and f.name != tv.res.label]  # required free text: a summary, a description
         for r in tv.rows:
             entries.append([tv.title, tv.label(r), tv.page(r), " ".join([r[tv.key]] + [r[c] or "" for c in text])])
     for tv in site.span_tables:

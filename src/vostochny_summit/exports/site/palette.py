@@ -67,7 +67,7 @@ def pairs() -> list[tuple[str, str, str, float]]:
 def css_variables() -> str:
     """The palette as CSS custom properties (the stylesheet's :root)."""
     lines = {"page": PAGE, "ink": INK, "muted": MUTED, "link": LINK, "focus": FOCUS, "panel": PANEL, "rule": RULE,
-             "excluded-ink": EXCLUDED_INK, "badge-ink": BADGE_INK, "status": STATUS}
+             "excluded-ink": EXCLUDED_INK, "badge-ink": BADGE_INK, "status-badge": STATUS}
     for k, (bg, line) in LAYERS.items():
         lines[f"{k}-bg"] = bg or "transparent"
         lines[f"{k}-line"] = line

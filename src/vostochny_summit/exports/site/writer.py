@@ -34,11 +34,12 @@ def pages(pkg: Package) -> dict[str, str]:
     """Every file of the site: its path (relative, POSIX) -> its text."""
     site = Site(pkg)
     env = environment()
-    common = {"generator": GENERATOR, "site_title": pkg.descriptor.get("title", ""), "version": pkg.version,
+    site_title = pkg.descriptor.get("title", "")
+    common = {"generator": GENERATOR, "site_title": site_title, "version": pkg.version,
               "licenses": pkg.descriptor.get("licenses", []), "nav": [(tv.title, tv.folder) for tv in site.page_tables]}
     files: dict[str, str] = {}
     index = env.get_template("index.html")
-    files["index.html"] = index.render(common, root="", **index_page(site))
+    files["index.html"] = index.render(common, root="", **index_page(site, site_title))
     article = env.get_template("article.html")
     lanes = 0
     for row in site.sources.rows:
@@ -55,7 +56,7 @@ def pages(pkg: Package) -> dict[str, str]:
     for r in site.retired():
         tv = site.tables.get(r["table"])
         if tv is not None and tv.folder and r["id"] not in tv.by_id:
-            files[f"{tv.folder}/{r['id']}.html"] = retired.render(common, root="../", title=f"Retired: {r['id']}", r=r,
+            files[f"{tv.folder}/{r['id']}.html"] = retired.render(common, root="../", heading=f"Retired: {r['id']}", r=r,
                                                                   table_title=tv.title)
     files[f"{ASSETS}/site.css"] = env.get_template("site.css").render(variables=css_variables(), lanes=range(lanes),
                                                                        stances=list(STANCE))
