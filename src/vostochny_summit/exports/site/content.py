@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...model import RETIRED_IDS_FILE, Field, Resource
 from ...package import Package
@@ -116,6 +116,7 @@ class Site:
         path = self.sources.kind_field("text-path").name
         self.texts = {row[self.sources.key]: read_text(pkg.root / row[path]) for row in self.sources.rows}
         self.sentences = {sid: sentences(text) for sid, text in self.texts.items()}
+        self.sentence_starts = {sid: [s for s, _ in spans] for sid, spans in self.sentences.items()}
         evidenced = {tv.res.evidence_of for tv in self.tables.values()}
         for tv in self.tables.values():
             if tv is self.sources:
@@ -220,7 +221,7 @@ class Site:
         """Who in the text asserts a row: the first of the table's attribution columns that is set, else the article."""
         for name in tv.res.asserted_by:
             if row[name] is not None:
-                return Cell("asserted by", *_text_href(self.cell(tv.res.field(name), row[name])))
+                return replace(self.cell(tv.res.field(name), row[name]), name="asserted by")
         return Cell("asserted by", "the article itself")
 
     def stance(self, tv: TableView, row: dict) -> str | None:
@@ -232,9 +233,9 @@ class Site:
         (lead/tail are '…' where cut)."""
         span = tv.res.span
         sid, start, end = row[span.source], row[span.start], row[span.end]
-        text, sents = self.texts[sid], self.sentences[sid]
-        i = max(bisect.bisect_right([s for s, _ in sents], start) - 1, 0)
-        j = max(bisect.bisect_left([s for s, _ in sents], end) - 1, i)
+        text, sents, starts = self.texts[sid], self.sentences[sid], self.sentence_starts[sid]
+        i = max(bisect.bisect_right(starts, start) - 1, 0)  # the sentence the span starts in
+        j = max(bisect.bisect_left(starts, end) - 1, i)  # the sentence it ends in
         lo, hi = min(start, sents[i][0]), max(end, sents[j][1])
         lead, tail = "", ""
         if start - lo > CONTEXT_CHARS:
@@ -275,7 +276,3 @@ class Site:
             new = tv.by_id.get(r.get("replaced_by") or "") if tv else None
             r["href"] = tv.page(new) if new else None
         return rows
-
-
-def _text_href(cell: Cell) -> tuple[str, str | None]:
-    return cell.text, cell.href

@@ -25,6 +25,7 @@ class Item:
     end: int | None = None
     stance: str | None = None
     key: str | None = None  # the row's id
+    chars: str | None = None  # a span's text (article pages)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def _item(site: Site, tv: TableView, row: dict, skip=()) -> Item:
                 site.article(tv, row), stance=site.stance(tv, row), key=key)
 
 
-def _vocabulary_groups(site: Site, items: list[tuple[Item, str | None]], f) -> list[Group]:
+def _vocabulary_groups(items: list[tuple[Item, str | None]], f) -> list[Group]:
     """Items grouped by a vocabulary column, in the vocabulary's order (only values that occur)."""
     return [Group(t.value, [i for i, v in items if v == t.value], t.value, t.label)
             for t in f.vocabulary.terms if any(v == t.value for _, v in items)]
@@ -79,7 +80,7 @@ def row_page(site: Site, tv: TableView, row: dict) -> dict:
         skip = (stance.name,) if stance else ()
         items = [(_item(site, e, r, skip=(f.name, *skip)), site.stance(e, r)) for other, r, f in evidence if other is e]
         if stance:
-            evidence_groups += _vocabulary_groups(site, items, stance)
+            evidence_groups += _vocabulary_groups(items, stance)
         elif items:
             evidence_groups.append(Group(e.title, [i for i, _ in items]))
     status = site.status_field(tv)
@@ -118,7 +119,7 @@ def article_page(site: Site, row: dict) -> dict:
             marks.append(Mark(r[span.start], r[span.end], order * 1_000_000 + n, classes, tuple(data), anchor,
                               f"row-{anchor}", underlined=layer == "evidence"))
             items.append(Item(tv.row_id(r), href, site.cells(tv, r), anchor=anchor, start=r[span.start],
-                              end=r[span.end], stance=stance, context=(r[span.text],)))
+                              end=r[span.end], stance=stance, chars=r[span.text]))
         lists.append(Group(tv.title, items, layer))
     html, lanes = render(site.texts[sid], marks)
     legend_rows = [{"layer": k[0], "tone": k[1], "table": k[2], "count": v} for k, v in legend.items()]
@@ -136,7 +137,7 @@ def index_page(site: Site, site_title: str) -> dict:
         status = site.status_field(tv)
         if status:
             pairs = [(i, r[status.name]) for i, r in zip(items, _ordered(site, tv))]
-            groups = _vocabulary_groups(site, pairs, status)
+            groups = _vocabulary_groups(pairs, status)
         else:
             groups = [Group("", items)]
         opening = {}
@@ -144,8 +145,8 @@ def index_page(site: Site, site_title: str) -> dict:
             opening = {r[tv.key]: " ".join(site.texts[r[tv.key]][:160].split()) for r in tv.rows}
         sections.append({"tv": tv, "id": tv.folder, "groups": groups, "opening": opening})
     status_first = sorted(sections, key=lambda s: not any(g.key for g in s["groups"]))
-    return {"heading": site_title, "about": d.get("description", ""), "version": d.get("version"),
-            "licenses": d.get("licenses", []), "counts": counts, "sections": status_first, "retired": site.retired()}
+    return {"heading": site_title, "about": d.get("description", ""), "counts": counts, "sections": status_first,
+            "retired": site.retired()}
 
 
 def _ordered(site: Site, tv: TableView) -> list[dict]:

@@ -81,11 +81,11 @@
     });
     if (!pop.childNodes.length) { return; }
     pop.hidden = false;
-    var r = near.getClientRects()[0] || near.getBoundingClientRect();
+    var box = near.getBoundingClientRect();  /* below the whole mark, all its lines, so it hides none of them */
     var width = pop.offsetWidth;
-    var left = Math.min(Math.max(8, r.left + window.scrollX), window.scrollX + document.documentElement.clientWidth - width - 8);
+    var left = Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 8);
     pop.style.left = Math.max(8, left) + "px";
-    pop.style.top = (r.bottom + window.scrollY + 8) + "px";
+    pop.style.top = (box.bottom + window.scrollY + 8) + "px";
   }
   function hide() { pop.hidden = true; }
   function hideSoon() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 250); }
