@@ -382,26 +382,35 @@ def test_pages_fit_a_phone_and_read_without_javascript(browser, site):
 
 
 def test_pages_opened_from_file_request_nothing_from_the_network(browser, site):
-    """Every kind of page, opened from file://, asks for file:// addresses only (Chromium's network log)."""
-    browser.get_log("performance")  # drop what earlier tests logged
-    entity = next(iter(entity_tables().values()))
-    event = next(r for r in RESOURCES.values() if any(f.kind == "edtf-date" for f in r.fields))
-    pages = [site / "index.html", site / CLAIMS.name / f"{contested_claim()[CLAIMS.primary_key[0]]}.html",
-             site / entity.name / f"{rows(entity)[0][entity.primary_key[0]]}.html",
-             site / event.name / f"{rows(event)[0][event.primary_key[0]]}.html"]
-    pages += sorted((site / "articles").glob("*.html"))
-    requested = []
-    for page in pages:
-        open_page(browser, page)
-        browser.execute_script("return document.readyState")
+    """Every kind of page, opened from file://, asks for file:// addresses only (Chromium's network log, which holds
+    every request of this session: the articles the tests above opened, and the pages opened here)."""
+    def requests() -> list[tuple[str, str]]:
+        """(address, address of the document that asked for it) of every request logged since the last call."""
+        out = []
         for entry in browser.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             if message["method"] == "Network.requestWillBeSent":
-                requested.append(message["params"]["request"]["url"])
-    assert requested, "the performance log recorded no request at all"
-    outside = [u for u in requested if not u.startswith(("file://", "data:"))]
-    assert not outside, outside
-    assert any(u.endswith("/assets/site.js") for u in requested) and any(u.endswith("/assets/site.css") for u in requested)
+                out.append((message["params"]["request"]["url"], message["params"].get("documentURL", "")))
+        return out
+
+    entity = next(iter(entity_tables().values()))
+    event = next(r for r in RESOURCES.values() if any(f.kind == "edtf-date" for f in r.fields))
+    with open(ROOT / RETIRED_IDS_FILE, encoding="utf-8", newline="") as fh:
+        retired = next(csv.DictReader(fh))
+    pages = [site / "index.html", site / CLAIMS.name / f"{contested_claim()[CLAIMS.primary_key[0]]}.html",
+             site / entity.name / f"{rows(entity)[0][entity.primary_key[0]]}.html",
+             site / event.name / f"{rows(event)[0][event.primary_key[0]]}.html",
+             site / retired["table"] / f"{retired['id']}.html"]
+    requested = requests()
+    pages += [p for p in sorted((site / "articles").glob("*.html")) if p.as_uri() not in {u for u, _ in requested}]
+    for page in pages:
+        open_page(browser, page)
+    requested += requests()
+    ours = [u for u, document in requested if document.startswith(site.as_uri())]
+    assert {p.as_uri() for p in [*pages, *(site / "articles").glob("*.html")]} <= set(ours)
+    assert not [u for u in ours if not u.startswith(("file://", "data:"))]
+    assert not [u for u, _ in requested if re.match(r"(https?|wss?|ftp):", u)]  # nor did the browser itself
+    assert any(u.endswith("/assets/site.js") for u in ours) and any(u.endswith("/assets/site.css") for u in ours)
     if os.environ.get("VS_UPDATE_SCREENSHOT"):  # the article with the supporting evidence of the contested claim
         from selenium.webdriver.common.by import By
 
