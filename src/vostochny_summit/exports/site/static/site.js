@@ -17,7 +17,7 @@
     var results = document.getElementById("results");
     var status = document.getElementById("search-status");
     var entries = window.VS_SEARCH.map(function (e) {
-      return { kind: e[0], label: e[1], href: e[2], hay: fold(e[1] + " " + e[3]) };
+      return { kind: e[0], label: e[1], href: e[2], name: fold(e[1]), hay: fold(e[1] + " " + e[3]) };
     });
     var LIMIT = 50;
     var run = function () {
@@ -27,6 +27,8 @@
       var hits = entries.filter(function (e) {
         return words.every(function (w) { return e.hay.indexOf(w) >= 0; });
       });
+      var named = function (e) { return words.every(function (w) { return e.name.indexOf(w) >= 0; }) ? 0 : 1; };
+      hits.sort(function (a, b) { return named(a) - named(b); });  /* the words in the label first; stable */
       status.textContent = hits.length + (hits.length === 1 ? " match" : " matches") +
         (hits.length > LIMIT ? ", the first " + LIMIT + " shown" : "");
       hits.slice(0, LIMIT).forEach(function (e) {
