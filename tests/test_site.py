@@ -117,28 +117,33 @@ def test_one_page_per_id_at_a_stable_address(site):
 
 
 class Links(HTMLParser):
+    """A page's links, its ids (and any id given twice) and the ids its ARIA attributes and labels point at."""
+
     def __init__(self):
         super().__init__()
-        self.links, self.ids = [], set()
+        self.links, self.ids, self.twice, self.refs = [], set(), [], []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
-            self.ids.add(a["id"])
+            (self.twice.append if a["id"] in self.ids else self.ids.add)(a["id"])
         for key in ("href", "src"):
             if key in a:
                 self.links.append((tag, key, a[key]))
+        self.refs += [a[k] for k in ("aria-labelledby", "aria-describedby", "for") if k in a]
 
 
 def test_every_link_resolves_and_nothing_is_loaded_from_outside(site):
     """Every relative link names a file of the site (and its anchor an element of that page); only <a> points
-    outside (Wikidata, GeoNames, the licences): no script, stylesheet or image comes from anywhere else."""
+    outside (Wikidata, GeoNames, the licences): no script, stylesheet or image comes from anywhere else. No id is
+    given twice, and every id a label or an ARIA attribute names exists."""
     parsed = {}
     for page in site.rglob("*.html"):
         p = Links()
         p.feed(page.read_text(encoding="utf-8"))
         parsed[page] = p
     for page, p in parsed.items():
+        assert not p.twice and set(p.refs) <= p.ids, (page, p.twice, set(p.refs) - p.ids)
         for tag, key, link in p.links:
             if re.match(r"[a-z]+:", link):
                 assert tag == "a" and link.startswith("https://"), (page, link)
@@ -178,6 +183,15 @@ def test_palette_meets_wcag_aa_and_colours_every_stance(site):
     css = (site / "assets" / "site.css").read_text(encoding="utf-8")
     for value in STANCE.vocabulary.values:
         assert f"mark.evidence.stance-{value} {{" in css, value
+
+
+def test_the_model_declares_what_the_site_asks():
+    """Each declaration the site reads names a column of its table: a row's label, who asserts it, its stance."""
+    for res in RESOURCES.values():
+        assert res.label is None or res.field(res.label).type == "string", res.name
+        assert all(res.field(c) for c in res.asserted_by), res.name
+    assert sum(f.kind == "exclusion-reason" for r in span_tables().values() for f in r.fields) == 1
+    assert all(r.label for r in RESOURCES.values() if r.entity or r.name in {e.evidence_of for e in RESOURCES.values()})
 
 
 def test_crossing_and_nested_spans_are_split_into_pieces_that_keep_every_span():
@@ -302,6 +316,8 @@ def test_hovering_or_focusing_a_mark_shows_its_row_and_a_click_opens_its_page(br
     assert browser.switch_to.active_element.get_attribute("id") == anchor
     assert popup.is_displayed()
     assert claim[CLAIMS.label] in popup.text and REFUTES in popup.text
+    ActionChains(browser).send_keys(Keys.ENTER).perform()  # Enter opens the claim's page
+    assert browser.current_url.endswith(f"/{CLAIMS.name}/{claim[CLAIMS.primary_key[0]]}.html")
     # the pointer: a mention shows its entity with its QID
     entity_res = next(iter(entity_tables().values()))
     qid_field = next(f.name for f in entity_res.fields if f.kind == "wikidata-qid")
