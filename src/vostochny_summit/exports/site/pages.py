@@ -123,8 +123,8 @@ def article_page(site: Site, row: dict) -> dict:
         lists.append(Group(tv.title, items, layer))
     html, lanes = render(site.texts[sid], marks)
     legend_rows = [{"layer": k[0], "tone": k[1], "table": k[2], "count": v} for k, v in legend.items()]
-    return {"row": row, "heading": src.label(row), "id": sid, "cells": site.cells(src, row), "marked": html, "lanes": lanes,
-            "spans": lists, "legend": legend_rows}
+    return {"row": row, "heading": src.label(row), "id": sid, "cells": site.cells(src, row), "marked": html,
+            "lanes": lanes, "spans": lists, "legend": legend_rows}
 
 
 def index_page(site: Site, site_title: str) -> dict:

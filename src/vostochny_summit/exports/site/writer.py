@@ -24,10 +24,9 @@ ASSETS = "assets"
 def environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
-    return env
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              undefined=jinja2.StrictUndefined)
 
 
 def pages(pkg: Package) -> dict[str, str]:
@@ -56,8 +55,8 @@ def pages(pkg: Package) -> dict[str, str]:
     for r in site.retired():
         tv = site.tables.get(r["table"])
         if tv is not None and tv.folder and r["id"] not in tv.by_id:
-            files[f"{tv.folder}/{r['id']}.html"] = retired.render(common, root="../", heading=f"Retired: {r['id']}", r=r,
-                                                                  table_title=tv.title)
+            files[f"{tv.folder}/{r['id']}.html"] = retired.render(common, root="../", heading=f"Retired: {r['id']}",
+                                                                  r=r, table_title=tv.title)
     files[f"{ASSETS}/site.css"] = env.get_template("site.css").render(variables=css_variables(), lanes=range(lanes),
                                                                        stances=list(STANCE))
     files[f"{ASSETS}/site.js"] = (HERE / "static" / "site.js").read_text(encoding="utf-8")
