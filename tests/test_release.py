@@ -116,7 +116,7 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     artefacts = {fmt.artefact_name(version) for fmt in formats().values()}  # one per registered format
     assert {f"vostochny-summit-{version}.db", f"vostochny-summit-{version}-claims.jsonl",
             f"vostochny-summit-{version}-annotations.jsonld", f"vostochny-summit-{version}-spacy.zip",
-            f"vostochny-summit-{version}-huggingface.zip"} <= artefacts
+            f"vostochny-summit-{version}-huggingface.zip", f"vostochny-summit-{version}-site.zip"} <= artefacts
     exports = {a for a in artefacts if not a.endswith(".zip")} | {f"vostochny-summit-{version}.metadata.json"}
     folders = {fmt.name: fmt.artefact_name(version) for fmt in formats().values() if fmt.output == "folder"}
     assert names == set(folders.values()) | {f"vostochny-summit-{version}.zip", f"vostochny_summit-{version}-py3-none-any.whl",
@@ -137,6 +137,12 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
             inner = {m.split("/", 1)[1]: folder.read(m) for m in folder.namelist()}
             assert inner and all(m.split("/", 1)[0] == artefact.removesuffix(".zip") for m in folder.namelist())
             assert inner == {m: z.read(f"{top}/exports/{name}/{m}") for m in inner}, name
+    with zipfile.ZipFile(first / folders["site"]) as z:  # the site: its index and search index are there
+        assert {f"{top}-site/index.html", f"{top}-site/assets/search-index.js"} <= set(z.namelist())
+    with zipfile.ZipFile(first / f"vostochny_summit-{version}-py3-none-any.whl") as z:
+        wheel = set(z.namelist())
+    assert {"vostochny_summit/exports/site/templates/article.html", "vostochny_summit/exports/site/static/site.js",
+            "vostochny_summit/_package/releases/retired-ids.csv"} <= wheel
     for required in ("datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md",
                      "data/quotes.csv", "data/parquet/quotes.parquet", "schemas/quotes.schema.json", "docs/data-dictionary.md"):
         assert f"{top}/{required}" in members, required

@@ -207,13 +207,17 @@ def diff(args) -> int:
 
 
 def export(args) -> int:
-    from ..exports import export as write
+    from ..exports import export as write, get
 
     root = _root(args)
     announce(root)
     options = {k.removeprefix("opt_"): v for k, v in vars(args).items() if k.startswith("opt_")}
-    for p in write(args.format, args.out, root, **options):
-        print(f"wrote {p}")
+    written = write(args.format, args.out, root, **options)
+    if get(args.format).output == "folder":  # a folder's files are many: name the folder and count them
+        print(f"wrote {Path(args.out)}{'' if str(args.out).endswith('/') else '/'} ({len(written)} files)")
+    else:
+        for p in written:
+            print(f"wrote {p}")
     return 0
 
 

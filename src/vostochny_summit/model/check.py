@@ -10,7 +10,9 @@ from .rules import Cond, Equals, RowRule
 
 KINDS = {"id", "ref", "slug", "span-source", "span-start", "span-end", "span-text", "vocabulary", "iso-country",
          "wikidata-qid", "edtf-date", "edtf-earliest", "edtf-latest", "text", "value", "text-path", "text-sha256",
-         "text-length", "latitude", "longitude", "geonames-id", "independence-group", "web-address", "language-tag"}
+         "text-length", "latitude", "longitude", "geonames-id", "independence-group", "web-address", "language-tag",
+         "evidence-stance", "exclusion-reason"}
+VOCABULARY_KINDS = {"vocabulary", "evidence-stance", "exclusion-reason"}  # the kinds of a field that takes a vocabulary
 TYPES = {"string", "integer", "number", "boolean", "date"}
 DERIVED_RULES = {"edtf-earliest", "edtf-latest", "plover", "claim-status"}
 
@@ -26,8 +28,8 @@ def _field_mistakes(res: Resource, f: Field) -> list[str]:
         out.append(f"{at}: type {f.type!r} is not one of {sorted(TYPES)}")
     if f.kind not in KINDS:
         out.append(f"{at}: kind {f.kind!r} is not one of the kinds the code knows ({', '.join(sorted(KINDS))})")
-    if (f.kind == "vocabulary") != (f.vocabulary is not None):
-        out.append(f"{at}: a vocabulary field needs kind 'vocabulary' and a vocabulary, and only it")
+    if (f.kind in VOCABULARY_KINDS) != (f.vocabulary is not None):
+        out.append(f"{at}: a field with a vocabulary has one of the kinds {sorted(VOCABULARY_KINDS)}, and only it")
     if f.pattern and not f.expects:
         out.append(f"{at}: a pattern needs pattern_words (what it asks for, in words, for error messages)")
     if not f.description or len(f.description) < 10:

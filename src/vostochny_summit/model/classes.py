@@ -70,7 +70,9 @@ class Field:
     """One column. `kind` names its role, so that code never has to guess it from a pattern or a table name:
     "id" (the row's own slug identifier), "ref" (a slug naming a row of another table: `references`), "slug",
     "span-source" / "span-start" / "span-end" / "span-text", "vocabulary", "iso-country", "wikidata-qid",
-    "edtf-date", "web-address" (a URL), "language-tag" (BCP 47), "text" (free text), "value" (anything else)."""
+    "edtf-date", "web-address" (a URL), "language-tag" (BCP 47), "text" (free text), "value" (anything else); two
+    vocabulary columns name a role of their own: "evidence-stance" (how an evidence row bears on the row it is evidence
+    of, e.g. supports or refutes a claim) and "exclusion-reason" (why a span is deliberately left out of coverage)."""
 
     name: str
     type: str
@@ -201,6 +203,12 @@ class Resource:
     relayed_by: str | None = None  # the column naming the outlet a row is relayed from (it counts in that outlet's group)
     said_at: str | None = None  # quotes: the column naming the event a quotation was said at (its attribution's event)
     attribution: Attribution | None = None  # evidence: who in the text asserts it (speech acts: the reporter, §7)
+
+    @property
+    def asserted_by(self) -> tuple[str, ...]:
+        """The columns saying who in the text asserts a row (the attribution's); all empty: the article itself."""
+        a = self.attribution
+        return (a.person, a.org, a.description) if a else ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:

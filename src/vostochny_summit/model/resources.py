@@ -256,7 +256,7 @@ CLAIM_EVIDENCE = Resource(
         f.CLAIM.but(required=True),
         *SPAN_FIELDS,
         f.span_text("the clause or sentence that carries the claim").but(searchable=True),
-        f.choice("stance", v.STANCE, "How the span bears on the claim."),
+        f.choice("stance", v.STANCE, "How the span bears on the claim.").but(kind="evidence-stance"),
         f.PERSON.but(name="attributed_person_id", description="The person the article says asserts it "
                      "(people.person_id); empty with the other attribution columns = the article's own voice."),
         f.ORG.but(name="attributed_org_id", description="The organization the article says asserts it "
@@ -275,7 +275,8 @@ EXCLUDED_SPANS = Resource(
     "excluded_spans", "Excluded spans",
     "Sentences deliberately not covered by a claim or quote, with the reason (CURATION.md §8).",
     (*SPAN_FIELDS, f.span_text("the excluded sentence"), f.choice("reason", v.EXCLUSION_REASON,
-                                                                   "Why the sentence carries no claim.")),
+                                                                   "Why the sentence carries no claim.")
+                                             .but(kind="exclusion-reason")),
     ("source_id", "char_start"),
     span=Span(covers_sentences=True, label="reason"), rules=(SPAN_ORDER,),
 )
