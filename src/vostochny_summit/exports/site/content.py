@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ...model import RETIRED_IDS_FILE, Field, Resource
 from ...package import Package
-from ...text import read_text, sentences
+from ...articles import read_text, sentences
 
 ARTICLES = "articles"  # the folder of the pages of the articles' table (its other tables' folders are their names)
 STANCE = "evidence-stance"  # the kind of the column that says how an evidence row bears on its row
