@@ -22,7 +22,7 @@ from vostochny_summit.exports import export, formats
 from vostochny_summit.exports.site import GENERATOR, palette
 from vostochny_summit.exports.site.marks import Mark, render
 from vostochny_summit.model import RESOURCES, RETIRED_IDS_FILE, entity_tables, span_tables
-from vostochny_summit.text import read_text
+from vostochny_summit.articles import read_text
 
 from .conftest import ROOT
 
