@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import tempfile
 
 import pytest
 
@@ -102,6 +102,10 @@ def test_browse_refuses_a_busy_port():
 
 def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
     pytest.importorskip("datasette")
+    def temporary() -> set:
+        return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("vostochny-summit-browse-")}
+
+    before = temporary()
     proc = subprocess.Popen([sys.executable, "-m", "vostochny_summit.cli", "browse", "--port", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -112,12 +116,12 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
 
         with urllib.request.urlopen(url.rsplit("/", 1)[0] + "/-/versions.json", timeout=10) as r:
             assert r.status == 200
-        tmp = [p for p in os.listdir("/tmp") if p.startswith("vostochny-summit-browse-")]
+        mine = temporary() - before
+        assert mine, "browse made no temporary folder"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 130
         assert "Traceback" not in proc.stderr.read()
-        time.sleep(0.2)
-        assert not [p for p in os.listdir("/tmp") if p.startswith("vostochny-summit-browse-") and p in tmp]
+        assert not mine & temporary(), "its temporary files are left behind"
     finally:
         if proc.poll() is None:
             proc.kill()

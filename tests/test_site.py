@@ -109,7 +109,10 @@ def test_one_page_per_id_at_a_stable_address(site):
     assert pages == want | {"index.html"}
     for r in retired:
         page = (site / r["table"] / f"{r['id']}.html").read_text(encoding="utf-8")
-        assert f'href="../{r["table"]}/{r["replaced_by"]}.html"' in page, r
+        if r["replaced_by"]:
+            assert f'href="../{r["table"]}/{r["replaced_by"]}.html"' in page, r
+        else:
+            assert "No replacement" in page, r
     index = (site / "index.html").read_text(encoding="utf-8")
     assert all(f'<code>{r["id"]}</code>' in index for r in retired)
     assert all(f'<meta name="generator" content="{GENERATOR}">' in (site / p).read_text(encoding="utf-8")
