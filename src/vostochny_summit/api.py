@@ -44,13 +44,9 @@ def _pkg(root=None) -> Package:
 
 def _sealed(root=None) -> Package:
     """The package, once its seal holds (SealBroken otherwise)."""
-    from .seal import SealBroken, check, refusal
+    from .seal import open_sealed
 
-    pkg = _pkg(root)
-    broken = check(pkg)
-    if broken:
-        raise SealBroken(refusal(pkg, broken), 1, broken[0].file)
-    return pkg
+    return open_sealed(_pkg(root))
 
 
 def tables(root=None) -> list[str]:

@@ -224,8 +224,9 @@ def _needs_fmt(pkg: Package, rel: str) -> bool:
 
 
 def open_sealed(root=None) -> Package:
-    """The package at root (default: the installed one), or SealBroken when a file is not the sealed one."""
-    pkg = Package(root)
+    """The package at root (a folder, or a Package; default: the installed one), or SealBroken when a file is not the
+    sealed one."""
+    pkg = root if isinstance(root, Package) else Package(root)
     broken = check(pkg)
     if broken:
         raise SealBroken(refusal(pkg, broken), 1, broken[0].file)

@@ -36,24 +36,23 @@ def _codes(values) -> list[str]:
     return [c.strip() for v in values or () for c in v.split(",") if c.strip()]
 
 
-def build(args) -> int:
+def _rewrite(args, command: str, verb: str, nothing: str) -> int:
+    """build or fmt: what it wrote, or why nothing (a refusal is BuildRefused, reported by run())."""
     from .. import build as builder
 
     root = _root(args)
     announce(root)
-    changed = builder.build(root)
-    print("\n".join(f"wrote {c}" for c in changed) or "nothing to rebuild: the seal holds and every generated file is current")
+    changed = getattr(builder, command)(root)
+    print("\n".join(f"{verb} {c}" for c in changed) or nothing)
     return 0
+
+
+def build(args) -> int:
+    return _rewrite(args, "build", "wrote", "nothing to rebuild: the seal holds and every generated file is current")
 
 
 def fmt(args) -> int:
-    from .. import build as builder
-
-    root = _root(args)
-    announce(root)
-    changed = builder.fmt(root)
-    print("\n".join(f"reformatted {c}" for c in changed) or "every CSV is already in canonical form")
-    return 0
+    return _rewrite(args, "fmt", "reformatted", "every CSV is already in canonical form")
 
 
 def validate(args) -> int:
