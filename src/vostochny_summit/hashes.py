@@ -14,7 +14,7 @@ import os
 import threading
 from pathlib import Path
 
-_memo: dict[Path, tuple[tuple, str]] = {}  # absolute path -> (stamp, sha256 hex)
+_memo: dict[str, tuple[tuple, str]] = {}  # absolute path (a string: thousands of pathlib joins cost more) -> (stamp, sha256)
 _lock = threading.Lock()
 PARALLEL_FROM = 8 << 20  # bytes left to hash from which two threads share the work
 
@@ -23,9 +23,10 @@ def stamp(st: os.stat_result) -> tuple:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
-def sha256(path: Path, st: os.stat_result | None = None) -> str:
+def sha256(path, st: os.stat_result | None = None) -> str:
     """The file's SHA-256 (hex), taken again only when its stamp has changed."""
-    now = stamp(st or path.stat())
+    path = os.fspath(path)
+    now = stamp(st or os.stat(path))
     with _lock:
         hit = _memo.get(path)
     if hit and hit[0] == now:
@@ -43,11 +44,11 @@ def sha256(path: Path, st: os.stat_result | None = None) -> str:
 def hash_all(root: Path, files: dict[str, os.stat_result]) -> None:
     """Make sure the memo holds the hash of every file (rel -> its stat) of the package at root: from the cache file
     where the stamp is unchanged, else computed (on two threads when there is much to hash); then save the cache."""
-    cached = _load(root)
+    cached, base = _load(root), os.fspath(root)
     todo = []
     with _lock:
         for rel, st in files.items():
-            path, now = root / rel, stamp(st)
+            path, now = f"{base}/{rel}", stamp(st)
             if (_memo.get(path) or ((),))[0] == now:
                 continue
             entry = cached.get(rel)
@@ -65,7 +66,7 @@ def hash_all(root: Path, files: dict[str, os.stat_result]) -> None:
             sha256(path, st)
     if todo:
         with _lock:
-            _save(root, {rel: [*stamp(st), _memo[root / rel][1]] for rel, st in files.items() if root / rel in _memo})
+            _save(root, {rel: [*stamp(st), _memo[f"{base}/{rel}"][1]] for rel, st in files.items() if f"{base}/{rel}" in _memo})
 
 
 def _cache_file(root: Path) -> Path:

@@ -112,7 +112,7 @@ _FIX = {
 }
 
 
-def _compare(root: Path, rel: str, entry, kind: str, stats: dict) -> Broken | None:
+def _compare(root: str, rel: str, entry, kind: str, stats: dict) -> Broken | None:
     if not isinstance(entry, dict) or "hash" not in entry:
         return Broken(rel, "has no size and hash in the seal", _FIX_BUILD)
     if kind not in _FIX:
@@ -120,7 +120,7 @@ def _compare(root: Path, rel: str, entry, kind: str, stats: dict) -> Broken | No
     st = stats.get(rel)
     if st is None:
         return Broken(rel, "is missing", _FIX[kind])
-    if st.st_size != entry.get("bytes") or "sha256:" + sha256(root / rel, st) != entry["hash"]:
+    if st.st_size != entry.get("bytes") or "sha256:" + sha256(f"{root}/{rel}", st) != entry["hash"]:
         return Broken(rel, "has changed since the package was sealed", _FIX[kind])
     return None
 
@@ -129,10 +129,10 @@ def _stats(root: Path, rels) -> dict:
     """rel -> os.stat_result of each regular file among rels (one stat each)."""
     import stat
 
-    out = {}
+    out, base = {}, os.fspath(root)
     for rel in rels:
         try:
-            st = os.stat(root / rel)
+            st = os.stat(f"{base}/{rel}")
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
@@ -185,7 +185,7 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
         hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo
                             if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size})
     for rel, entry, kind in todo:
-        broken = _compare(pkg.root, rel, entry, kind, stats)
+        broken = _compare(os.fspath(pkg.root), rel, entry, kind, stats)
         if broken:
             out.append(broken)
             if first_only:
