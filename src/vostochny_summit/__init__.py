@@ -9,4 +9,5 @@ __version__ = "0.3.0"
 from .api import connect, croissant_path, descriptor, load, load_all, pandera_schema, path, tables, text  # noqa: E402
 from .seal import SealBroken  # noqa: E402
 
-__all__ = ["SealBroken", "__version__", "connect", "croissant_path", "descriptor", "load", "load_all", "pandera_schema", "path", "tables", "text"]
+__all__ = ["SealBroken", "__version__", "connect", "croissant_path", "descriptor", "load", "load_all", "pandera_schema", "path",
+           "tables", "text"]

@@ -117,7 +117,6 @@ def load_all(engine: str = "pandas", root=None) -> dict:
 def text(source_id: str, root=None) -> str:
     """The exact text of an article (offsets in every span table are code points into it)."""
     from .articles import read_text
-
     from .model.columns import sources
 
     pkg, c = _sealed(root), sources()

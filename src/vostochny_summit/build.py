@@ -75,7 +75,7 @@ def write_schemas(pkg: Package, changed: list[str]) -> None:
     the JSON Schema of a claims JSONL line."""
     from .exports.claims import SCHEMA, json_schema
 
-    for name, t in pkg.tables.items():
+    for t in pkg.tables.values():
         if t.model is not None and isinstance(t.resource.get("schema"), str):
             text = json.dumps(t.model.to_table_schema(), indent=2, ensure_ascii=False) + "\n"
             write_if_changed(pkg.root / t.resource["schema"], text, changed, pkg.root)
@@ -186,6 +186,6 @@ def fmt(root=None) -> list[str]:
     if problems:
         raise BuildRefused(problems)
     changed: list[str] = []
-    for name, t in pkg.tables.items():
+    for t in pkg.tables.values():
         write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
     return changed

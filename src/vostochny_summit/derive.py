@@ -9,7 +9,9 @@ import re
 import pyarrow as pa
 
 from .model import RESOURCES
-from .model.columns import claim_status, events as event_columns, sources as source_columns
+from .model.columns import claim_status
+from .model.columns import events as event_columns
+from .model.columns import sources as source_columns
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:

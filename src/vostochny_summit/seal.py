@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .hashes import hash_all, sha256
@@ -140,10 +140,7 @@ def _stats(root: Path, rels) -> dict:
     return out
 
 
-def check(pkg: Package, first_only: bool = False) -> list[Broken]:
-    """Every file of the package that is not the sealed one (empty when the seal holds). Reads the descriptor afresh."""
-    from . import __version__
-
+def _read_descriptor(pkg: Package) -> dict:
     try:
         desc = json.loads(pkg.descriptor_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -151,35 +148,54 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SealBroken(f"{DESCRIPTOR} cannot be read ({str(exc).splitlines()[0]}): restore it, or run "
                          f"`vostochny-summit validate` to see where", 2, DESCRIPTOR) from None
-    seal = desc.get(SEAL) if isinstance(desc, dict) else None
-    if not isinstance(seal, dict):
-        return [Broken(DESCRIPTOR, "carries no seal (it was not written by `vostochny-summit build`)", _FIX_BUILD)]
+    return desc if isinstance(desc, dict) else {}
+
+
+def _descriptor_broken(desc: dict, seal: dict) -> list[Broken]:
+    """The descriptor's own part of the seal: its content, and the model and version that sealed it."""
+    from . import __version__
+
     out = []
     if seal.get("descriptor") != descriptor_digest(desc):
         out.append(Broken(DESCRIPTOR, "has been edited since it was sealed", "run `vostochny-summit validate` to see "
                           "whether the edit is sound, then `vostochny-summit build`"))
-        if first_only:
-            return out
     if seal.get("model") != model_fingerprint() or seal.get("version") != __version__:
         out.append(Broken(DESCRIPTOR, f"was sealed by {seal.get('sealed_by', 'another build')}, not by this "
                           f"vostochny-summit {__version__} and its model", _FIX_BUILD))
-        if first_only:
-            return out
+    return out
+
+
+def _sealed_entries(desc: dict, seal: dict) -> list[tuple] | Broken:
+    """(path, its seal entry, its kind) of every sealed file, or what makes the list unreadable."""
     resources = desc.get("resources")
     if not isinstance(resources, list) or not resources:
-        return out + [Broken(DESCRIPTOR, "lists no resources", "restore datapackage.json, then run `vostochny-summit build`")]
+        return Broken(DESCRIPTOR, "lists no resources", "restore datapackage.json, then run `vostochny-summit build`")
     todo = []
     for res in resources:
         if not isinstance(res, dict) or not isinstance(res.get("path"), str):
-            return out + [Broken(DESCRIPTOR, "has a resource without a path", "restore datapackage.json")]
+            return Broken(DESCRIPTOR, "has a resource without a path", "restore datapackage.json")
         todo.append((res["path"], res, "csv"))
         parquet = res.get(PARQUET) or {}
         todo.append((parquet.get("path") or f"data/parquet/{res.get('name')}.parquet", parquet, "parquet"))
     files = seal.get("files")
     if not isinstance(files, dict):
-        return out + [Broken(DESCRIPTOR, "has a seal without its files", _FIX_BUILD)]
+        return Broken(DESCRIPTOR, "has a seal without its files", _FIX_BUILD)
     # the texts a sealed articles' table names are the sealed ones: a CSV that names another text is itself changed
-    todo += [(rel, entry, entry.get("kind") if isinstance(entry, dict) else None) for rel, entry in files.items()]
+    return todo + [(rel, entry, entry.get("kind") if isinstance(entry, dict) else None) for rel, entry in files.items()]
+
+
+def check(pkg: Package, first_only: bool = False) -> list[Broken]:
+    """Every file of the package that is not the sealed one (empty when the seal holds). Reads the descriptor afresh."""
+    desc = _read_descriptor(pkg)
+    seal = desc.get(SEAL)
+    if not isinstance(seal, dict):
+        return [Broken(DESCRIPTOR, "carries no seal (it was not written by `vostochny-summit build`)", _FIX_BUILD)]
+    out = _descriptor_broken(desc, seal)
+    if out and first_only:
+        return out[:1]
+    todo = _sealed_entries(desc, seal)
+    if isinstance(todo, Broken):
+        return out + [todo]
     stats = _stats(pkg.root, [rel for rel, _, _ in todo])
     if not first_only:
         hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo

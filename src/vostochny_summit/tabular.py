@@ -16,9 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .package import Table
-
 from .model import TYPES
+from .package import Table
 
 ARROW_TYPES = {name: getattr(pa, t["arrow"])() for name, t in TYPES.items()}  # Table Schema type -> Arrow type
 

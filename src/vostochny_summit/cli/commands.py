@@ -59,7 +59,8 @@ def validate(args) -> int:
     from ..validation import tuning
 
     tuning.enable(block_pandas=not args.frictionless)
-    from ..validation import report, validate as run_validate
+    from ..validation import report
+    from ..validation import validate as run_validate
 
     root = _root(args)
     announce(root, data_on_stdout=args.format == "json")
@@ -135,15 +136,15 @@ def sql(args) -> int:
         w.writerow(cols)
         w.writerows(rows)
     else:
-        print(json.dumps([dict(zip(cols, r)) for r in rows], default=str, ensure_ascii=False, indent=2))
+        print(json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, ensure_ascii=False, indent=2))
     return 0
 
 
 def locate(args) -> int:
+    from ..articles import find_all, look_alike, read_text
     from ..model.columns import sources as source_columns
     from ..package import Package
     from ..tabular import read_typed
-    from ..articles import find_all, look_alike, read_text
 
     root = _root(args)
     announce(root, data_on_stdout=True)
@@ -154,7 +155,7 @@ def locate(args) -> int:
     except ValueError as exc:  # the file names itself; validate locates the bad cell
         print(f"error: {exc} (run `vostochny-summit validate` to see where)", file=sys.stderr)
         return 1
-    paths = dict(zip(src.column(c.id).to_pylist(), src.column(c.path).to_pylist()))
+    paths = dict(zip(src.column(c.id).to_pylist(), src.column(c.path).to_pylist(), strict=True))
     article, exact = args.article, args.exact
     if article not in paths:
         raise UsageError(f"unknown article {article!r}; the articles are: {', '.join(paths)}")
@@ -189,7 +190,8 @@ def release(args) -> int:
 
 
 def diff(args) -> int:
-    from ..release.diff import diff as compare, render, render_summary, summary
+    from ..release.diff import diff as compare
+    from ..release.diff import render, render_summary, summary
 
     for p in (args.old, args.new):
         if not (Path(p).is_file() and p.endswith(".zip")) and not (Path(p) / "datapackage.json").is_file():
@@ -206,7 +208,8 @@ def diff(args) -> int:
 
 
 def export(args) -> int:
-    from ..exports import export as write, get
+    from ..exports import export as write
+    from ..exports import get
 
     root = _root(args)
     announce(root)

@@ -38,7 +38,7 @@ def print_table(columns: list[str], rows: list[tuple], width: int | None = None,
     cells = [["" if v is None else str(v).replace("\n", " ") for v in row] for row in rows]
     natural = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     widths = fit(natural, width)
-    line = lambda values: " | ".join(cut(v, w).ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    line = lambda values: " | ".join(cut(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()  # noqa: E731
     print(line(columns), file=out)
     print("-+-".join("-" * w for w in widths), file=out)
     for r in cells:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import RESOURCES, Field
-from ..model import vocabularies
+from ..model import RESOURCES, Field, vocabularies
 from ..model.classes import Vocabulary
 from ..package import Package
 

@@ -84,7 +84,8 @@ def render_timeline(events: pa.Table) -> str:
     hi = dt.date(max(r[E.latest] for r in dated).year + 1, 1, 1)
     out: list[str] = []
     y = 40
-    out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles (bar = the span the stated or derived date covers)</text>')
+    out.append(f'<text x="10" y="{y - 14}" class="h">Context: dated events in the articles '
+               '(bar = the span the stated or derived date covers)</text>')
     step = 5 if hi.year - lo.year > 30 else 1
     y = _bars(out, dated, y, lo, hi, [(dt.date(yr, 1, 1), str(yr)) for yr in range(lo.year, hi.year + 1, step)])
 
@@ -94,16 +95,19 @@ def render_timeline(events: pa.Table) -> str:
     in_year = sorted((r for r in rows if r[E.earliest] and r[E.latest] >= y0 and r[E.earliest] < y1
                       and (r[E.id] not in in_summit or r[E.id] == subject)), key=order)
     y += 52
-    out.append(f'<text x="10" y="{y - 24}" class="h">{year}, month by month (a bar that fills the year: the article gives only the year)</text>')
+    out.append(f'<text x="10" y="{y - 24}" class="h">{year}, month by month '
+               '(a bar that fills the year: the article gives only the year)</text>')
     months = [(dt.date(year, m, 1), dt.date(year, m, 1).strftime("%b")) for m in range(1, 13)] + [(y1, str(year + 1))]
     y = _bars(out, in_year, y, y0, y1, months, (summit[E.earliest], f"summit, {summit[E.date]}"))
     y += 40
-    out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit[E.date])}: its parts (listed by ID: the articles give only a partial order)</text>')
+    out.append(f'<text x="10" y="{y}" class="h">The summit day, {escape(summit[E.date])}: its parts '
+               '(listed by ID: the articles give only a partial order)</text>')
     y += 10
     for depth, r in summit_parts:
         colour = STATUS_COLOUR.get(r[E.status], "#333")
         out.append(f'<circle cx="{24 + 18 * depth}" cy="{y + 9}" r="4" fill="{colour}"/>'
-                   f'<text x="{34 + 18 * depth}" y="{y + 13}" class="txt">{escape(r[E.title])} — {escape(r[E.type])}, {escape(r[E.status])}</text>')
+                   f'<text x="{34 + 18 * depth}" y="{y + 13}" class="txt">'
+                   f'{escape(r[E.title])} — {escape(r[E.type])}, {escape(r[E.status])}</text>')
         y += ROW
     y += 24
     out.append(f'<text x="10" y="{y}" class="h">Undated in the articles ({len(undated)})</text>')

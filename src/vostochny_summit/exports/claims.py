@@ -36,11 +36,11 @@ def claim_lines(pkg: Package) -> list[dict]:
 
     s, c = source_columns(), claim_status()
     sources = _read(pkg, s.table)
-    titles = dict(zip(sources.column(s.id).to_pylist(), sources.column(s.title).to_pylist()))
+    titles = dict(zip(sources.column(s.id).to_pylist(), sources.column(s.title).to_pylist(), strict=True))
     ev = _read(pkg, LINE.evidence)
     groups = evidence_groups(ev.select(list(c.evidence_columns)), sources.select([s.id, s.group])).to_pylist()
     by_claim: dict[str, list[dict]] = {}
-    for row, group in zip(ev.to_pylist(), groups):
+    for row, group in zip(ev.to_pylist(), groups, strict=True):
         item = {key: row[f] for key, f in LINE.items}
         item[LINE.source_title] = titles.get(row[c.source])
         item[ASSERTED_BY] = {key: row[f] for key, f in LINE.asserted_by}

@@ -77,7 +77,8 @@ RAI = {
         "Every value is stated in an article or derived from one by a rule written in CURATION.md; external "
         "identifiers (Wikidata QIDs, GeoNames ids, coordinates) come only from a frozen, verified reference list "
         "(data/reference/entity-identifiers.csv). Nothing is downloaded when the package is built."),
-    "rai:dataCollectionType": ["Secondary data: published news articles", "Curation from the texts by machine annotators (language-model assistants)"],
+    "rai:dataCollectionType": ["Secondary data: published news articles",
+                               "Curation from the texts by machine annotators (language-model assistants)"],
     "rai:dataCollectionRawData": (
         "The five article texts, shipped unchanged in data/texts/ (third-party copyright) so that every span can be "
         "verified: article[char_start:char_end] == text for every row that carries a span."),

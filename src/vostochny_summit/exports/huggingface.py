@@ -57,7 +57,8 @@ def _yaml(value, indent: int = 0) -> list[str]:
                 lines.append(f"{pad}{k}: {json.dumps(v, ensure_ascii=False)}")
     else:
         for item in value:
-            sub = _yaml(item, indent + 2) if isinstance(item, (dict, list)) else [f"{pad}  {json.dumps(item, ensure_ascii=False)}"]
+            sub = (_yaml(item, indent + 2) if isinstance(item, (dict, list))
+                   else [f"{pad}  {json.dumps(item, ensure_ascii=False)}"])
             lines.append(f"{pad}- {sub[0].lstrip()}")
             lines += sub[1:]
     return lines

@@ -15,9 +15,9 @@ from functools import cached_property
 
 import pyarrow.parquet as pq
 
+from ..articles import read_text
 from ..model import RESOURCES, Resource, entity_tables, span_tables
 from ..package import Package
-from ..articles import read_text
 
 
 @dataclass(frozen=True)

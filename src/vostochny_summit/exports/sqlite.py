@@ -22,13 +22,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..model import RESOURCES as _RESOURCES
 from ..model import TYPES
 from ..package import Package, Table
 from ..sql import ident as _q
 from ..sql import literal
 from . import Format
-
-from ..model import RESOURCES as _RESOURCES
 
 # table -> its searchable prose columns (the model's `searchable` fields): one FTS5 table each
 FTS = {name: [f.name for f in res.fields if f.searchable] for name, res in _RESOURCES.items()
@@ -102,9 +101,9 @@ def create_table_sql(t: Table) -> str:
 def _rows(t: Table):
     data = pq.ParquetFile(t.parquet_path).read()  # typed, sorted by primary key
     kinds = [f.type for f in t.fields]
-    for row in zip(*(data.column(f.name).to_pylist() for f in t.fields)):
+    for row in zip(*(data.column(f.name).to_pylist() for f in t.fields), strict=True):
         yield tuple(v.isoformat() if k == "date" and v is not None else int(v) if k == "boolean" and v is not None else v
-                    for v, k in zip(row, kinds))
+                    for v, k in zip(row, kinds, strict=True))
 
 
 def export_sqlite(out: str | Path, pkg: Package) -> Path:

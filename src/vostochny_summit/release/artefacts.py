@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..package import Package
 
-ZIP_FILES = ["datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md"]
+ZIP_FILES = ["datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE",
+             "LICENSE-DATA.md"]
 ZIP_DIRS = ["data", "schemas", "docs", "releases"]
 FIXED_EPOCH = 1700000000  # 2023-11-14, used when there is no git history to take a date from
 
@@ -54,7 +55,8 @@ def package_zip(pkg: Package, dest: Path, epoch: int, extra: dict[str, Path] | N
     name = f"vostochny-summit-{pkg.version}"
     files = [pkg.root / f for f in ZIP_FILES if (pkg.root / f).is_file()]
     for d in ZIP_DIRS:
-        files += [p for p in (pkg.root / d).rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(pkg.root).parts)]
+        files += [p for p in (pkg.root / d).rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(pkg.root).parts)]
     members = {p.relative_to(pkg.root).as_posix(): p for p in files} | dict(extra or {})
     return deterministic_zip(dest / f"{name}.zip", {f"{name}/{m}": p for m, p in members.items()}, epoch)
 

@@ -101,7 +101,8 @@ def render_summary(d: dict) -> str:
             continue
         extra = "; ".join(x for x in (t["columns_added"] and f"columns added: {', '.join(t['columns_added'])}",
                                       t["columns_removed"] and f"columns removed: {', '.join(t['columns_removed'])}") if x)
-        lines.append(f"| {name} | {t['added']} | {t['removed']} | {t['changed']} | {', '.join(t['changed_fields'])}{'; ' + extra if extra else ''} |")
+        fields = ", ".join(t["changed_fields"]) + (f"; {extra}" if extra else "")
+        lines.append(f"| {name} | {t['added']} | {t['removed']} | {t['changed']} | {fields} |")
     return "\n".join(lines)
 
 

@@ -13,9 +13,9 @@ import bisect
 import csv
 from dataclasses import dataclass, field, replace
 
+from ...articles import read_text, sentences
 from ...model import RETIRED_IDS_FILE, Field, Resource
 from ...package import Package
-from ...articles import read_text, sentences
 
 ARTICLES = "articles"  # the folder of the pages of the articles' table (its other tables' folders are their names)
 STANCE = "evidence-stance"  # the kind of the column that says how an evidence row bears on its row

@@ -136,7 +136,7 @@ def index_page(site: Site, site_title: str) -> dict:
         items = [Item(tv.label(r), tv.page(r), [], key=r[tv.key]) for r in _ordered(site, tv)]
         status = site.status_field(tv)
         if status:
-            pairs = [(i, r[status.name]) for i, r in zip(items, _ordered(site, tv))]
+            pairs = [(i, r[status.name]) for i, r in zip(items, _ordered(site, tv), strict=True)]
             groups = _vocabulary_groups(pairs, status)
         else:
             groups = [Group("", items)]
