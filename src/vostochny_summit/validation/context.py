@@ -44,17 +44,28 @@ class Context:
 
     @property
     def con(self):
-        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name)."""
+        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name). A serial run shares
+        one cursor among its nodes, and registers each table on it once."""
         if self._con is None:
-            self._con = self._run.db().cursor()
+            shared = self._run.shared_cursor()
+            self._con = shared if shared is not None else self._run.db().cursor()
             for name in self._run.reads(self._node):
                 state = self._run.outputs.get(("table", name))
                 if state is not None and state.raw is not None:
-                    self._con.register(name, state.raw)
+                    self.register(name, state.raw)
         return self._con
 
+    def register(self, name: str, table) -> None:
+        """Register an Arrow table under a name on this node's cursor (once per table on a shared cursor)."""
+        con = self.con
+        if con is self._run.shared_cursor():
+            if self._run.registered.get(name) is table:
+                return
+            self._run.registered[name] = table
+        con.register(name, table)
+
     def close(self) -> None:
-        if self._con is not None:
+        if self._con is not None and self._con is not self._run.shared_cursor():
             self._con.close()
 
 

@@ -87,15 +87,16 @@ def check_descriptor(ctx) -> list[Problem]:
 
 
 def check_profiles(ctx) -> list[Problem]:
-    """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema)."""
+    """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema).
+
+    A document the exact predicate of profile_screen passes has no error to name, so jsonschema (imported only then)
+    runs only on the others, or on every document with --exhaustive."""
+    from .profile_screen import profile_predicate
+
     desc, unreadable = _read(ctx)
     if unreadable:
         return []
     name = ctx.rel(ctx.pkg.descriptor_path)
-    try:
-        import jsonschema
-    except ImportError:
-        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
     docs = [(desc, "datapackage-2.0.json", name)]
     for res in desc.get("resources") or []:
         schema = res.get("schema") if isinstance(res, dict) else None
@@ -104,6 +105,15 @@ def check_profiles(ctx) -> list[Problem]:
                 docs.append((json.loads((ctx.pkg.root / schema).read_text(encoding="utf-8")), "tableschema-2.0.json", schema))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 pass  # schema-unreadable
+    if not ctx.exhaustive:
+        docs = [(doc, profile, file) for doc, profile, file in docs
+                if not (predicate := profile_predicate(str(PROFILES / profile))) or not predicate(doc)]
+    if not docs:
+        return []
+    try:
+        import jsonschema
+    except ImportError:
+        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
     out, validators = [], {}
     for doc, profile, file in docs:
         if profile not in validators:

@@ -122,6 +122,9 @@ class Run:
         self.outputs: dict = {}
         self.timings: list = []  # (check, table, seconds) of each node, for profiling
         self._db, self._db_lock = None, threading.Lock()
+        self._shared = None  # a serial run's one cursor (None in a threaded run: each node gets its own)
+        self.serial = False
+        self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
         self.files = FileMaps()
         try:
             self.tables = dict(pkg.tables)
@@ -137,6 +140,12 @@ class Run:
                 # One DuckDB thread per query: the pool already runs a query per core (measured: 5 % less CPU).
                 self._db = duckdb.connect(config={"threads": 1})
             return self._db
+
+    def shared_cursor(self):
+        """The one cursor of a serial run (made on first use), else None."""
+        if self.serial and self._shared is None:
+            self._shared = self.db().cursor()
+        return self._shared
 
     def reads(self, node: Node) -> list[str]:
         c = node.check
@@ -176,8 +185,67 @@ class Run:
             n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
         return nodes
 
+    def _run_node(self, node: Node, problems: list, lock) -> None:
+        ctx = Context(self, node)
+        began = time.perf_counter()
+        try:
+            result = node.check.run(ctx)
+        finally:
+            ctx.close()
+        self.timings.append((node.check.name, node.table, time.perf_counter() - began))
+        found, output = result if node.check.provides else (result, None)
+        allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
+        bad = sorted({p.code for p in found} - allowed)
+        if bad:
+            raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
+        with lock:
+            problems.extend(found)
+            if node.check.provides:
+                self.outputs[(node.check.provides, node.table)] = output
+
+    def _serial(self, nodes: list[Node]) -> list[Problem]:
+        """Every node in the caller's thread, each once the nodes it needs are done (highest priority first)."""
+        problems: list[Problem] = []
+        lock = threading.Lock()
+        self.serial = True
+        waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
+        dependents: dict = {}
+        for n in nodes:
+            for d in n.deps:
+                dependents.setdefault(d, []).append(n)
+        ready = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps]
+        heapq.heapify(ready)
+        seq = len(nodes)
+        try:
+            while ready:
+                node = heapq.heappop(ready)[2]
+                self._run_node(node, problems, lock)
+                for d in dependents.get((node.check.name, node.table), []):
+                    k = (d.check.name, d.table)
+                    waiting[k] -= 1
+                    if not waiting[k]:
+                        seq += 1
+                        heapq.heappush(ready, (d.priority, seq, d))
+        finally:
+            self._close()
+        return problems
+
+    def _close(self) -> None:
+        self.registered.clear()
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+        if self._db is not None:
+            self._db.close()
+        self.outputs.clear()  # the Arrow tables that may still point into the maps
+        self.files.close()
+
     def execute(self, workers: int) -> list[Problem]:
+        """Run every node; workers=0 runs them one after another in the caller's thread (small packages: a thread
+        pool costs more than the checks of a few hundred rows)."""
         nodes = self.plan()
+        if workers <= 0:
+            return self._serial(nodes)
         problems: list[Problem] = []
         lock = threading.Condition()
         waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
@@ -192,22 +260,7 @@ class Run:
         seq = [len(nodes)]
 
         def run_node(node: Node) -> None:
-            ctx = Context(self, node)
-            began = time.perf_counter()
-            try:
-                result = node.check.run(ctx)
-            finally:
-                ctx.close()
-            self.timings.append((node.check.name, node.table, time.perf_counter() - began))
-            found, output = result if node.check.provides else (result, None)
-            allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
-            bad = sorted({p.code for p in found} - allowed)
-            if bad:
-                raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
-            with lock:
-                problems.extend(found)
-                if node.check.provides:
-                    self.outputs[(node.check.provides, node.table)] = output
+            self._run_node(node, problems, lock)
 
         def worker(queue_side: list | None) -> None:
             while True:
@@ -248,10 +301,7 @@ class Run:
             t.start()
         for t in threads:
             t.join()
-        if self._db is not None:
-            self._db.close()
-        self.outputs.clear()  # the Arrow tables that may still point into the maps
-        self.files.close()
+        self._close()
         if state["error"]:
             raise state["error"]
         return problems

@@ -129,7 +129,7 @@ def check_table(ctx):
     t, raw, ex = ctx.table, ctx.output("raw"), ctx.exhaustive
     if raw is None:
         return [], TableState(None)
-    ctx.con.register(t.name, raw)
+    ctx.register(t.name, raw)
     rules, integer, implied, via_parent = [], {}, {}, {}
     settled = set() if ex else pattern_via_parent(ctx.pkg, t)
     for f in t.fields:
