@@ -65,14 +65,37 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
     stance = evidence.column("stance")
     supporting = pc.fill_null(pc.equal(stance, "supports"), False)
-    support = pa.table({"claim_id": evidence.column("claim_id").filter(supporting), "group": group.filter(supporting)})
-    counted = support.group_by("claim_id").aggregate([("group", "count_distinct", pc.CountOptions(mode="all"))])
+    groups_per_claim = _distinct_per_key(claim_ids, evidence.column("claim_id").filter(supporting), group.filter(supporting))
     refuted = pc.unique(evidence.column("claim_id").filter(pc.fill_null(pc.equal(stance, "refutes"), False)))
-    at = pc.index_in(claim_ids, value_set=counted.column("claim_id").combine_chunks())
-    groups_per_claim = pc.fill_null(counted.column("group_count_distinct").combine_chunks().take(at), 0)
-    contested = pc.and_(pc.is_valid(at), pc.is_in(claim_ids, value_set=refuted))
+    contested = pc.and_(pc.greater(groups_per_claim, 0), pc.is_in(claim_ids, value_set=refuted))
     corroborated = pc.greater_equal(groups_per_claim, 2)
     return pc.if_else(contested, "contested", pc.if_else(corroborated, "corroborated", "single-source"))
+
+
+def _codes(values) -> tuple:
+    """(numpy codes, number of distinct non-null values): equal values share a code, a null gets the last code."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    n = len(enc.dictionary)
+    return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), enc.dictionary, n
+
+
+def _distinct_per_key(keys, row_keys, row_values) -> pa.Array:
+    """For each of keys: how many distinct values (a null counting as one) the rows with that key hold; a null key
+    matches the rows whose key is null. With numpy codes, not a group-by (which would import Acero)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    k, dictionary, nk = _codes(row_keys)
+    v, _, nv = _codes(row_values)
+    pairs = np.sort(k * (nv + 1) + v)
+    pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
+    per_code = np.bincount(pairs // (nv + 1), minlength=nk + 1)  # the last code: null keys
+    at = pc.index_in(keys, value_set=dictionary)
+    at = pc.if_else(pc.is_null(keys), nk, pc.fill_null(at, -1)).to_numpy(zero_copy_only=False).astype("int64")
+    counts = np.ascontiguousarray(np.where(at >= 0, per_code[np.maximum(at, 0)], 0), dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(counts), [None, pa.py_buffer(counts)])  # pa.array would import numpy.ma
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

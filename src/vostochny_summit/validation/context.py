@@ -16,11 +16,17 @@ class Context:
     def __init__(self, run, node):
         self.pkg, self.options, self._run, self._node = run.pkg, run.options, run, node
         self.table: Table | None = run.pkg.tables[node.table] if node.table else None
-        self._con = None
+        self._con, self._pending = None, {}
 
     @property
     def exhaustive(self) -> bool:
         return self.options.exhaustive
+
+    @property
+    def screens(self) -> bool:
+        """Whether cheap Arrow screens may stand in for a query they prove would find nothing: in a serial run (a small
+        package, where a query's fixed cost is most of its time), never with --exhaustive."""
+        return self._run.serial and not self.options.exhaustive
 
     def output(self, name: str, table: str | None = None):
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
@@ -44,25 +50,34 @@ class Context:
 
     @property
     def con(self):
-        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name). A serial run shares
-        one cursor among its nodes, and registers each table on it once."""
+        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name), made when first
+        asked for (a node whose screens settle everything imports and asks nothing of DuckDB). A serial run shares one
+        cursor among its nodes, and registers each table on it once."""
         if self._con is None:
             shared = self._run.shared_cursor()
             self._con = shared if shared is not None else self._run.db().cursor()
             for name in self._run.reads(self._node):
                 state = self._run.outputs.get(("table", name))
-                if state is not None and state.raw is not None:
-                    self.register(name, state.raw)
+                if state is not None and state.raw is not None and name not in self._pending:
+                    self._register(name, state.raw)
+            for name, table in self._pending.items():
+                self._register(name, table)
+            self._pending.clear()
         return self._con
 
     def register(self, name: str, table) -> None:
-        """Register an Arrow table under a name on this node's cursor (once per table on a shared cursor)."""
-        con = self.con
-        if con is self._run.shared_cursor():
+        """Register an Arrow table under a name on this node's cursor (when the cursor is made, if it is not yet)."""
+        if self._con is None:
+            self._pending[name] = table
+        else:
+            self._register(name, table)
+
+    def _register(self, name: str, table) -> None:
+        if self._con is self._run.shared_cursor():
             if self._run.registered.get(name) is table:
                 return
             self._run.registered[name] = table
-        con.register(name, table)
+        self._con.register(name, table)
 
     def close(self) -> None:
         if self._con is not None and self._con is not self._run.shared_cursor():

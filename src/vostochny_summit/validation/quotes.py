@@ -45,11 +45,23 @@ def check_utterances(ctx) -> list[Problem]:
     if state is None or state.raw is None:
         return []
     group, speakers = roles.utterance_columns(t)
+    if ctx.screens and _one_speaker_each(state.raw, group, speakers):
+        return []
     who = " || '|' || ".join(f"coalesce({q(s)}, '')" for s in speakers)
     return rows(ctx, "utterance-speakers", t,
                 f"SELECT __row, {key_sql(t)}, coalesce({', '.join(q(s) for s in speakers)}) FROM {q(t.name)} WHERE {q(group)} IN "
                 f"(SELECT {q(group)} FROM {q(t.name)} WHERE {q(group)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT {who}) > 1) ORDER BY 1",
                 group, "one speaker per utterance group")
+
+
+def _one_speaker_each(raw: pa.Table, group: str, speakers: list[str]) -> bool:
+    """Every utterance group has one combination of speaker cells (the query would list no row); in Python, for the
+    small tables screens run on."""
+    seen: dict = {}
+    for g, *who in zip(*(raw.column(c).to_pylist() for c in [group, *speakers])):
+        if g is not None and seen.setdefault(g, who) != who:
+            return False
+    return True
 
 
 def _marks(col: pa.ChunkedArray, mark: str):

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from ..tabular import key_neighbours, typed
 from .byte_scans import hygiene_suspects
-from . import roles
+from . import roles, screens
 from .cells import string_rules
 from .engine import Check
 from .problem import Problem
@@ -71,47 +71,110 @@ def names(fields) -> list[str]:
     return [fields] if isinstance(fields, str) else list(fields)
 
 
-def _field_rules(f, data, exhaustive: bool):
-    """(rules for the scan, integer rules for after typing, rules implied by the field's type/pattern/vocabulary)."""
-    c, col = f.constraints, q(f.name)
-    rules, integer, implied = [], [], []
-    if f.required and (exhaustive or data.column(f.name).null_count):  # Arrow counts nulls while parsing
-        rules.append(Rule("required", f.name, f"{col} IS NULL", "a value (required)", "NULL"))
-    type_rule = TYPE_RULES.get(f.type)
-    later = integer if f.type == "integer" and not exhaustive else rules
-    if type_rule:
-        extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
-        later.append(Rule("type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {lit(type_rule[0])}){extra})",
-                          type_rule[1], col))
-    pattern = Rule("pattern", f.name, f"NOT regexp_full_match({col}, {lit(c['pattern'])})", f"a value matching {c['pattern']}", col) \
-        if "pattern" in c else None
-    vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
+@dataclass
+class FieldRules:
+    """The rules of one field: scanned at once, integer rules judged after the cast, rules implied by a stronger
+    one (run only when the field fails), and its pattern (which a foreign key may settle)."""
+    scan: list = field(default_factory=list)
+    integer: list = field(default_factory=list)
+    implied: list = field(default_factory=list)
+    pattern: Rule | None = None
+
+
+def _required(f, data, ex: bool) -> list[Rule]:
+    if f.required and (ex or data.column(f.name).null_count):  # Arrow counts nulls while parsing
+        return [Rule("required", f.name, f"{q(f.name)} IS NULL", "a value (required)", "NULL")]
+    return []
+
+
+def _type(f) -> Rule | None:
+    if f.type not in TYPE_RULES:
+        return None
+    col, (regex, what) = q(f.name), TYPE_RULES[f.type]
+    extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
+    return Rule("type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {lit(regex)}){extra})", what, col,
+                screens.breaks_pattern(f.name, regex, date=f.type == "date"))
+
+
+def _pattern(f) -> Rule | None:
+    p = f.constraints.get("pattern")
+    if p is None:
+        return None
+    return Rule("pattern", f.name, f"NOT regexp_full_match({q(f.name)}, {lit(p)})", f"a value matching {p}", q(f.name),
+                screens.breaks_pattern(f.name, p))
+
+
+def _vocabularies(f, ex: bool) -> tuple[list[Rule], list[Rule]]:
+    """(scanned, implied): categories equal to the enum fail on exactly the same cells, so they run only when it fails."""
+    scan, implied = [], []
+    vocabularies = [(v, code) for v, code in ((f.constraints.get("enum"), "enum"), (f.categories, "categories")) if v]
     for i, (vocab, code) in enumerate(vocabularies):
-        rule = Rule(code, f.name, f"{col} NOT IN ({', '.join(lit(v) for v in vocab)})", f"one of {', '.join(map(str, vocab))}", col)
-        # categories equal to the enum fail on exactly the same cells: checked only when the enum fails
-        same = i and set(map(str, vocab)) == set(map(str, vocabularies[0][0])) and not exhaustive
-        (implied if same else rules).append(rule)
+        screen = screens.outside(f.name, vocab) if all(isinstance(v, str) for v in vocab) else None
+        rule = Rule(code, f.name, f"{q(f.name)} NOT IN ({', '.join(lit(v) for v in vocab)})",
+                    f"one of {', '.join(map(str, vocab))}", q(f.name), screen)
+        same = i and set(map(str, vocab)) == set(map(str, vocabularies[0][0])) and not ex
+        (implied if same else scan).append(rule)
+    return scan, implied
+
+
+def _bounds(f) -> list[Rule]:
     num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
+    out = []
     for bound, op in (("minimum", "<"), ("maximum", ">")):
-        if bound in c and num:
-            later.append(Rule(bound, f.name, f"TRY_CAST({col} AS {num}) {op} {lit(c[bound])}", f"{bound} {c[bound]}", col))
-    # k code points are k to 4k bytes: the byte length (stored) settles most cells before the code points are counted
-    for bound, k in (("minLength", c.get("minLength")), ("maxLength", c.get("maxLength"))):
+        if bound in f.constraints and num:
+            limit = f.constraints[bound]
+            screen = screens.beyond(f.name, op, limit, TYPE_RULES["number"][0]) if f.type == "number" else None
+            out.append(Rule(bound, f.name, f"TRY_CAST({q(f.name)} AS {num}) {op} {lit(limit)}", f"{bound} {limit}",
+                            q(f.name), screen))
+    return out
+
+
+def _lengths(f, ex: bool) -> list[Rule]:
+    """k code points are k to 4k bytes: the byte length (stored) settles most cells before the code points count."""
+    out = []
+    for bound, op in (("minLength", "<"), ("maxLength", ">")):
+        k = f.constraints.get(bound)
         if k is not None:
-            k = int(k)
-            chars = f"length({col}) {'<' if bound == 'minLength' else '>'} {k}"
-            screen = (f"strlen({col}) < {4 * k}" if bound == "minLength" else f"strlen({col}) > {k}") + " AND "
-            rules.append(Rule(bound, f.name, chars if exhaustive else screen + chars, f"{bound} {k}", col))
+            k, col = int(k), q(f.name)
+            chars = f"length({col}) {op} {k}"
+            bytes_ = (f"strlen({col}) < {4 * k}" if op == "<" else f"strlen({col}) > {k}") + " AND "
+            out.append(Rule(bound, f.name, chars if ex else bytes_ + chars, f"{bound} {k}", col,
+                            screens.length_beyond(f.name, op, k)))
+    return out
+
+
+def _clean_enum(f) -> bool:
+    enum = f.constraints.get("enum")
+    return bool(enum) and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in enum], pa.string())]))
+
+
+def _hygiene(f, data, ex: bool, typed_rule: bool) -> tuple[list[Rule], list[Rule]]:
+    """(scanned, implied) hygiene rules: a typed, slug or clean-vocabulary cell that passes its rule is non-empty,
+    unpadded and formula-free; another column is scanned only where the first and last bytes of a value break one."""
     hygiene = string_rules(f)
-    clean_enum = c.get("enum") and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in c["enum"]], pa.string())]))
-    if exhaustive:
-        rules += hygiene
-    elif type_rule or roles.is_slug(f) or clean_enum:
-        implied += hygiene  # a typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded, formula-free
-    elif hygiene_suspects(data.column(f.name), whitespace=not roles.keeps_padding(f),
-                          formula=f.type == "string"):
-        rules += hygiene  # the first and last bytes of some value break a hygiene rule: find which
-    return rules, integer, implied, pattern
+    if ex:
+        return hygiene, []
+    if typed_rule or roles.is_slug(f) or _clean_enum(f):
+        return [], hygiene
+    if hygiene_suspects(data.column(f.name), whitespace=not roles.keeps_padding(f), formula=f.type == "string"):
+        return hygiene, []
+    return [], []
+
+
+def field_rules(f, data, ex: bool) -> FieldRules:
+    out = FieldRules(scan=_required(f, data, ex), pattern=_pattern(f))
+    type_rule = _type(f)
+    later = out.integer if f.type == "integer" and not ex else out.scan  # integers: judged through Arrow's cast
+    later += [r for r in (type_rule,) if r]
+    scan, implied = _vocabularies(f, ex)
+    out.scan += scan
+    out.implied += implied
+    later += _bounds(f)
+    out.scan += _lengths(f, ex)
+    scan, implied = _hygiene(f, data, ex, type_rule is not None)
+    out.scan += scan
+    out.implied += implied
+    return out
 
 
 def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rule) -> bool:
@@ -125,65 +188,102 @@ def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rul
     return extreme["max"] is not None and extreme["max"] > limit
 
 
-def check_table(ctx):
-    t, raw, ex = ctx.table, ctx.output("raw"), ctx.exhaustive
-    if raw is None:
-        return [], TableState(None)
-    ctx.register(t.name, raw)
-    rules, integer, implied, via_parent = [], {}, {}, {}
+@dataclass
+class _Plan:
+    scan: list = field(default_factory=list)
+    integer: dict = field(default_factory=dict)  # field -> integer rules
+    implied: dict = field(default_factory=dict)  # field -> implied rules
+    via_parent: dict = field(default_factory=dict)  # field -> pattern rule a foreign key settles
+
+
+def _plan(ctx, t, raw) -> _Plan:
+    plan, ex = _Plan(), ctx.exhaustive
     settled = set() if ex else pattern_via_parent(ctx.pkg, t)
     for f in t.fields:
-        r, i, imp, pattern = _field_rules(f, raw, ex)
-        rules += r
-        integer[f.name], implied[f.name] = i, imp
-        if pattern and f.name in settled:
-            via_parent[f.name] = pattern
-        elif pattern:
-            rules.append(pattern)
+        rules = field_rules(f, raw, ex)
+        plan.scan += rules.scan
+        plan.integer[f.name], plan.implied[f.name] = rules.integer, rules.implied
+        if rules.pattern and f.name in settled:
+            plan.via_parent[f.name] = rules.pattern
+        elif rules.pattern:
+            plan.scan.append(rules.pattern)
     for rr in ctx.row_rules():
-        rules += rr.rules(t, raw, ctx)
-    found, failed = run_rules(ctx, t, rules)
-    state = TableState(raw)
-    cast_error = None
-    if not any(k.startswith("type/") for k in failed):
-        try:
-            state.typed = typed(t, raw.drop_columns(["__row"]), enforce_required=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            cast_error = str(exc).splitlines()[0]
-    rendered = set()
-    more = []
+        plan.scan += rr.rules(t, raw, ctx)
+    return plan
+
+
+class _Found:
+    """Problems found so far and the rules that failed ({code/field: rows})."""
+
+    def __init__(self):
+        self.problems, self.failed = [], {}
+
+    def add(self, result) -> None:
+        self.problems += result[0]
+        self.failed.update(result[1])
+
+    def type_failed(self) -> bool:
+        return any(k.startswith("type/") for k in self.failed)
+
+    def fails(self, name: str) -> bool:
+        return any(k.endswith("/" + name) for k in self.failed)
+
+
+def _cast(t, raw, state: TableState) -> str | None:
+    """Type the table (state.typed); the first line of Arrow's error when a cell cannot be read as its type."""
+    try:
+        state.typed = typed(t, raw.drop_columns(["__row"]), enforce_required=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _integer_rules(t, raw, state: TableState, integer: dict) -> tuple[list[Rule], set]:
+    """(the integer rules that may fail, the integer columns whose text is the rendering of their value)."""
+    more, rendered = [], set()
     for name, rs in integer.items():
         for r in rs:
             if state.typed is None or _integer_rule_needed(raw, state.typed.column(name), t.field(name).constraints.get(r.code), r):
                 more.append(r)
             elif r.code == "type":
                 rendered.add(name)  # the canonical check need not compare again
-    f2, fl = run_rules(ctx, t, more)
-    found += f2
-    failed.update(fl)
-    fails = lambda n: any(k.endswith("/" + n) for k in failed)  # noqa: E731
-    for name, rule in list(via_parent.items()):
-        if fails(name):  # the field fails anyway: check its pattern now, with the rest
-            implied[name].insert(0, rule)
-            del via_parent[name]
-    f3, fl = run_rules(ctx, t, [r for name, rs in implied.items() if fails(name) for r in rs])
-    found += f3
-    failed.update(fl)
-    if cast_error and not any(k.startswith("type/") for k in failed):
+    return more, rendered
+
+
+def _plain(t, found: _Found, via_parent: dict) -> frozenset:
+    """String columns that never need CSV quotes: a slug or vocabulary column whose every value passed its rule holds
+    no comma or quote (one whose pattern waits for the foreign-key check is not known to pass it yet: not plain)."""
+    def closed(f) -> bool:
+        enum = f.constraints.get("enum")
+        return roles.is_slug(f) or bool(enum and not any(set(str(v)) & set(',"\r\n') for v in enum))
+    return frozenset(f.name for f in t.fields if f.type == "string" and not found.fails(f.name)
+                     and f.name not in via_parent and closed(f))
+
+
+def check_table(ctx):
+    t, raw, ex = ctx.table, ctx.output("raw"), ctx.exhaustive
+    if raw is None:
+        return [], TableState(None)
+    ctx.register(t.name, raw)
+    plan, found, state = _plan(ctx, t, raw), _Found(), TableState(raw)
+    found.add(run_rules(ctx, t, plan.scan, raw))
+    cast_error = None if found.type_failed() else _cast(t, raw, state)
+    more, rendered = _integer_rules(t, raw, state, plan.integer)
+    found.add(run_rules(ctx, t, more, raw))
+    for name, rule in list(plan.via_parent.items()):
+        if found.fails(name):  # the field fails anyway: check its pattern now, with the rest
+            plan.implied[name].insert(0, rule)
+            del plan.via_parent[name]
+    found.add(run_rules(ctx, t, [r for name, rs in plan.implied.items() if found.fails(name) for r in rs], raw))
+    if cast_error and not found.type_failed():
         # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
-        found.append(Problem(code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
-                             expected="every cell readable as its field's type (64-bit integers, double-precision numbers)"))
-    state.failed = set(failed)
-    state.deferred = {name: (rule, implied[name]) for name, rule in via_parent.items()}
+        found.problems.append(Problem(code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
+                                      expected="every cell readable as its field's type (64-bit integers, double-precision numbers)"))
+    state.failed = set(found.failed)
+    state.deferred = {name: (rule, plan.implied[name]) for name, rule in plan.via_parent.items()}
     if not ex:
-        # a slug or vocabulary column whose every value passed its rule holds no comma or quote: never needs CSV quotes
-        # (one whose pattern waits for the foreign-key check is not known to pass it yet: not plain)
-        state.plain = frozenset(f.name for f in t.fields if f.type == "string" and not fails(f.name) and f.name not in via_parent
-                                and (roles.is_slug(f) or (f.constraints.get("enum")
-                                                          and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"]))))
-        state.rendered = frozenset(rendered)
-    found += _keys(ctx, t, state)
-    return found, state
+        state.plain, state.rendered = _plain(t, found, plan.via_parent), frozenset(rendered)
+    return found.problems + _keys(ctx, t, state), state
 
 
 def _keys(ctx, t, state: TableState) -> list[Problem]:
@@ -196,16 +296,18 @@ def _keys(ctx, t, state: TableState) -> list[Problem]:
                 state.sorted_by_key = True
                 key_unique = not tied.any() and not ctx.exhaustive  # sorted: equal keys would be neighbours
         if not key_unique:
-            found += _duplicates(ctx, t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", False)
+            found += _duplicates(ctx, t, state.raw, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", False)
     for f in t.fields:
         if f.constraints.get("unique") and not (key_unique and t.primary_key == [f.name]):
-            found += _duplicates(ctx, t, [f.name], "unique", f"a unique {f.name}", True)
+            found += _duplicates(ctx, t, state.raw, [f.name], "unique", f"a unique {f.name}", True)
     for uk in t.unique_keys:
-        found += _duplicates(ctx, t, uk, "unique-key", f"a unique ({', '.join(uk)})", True)
+        found += _duplicates(ctx, t, state.raw, uk, "unique-key", f"a unique ({', '.join(uk)})", True)
     return found
 
 
-def _duplicates(ctx, t, cols: list[str], code: str, expected: str, skip_nulls: bool) -> list[Problem]:
+def _duplicates(ctx, t, raw, cols: list[str], code: str, expected: str, skip_nulls: bool) -> list[Problem]:
+    if ctx.screens and _distinct(raw, cols, skip_nulls):
+        return []
     tn, key = q(t.name), key_sql(t)
     cl = ", ".join(q(c) for c in cols)
     where = ("WHERE " + " AND ".join(f"{q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
@@ -216,6 +318,19 @@ def _duplicates(ctx, t, cols: list[str], code: str, expected: str, skip_nulls: b
     sql = (f"SELECT __row, {key}, {value} FROM (SELECT *, row_number() OVER (PARTITION BY {cl} ORDER BY __row) AS __n "
            f"FROM {tn} {where}) WHERE __n > 1 ORDER BY 1")
     return rows(ctx, code, t, sql, ",".join(cols), expected)
+
+
+def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
+    """No two rows (with a value in every column, when skip_nulls) share the columns' values: the duplicates query
+    would list no row."""
+    data = raw.select(cols)
+    if skip_nulls:
+        valid = [pc.is_valid(data.column(c)) for c in cols]
+        keep = valid[0]
+        for v in valid[1:]:
+            keep = pc.and_(keep, v)
+        data = data.filter(keep)
+    return screens.distinct([data.column(c) for c in cols])
 
 
 CHECKS = [

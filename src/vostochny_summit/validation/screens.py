@@ -1,0 +1,114 @@
+"""Screens: Arrow computations that prove a rule or a query would find nothing, so that a small package (where a
+DuckDB query's fixed cost is most of its time, and importing DuckDB most of a run) needs no query when it is valid.
+
+Each screen answers "may some row fail?" and is exact where it answers no: it clears only what the SQL would not
+report. Where it answers yes (or cannot tell: a value it cannot cast), the SQL runs as before and reports the rows,
+so the problems are always the SQL's. tests/test_fast_checks.py holds every screen to its SQL on random values.
+
+Arrow's regular expressions are RE2, as DuckDB's are; regexp_full_match(x, p) is a partial match of ^(?:p)$.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _any(mask) -> bool:
+    return bool(pc.any(pc.fill_null(mask, False)).as_py())
+
+
+def full_match(col, pattern: str):
+    """regexp_full_match(col, pattern), null where col is null."""
+    return pc.match_substring_regex(col, f"^(?:{pattern})$")
+
+
+def breaks_pattern(name: str, pattern: str, date: bool = False):
+    """Screen of `col IS NOT NULL AND (NOT regexp_full_match(col, pattern) [OR TRY_CAST(col AS DATE) IS NULL])`
+    (and of the same without the null test: a null cell makes both conditions null, which counts no row)."""
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        if _any(pc.invert(full_match(col, pattern))):
+            return True
+        if date:
+            col.cast(pa.date32())  # raises on a value Arrow cannot read as a date: then the SQL decides
+            # Arrow and DuckDB read a YYYY-MM-DD date the same way; a year outside 1..9999 is left to DuckDB
+            years = pc.year(col.cast(pa.date32()))
+            return _any(pc.or_(pc.less(years, 1), pc.greater(years, 9999)))
+        return False
+    return screen
+
+
+def outside(name: str, values):
+    """Screen of `col NOT IN (values)` (string values only: the caller gives no screen otherwise)."""
+    value_set = pa.array([str(v) for v in values], pa.string())
+
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        return _any(pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, value_set=value_set))))
+    return screen
+
+
+def beyond(name: str, op: str, limit, number_pattern: str):
+    """Screen of `TRY_CAST(col AS DOUBLE) < limit` (op "<") or `> limit`: every value a plain decimal number (the
+    number type's pattern, so no NaN or infinity, which DuckDB orders above every number) and none beyond."""
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        if _any(pc.invert(full_match(col, number_pattern))):
+            return True
+        x = col.cast(pa.float64())
+        return _any(pc.less(x, limit) if op == "<" else pc.greater(x, limit))
+    return screen
+
+
+def length_beyond(name: str, op: str, k: int):
+    """Screen of `length(col) < k` (op "<") or `length(col) > k`, in code points."""
+    def screen(data: pa.Table) -> bool:
+        n = pc.utf8_length(data.column(name))
+        return _any(pc.less(n, k) if op == "<" else pc.greater(n, k))
+    return screen
+
+
+def differs_from_mapping(source: str, target: str, mapping: dict):
+    """Screen of `target IS DISTINCT FROM (CASE source WHEN k THEN v … END)` (NULL where source is unmapped)."""
+    keys = pa.array(list(mapping), pa.string())
+    values = pa.array(list(mapping.values()) + [None], pa.string())
+
+    def screen(data: pa.Table) -> bool:
+        have = data.column(target)
+        want = values.take(pc.fill_null(pc.index_in(data.column(source), value_set=keys), len(mapping)))
+        same = pc.or_(pc.fill_null(pc.equal(have, want), False), pc.and_(pc.is_null(have), pc.is_null(want)))
+        return _any(pc.invert(same))
+    return screen
+
+
+def condition(cond, arrow_types: dict):
+    """Screen of a model row rule's condition (model.rules.Cond.arrow): any row where it holds."""
+    def screen(data: pa.Table) -> bool:
+        return _any(cond.arrow(data, arrow_types))
+    return screen
+
+
+def all_in(values, known) -> bool:
+    """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row."""
+    if len(values) == 0:
+        return True
+    if values.null_count:
+        return False
+    if len(known) == 0:
+        return False
+    known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
+    if known.type != values.type:
+        return False
+    return not _any(pc.invert(pc.is_in(values, value_set=known.drop_null())))
+
+
+def distinct(columns: list) -> bool:
+    """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*)."""
+    n = len(columns[0])
+    if n < 2:
+        return True
+    if len(columns) == 1:
+        return pc.count_distinct(columns[0], mode="all").as_py() == n
+    rows = list(zip(*(c.to_pylist() for c in columns)))
+    return len(set(rows)) == n
