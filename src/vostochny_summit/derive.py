@@ -64,12 +64,13 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column("source_id"))
     group = pc.if_else(pc.fill_null(pc.is_in(via, value_set=groups), False), via, of_source)
     stance = evidence.column("stance")
-    supporting = pc.fill_null(pc.equal(stance, "supports"), False)
+    text = lambda v: pa.scalar(v, pa.string())  # noqa: E731 - typed scalars: converting a bare str imports dateutil
+    supporting = pc.fill_null(pc.equal(stance, text("supports")), False)
     groups_per_claim = _distinct_per_key(claim_ids, evidence.column("claim_id").filter(supporting), group.filter(supporting))
-    refuted = pc.unique(evidence.column("claim_id").filter(pc.fill_null(pc.equal(stance, "refutes"), False)))
-    contested = pc.and_(pc.greater(groups_per_claim, 0), pc.is_in(claim_ids, value_set=refuted))
-    corroborated = pc.greater_equal(groups_per_claim, 2)
-    return pc.if_else(contested, "contested", pc.if_else(corroborated, "corroborated", "single-source"))
+    refuted = pc.unique(evidence.column("claim_id").filter(pc.fill_null(pc.equal(stance, text("refutes")), False)))
+    contested = pc.and_(pc.greater(groups_per_claim, pa.scalar(0, pa.int64())), pc.is_in(claim_ids, value_set=refuted))
+    corroborated = pc.greater_equal(groups_per_claim, pa.scalar(2, pa.int64()))
+    return pc.if_else(contested, text("contested"), pc.if_else(corroborated, text("corroborated"), text("single-source")))
 
 
 def _codes(values) -> tuple:
@@ -93,7 +94,8 @@ def _distinct_per_key(keys, row_keys, row_values) -> pa.Array:
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
     per_code = np.bincount(pairs // (nv + 1), minlength=nk + 1)  # the last code: null keys
     at = pc.index_in(keys, value_set=dictionary)
-    at = pc.if_else(pc.is_null(keys), nk, pc.fill_null(at, -1)).to_numpy(zero_copy_only=False).astype("int64")
+    at = pc.if_else(pc.is_null(keys), pa.scalar(nk, pa.int32()), pc.fill_null(at, pa.scalar(-1, pa.int32())))
+    at = at.to_numpy(zero_copy_only=False).astype("int64")
     counts = np.ascontiguousarray(np.where(at >= 0, per_code[np.maximum(at, 0)], 0), dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), len(counts), [None, pa.py_buffer(counts)])  # pa.array would import numpy.ma
 

@@ -101,6 +101,9 @@ def _export_parser(e) -> None:
 
 
 def main(argv=None) -> int:
+    from ..validation.tuning import command_defaults
+
+    command_defaults()
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(formats="export" in argv).parse_args(argv)
     if hasattr(signal, "SIGPIPE"):

@@ -54,9 +54,9 @@ def _column(data, name: str, types: dict | None):
     if not types or name not in types or col.type == types[name]:
         return col
     col = col.cast(types[name])
-    if pa.types.is_date(col.type) and len(col) > col.null_count:
-        years = _pc().min_max(_pc().year(col)).as_py()
-        if years["min"] < 1 or years["max"] > 9999:
+    if pa.types.is_date32(col.type) and len(col) > col.null_count:
+        days = _pc().min_max(col.cast(pa.int32())).as_py()  # days since 1970-01-01 (pc.year would import dateutil)
+        if days["min"] < -719162 or days["max"] > 2932896:  # 0001-01-01, 9999-12-31
             raise pa.ArrowInvalid("a year outside 1..9999")
     return col
 
@@ -101,7 +101,10 @@ class Equals(Cond):
         return (pl.col(self.column) == self.value).fill_null(False)
 
     def arrow(self, data, types=None):
-        return _pc().fill_null(_pc().equal(data.column(self.column), self.value), False)  # text, as the SQL compares
+        import pyarrow as pa
+
+        value = pa.scalar(self.value, pa.string())  # a typed scalar: converting a bare str imports dateutil
+        return _pc().fill_null(_pc().equal(data.column(self.column), value), False)  # text, as the SQL compares
 
     @property
     def columns(self):
@@ -224,7 +227,7 @@ class SetCountAbove(Cond):
         for c in self.cols:
             one = pc.is_valid(data.column(c)).cast(pa.int32())
             total = one if total is None else pc.add(total, one)
-        return pc.greater(total, self.n)
+        return pc.greater(total, pa.scalar(self.n, pa.int32()))
 
     @property
     def columns(self):

@@ -13,6 +13,19 @@ from .sql import Rule, key_sql, lit, q, rows
 
 @lru_cache(maxsize=1)
 def country_list() -> tuple[str, ...]:
+    """pycountry's ISO 3166-1 alpha-2 codes, read from its database file (importing pycountry costs more than the
+    rest of a small package's checks: importlib.metadata, email, logging); from the module when the file moved."""
+    import importlib.util
+    import json
+    import os
+
+    spec = importlib.util.find_spec("pycountry")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            with open(os.path.join(folder, "databases", "iso3166-1.json"), encoding="utf-8") as fh:
+                return tuple(c["alpha_2"] for c in json.load(fh)["3166-1"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     import pycountry
 
     return tuple(c.alpha_2 for c in pycountry.countries)

@@ -31,12 +31,22 @@ def breaks_pattern(name: str, pattern: str, date: bool = False):
         if _any(pc.invert(full_match(col, pattern))):
             return True
         if date:
-            col.cast(pa.date32())  # raises on a value Arrow cannot read as a date: then the SQL decides
-            # Arrow and DuckDB read a YYYY-MM-DD date the same way; a year outside 1..9999 is left to DuckDB
-            years = pc.year(col.cast(pa.date32()))
-            return _any(pc.or_(pc.less(years, 1), pc.greater(years, 9999)))
+            # raises on a value Arrow cannot read as a date (then the SQL decides); Arrow and DuckDB read a
+            # YYYY-MM-DD date the same way within years 1..9999, and a year outside them is left to DuckDB
+            return not within_years(col.cast(pa.date32()))
         return False
     return screen
+
+
+FIRST_DAY, LAST_DAY = -719162, 2932896  # 0001-01-01 and 9999-12-31, in days since 1970-01-01 (date32)
+
+
+def within_years(dates) -> bool:
+    """Every date of a date32 column lies in years 1..9999 (compared as day numbers: pc.year imports dateutil)."""
+    if len(dates) == dates.null_count:
+        return True
+    days = pc.min_max(dates.cast(pa.int32())).as_py()
+    return FIRST_DAY <= days["min"] and days["max"] <= LAST_DAY
 
 
 def outside(name: str, values):
@@ -56,8 +66,8 @@ def beyond(name: str, op: str, limit, number_pattern: str):
         col = data.column(name)
         if _any(pc.invert(full_match(col, number_pattern))):
             return True
-        x = col.cast(pa.float64())
-        return _any(pc.less(x, limit) if op == "<" else pc.greater(x, limit))
+        x, bound = col.cast(pa.float64()), pa.scalar(float(limit), pa.float64())
+        return _any(pc.less(x, bound) if op == "<" else pc.greater(x, bound))
     return screen
 
 
@@ -65,7 +75,8 @@ def length_beyond(name: str, op: str, k: int):
     """Screen of `length(col) < k` (op "<") or `length(col) > k`, in code points."""
     def screen(data: pa.Table) -> bool:
         n = pc.utf8_length(data.column(name))
-        return _any(pc.less(n, k) if op == "<" else pc.greater(n, k))
+        bound = pa.scalar(k, n.type)  # typed scalars: converting a bare Python value imports dateutil
+        return _any(pc.less(n, bound) if op == "<" else pc.greater(n, bound))
     return screen
 
 
