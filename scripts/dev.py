@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Set up a virtual environment and run the package's two everyday jobs. Needs only python3.
 
-    python3 scripts/dev.py demo   # install, build, validate, print a sample query
-    python3 scripts/dev.py test   # install, run the whole test suite and `frictionless validate`
+    python3 scripts/dev.py demo          # install, build, validate, print a sample query
+    python3 scripts/dev.py test          # install, run the whole test suite and `frictionless validate`
+    python3 scripts/dev.py test --fast   # the edit loop: every test but the slow ones (marker `slow`)
+
+The suite runs on two pytest-xdist workers (VS_TEST_WORKERS=N to change, 0 for none).
 """
 
 from __future__ import annotations
@@ -44,17 +47,23 @@ def demo() -> None:
     run(BIN / "vostochny-summit", "sql", SAMPLE)
 
 
-def test() -> None:
+def test(fast: bool = False) -> None:
     setup()
-    run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
-    run(BIN / "frictionless", "validate", "datapackage.json")
+    workers = os.environ.get("VS_TEST_WORKERS", "2")
+    parallel = ["-n", workers, "--dist", "loadgroup"] if workers != "0" else []
+    run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *parallel, *(["-m", "not slow"] if fast else []))
+    if not fast:
+        run(BIN / "frictionless", "validate", "datapackage.json")
 
 
 if __name__ == "__main__":
     jobs = {"demo": demo, "test": test}
-    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
+    args = sys.argv[1:]
+    fast = "--fast" in args
+    args = [a for a in args if a != "--fast"]
+    if len(args) != 1 or args[0] not in jobs or (fast and args[0] != "test"):
         sys.exit(__doc__)
     try:
-        jobs[sys.argv[1]]()
+        jobs[args[0]](fast=True) if fast else jobs[args[0]]()
     except subprocess.CalledProcessError as exc:
         sys.exit(exc.returncode)

@@ -1,14 +1,19 @@
-from __future__ import annotations
+"""Fixtures of every test tier, all safe under pytest-xdist (each worker has its own session and temporary folders).
 
-import shutil
-from pathlib import Path
+- `pkg` / `problems`: the real package and what `validate` reports on it (once per session).
+- `built_base`: one copy of the package, built and checked once per session; every `package_copy` is copied from it,
+  so a test that plants a defect never touches the repository and never builds again.
+- markers (pyproject.toml): `slow` for tests with a heavy set-up of their own (a wheel in a bare virtual environment,
+  Spark, a browser, frictionless runs, synthetic packages); `python3 scripts/dev.py test --fast` leaves them out.
+"""
+
+from __future__ import annotations
 
 import pytest
 
 from vostochny_summit.package import Package
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from .helpers import ROOT, SHARED, copy_package  # noqa: F401 - SHARED and ROOT: the test modules' spelling
 
 
 @pytest.fixture(scope="session")
@@ -24,17 +29,24 @@ def problems(pkg):
     return validate(pkg.root)
 
 
-def copy_package(dest: Path) -> Path:
-    """Copy what makes the package (descriptor, citation, Croissant metadata, data, schemas, docs) into dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("datapackage.json", "CITATION.cff", "croissant.json"):
-        shutil.copy2(ROOT / name, dest / name)
-    for folder in ("data", "schemas", "docs"):
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, dest / folder)
-    return dest
+@pytest.fixture(scope="session")
+def built_base(tmp_path_factory):
+    """A copy of the package, built (sealed, every generated file current) once per session: the base of every copy
+    a test plants a defect in or changes."""
+    from vostochny_summit.build import build
+
+    base = copy_package(tmp_path_factory.mktemp("base") / "pkg")
+    build(base)
+    return base
 
 
 @pytest.fixture
-def package_copy(tmp_path) -> Path:
-    return copy_package(tmp_path / "pkg")
+def package_copy(tmp_path, built_base):
+    """A fresh copy of the built base, for one test to change."""
+    return copy_package(tmp_path / "pkg", built_base)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (a stable sort): on two workers the long ones then overlap the many short ones instead of
+    running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

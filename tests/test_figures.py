@@ -9,9 +9,18 @@ from vostochny_summit.docs.timeline import LEFT, RIGHT, SUMMIT, W, render_timeli
 from vostochny_summit.tabular import read_typed
 
 
-def test_timeline_renders_byte_identically(pkg):
-    events = read_typed(pkg.table("events"))
-    assert render_timeline(events) == render_timeline(events)
+def test_timeline_is_a_function_of_the_events_alone(pkg):
+    """The SVG depends on the events' values only: read from the CSV or from the Parquet file, in any row order, the
+    events render to the committed docs/timeline.svg byte for byte."""
+    import pyarrow.parquet as pq
+
+    from_csv = read_typed(pkg.table("events"))
+    from_parquet = pq.read_table(pkg.table("events").parquet_path)
+    shuffled = from_csv.take(list(range(from_csv.num_rows))[::-1])
+    committed = (pkg.root / "docs" / "timeline.svg").read_text(encoding="utf-8")
+    assert render_timeline(from_csv) == committed
+    assert render_timeline(from_parquet) == committed
+    assert render_timeline(shuffled) == committed
 
 
 def test_the_summit_year_has_a_month_panel_where_a_month_is_wide(pkg):

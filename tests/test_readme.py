@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 FENCE = re.compile(r"(?:<!-- readme-test: (?P<marker>[^>]*?) -->\n)?```(?P<lang>[a-z]+)\n(?P<body>.*?)^```$", re.S | re.M)
 RUNNABLE = ("python", "sh", "sql")
@@ -71,6 +71,8 @@ def _run(env, block) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=env["root"], capture_output=True, text=True, env=path, timeout=300)
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("bare-venv")
 def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     env = bare_venv
     assert ROOT not in env["root"].parents and "site-packages" in str(env["root"]), env["root"]
@@ -96,6 +98,8 @@ def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     assert not failed, "\n\n".join(failed)
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("bare-venv")
 def test_import_stays_light_and_fast(bare_venv):
     """`import vostochny_summit` loads none of the heavy libraries and takes well under 150 ms (best of five)."""
     code = ("import sys, time; t = time.perf_counter(); import vostochny_summit; t = time.perf_counter() - t; "

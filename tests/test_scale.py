@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 
 from vostochny_summit.validation import validate
 
-from .conftest import ROOT
+from .helpers import ROOT, require
 
 
+@pytest.mark.slow
 def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
     sys.path.insert(0, str(ROOT / "scripts"))
     from synthesize import synthesize
@@ -19,10 +22,11 @@ def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
         real = sum(1 for _ in open(t.csv_path, "rb")) - 1
         assert sum(1 for _ in open(big.table(name).csv_path, "rb")) - 1 == 3 * real, name
     assert validate(big.root) == []
-    frictionless = __import__("pytest").importorskip("frictionless")
+    frictionless = require("frictionless")
     assert frictionless.Package(str(big.descriptor_path)).validate().valid
 
 
+@pytest.mark.slow
 def test_benchmark_smoke(tmp_path):
     out, results = tmp_path / "bench.md", tmp_path / "results.json"
     bench = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--out", str(out), "--results", str(results)]
