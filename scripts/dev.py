@@ -50,7 +50,7 @@ def demo() -> None:
 def test(fast: bool = False) -> None:
     setup()
     workers = os.environ.get("VS_TEST_WORKERS", "2")
-    parallel = ["-n", workers, "--dist", "loadgroup"] if workers != "0" else []
+    parallel = ["-n", workers, "--dist", "worksteal"] if workers != "0" else []
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *parallel, *(["-m", "not slow"] if fast else []))
     if not fast:
         run(BIN / "frictionless", "validate", "datapackage.json")

@@ -77,8 +77,7 @@ def contested_ids() -> set[str]:
     return {r["claim_id"] for r in read_rows(ROOT, "claims") if r["status"] == "contested"}
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("browse")
+@pytest.mark.slow(cost=3, setup="browse")
 def test_json_api_serves_the_tables_search_and_metadata(server, pkg):
     tables = {t["name"]: t for t in get(f"{server}.json")["tables"]}
     for name, t in pkg.tables.items():
@@ -91,8 +90,7 @@ def test_json_api_serves_the_tables_search_and_metadata(server, pkg):
     assert meta["title"] == pkg.descriptor["title"]
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("browse")
+@pytest.mark.slow(cost=4, setup="browse")
 def test_contested_claims_query_renders_every_contested_claim_in_chromium(server, tmp_path):
     browser = chromium()
     page = f"{server}/contested-claims"

@@ -61,7 +61,7 @@ def test_diff_reports_added_removed_and_changed_rows(package_copy):
     assert diff(ROOT, ROOT)["tables"]["quotes"] == {"added": 0, "removed": 0, "changed": [], "columns_added": [], "columns_removed": []}
 
 
-@pytest.mark.slow
+@pytest.mark.slow(cost=8)
 def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     release(ROOT, first)
