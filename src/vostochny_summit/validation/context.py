@@ -24,9 +24,10 @@ class Context:
 
     @property
     def screens(self) -> bool:
-        """Whether cheap Arrow screens may stand in for a query they prove would find nothing: in a serial run (a small
-        package, where a query's fixed cost is most of its time), never with --exhaustive."""
-        return self._run.serial and not self.options.exhaustive
+        """Whether Arrow screens may stand in for a query they prove would find nothing (screens.py): always but with
+        --exhaustive. A valid package then imports DuckDB at no size (on a small one a query's fixed cost is most of
+        its time; on a large one the screens cost less than the queries, and no query means no DuckDB memory)."""
+        return not self.options.exhaustive
 
     def output(self, name: str, table: str | None = None):
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
@@ -41,6 +42,10 @@ class Context:
     def bytes(self, path: Path):
         """A file's bytes, memory-mapped once per run (hashing, the file and canonical checks share them)."""
         return self._run.files.get(path)
+
+    def release(self, path: Path) -> None:
+        """This run needs the file's bytes no more: unmap them (the canonical check, their last reader, says so)."""
+        self._run.files.release(path)
 
     def rel(self, path: Path) -> str:
         try:
@@ -98,6 +103,17 @@ class FileMaps:
 
                 self._maps[path] = map_file(path)
             return self._maps[path]
+
+    def release(self, path: Path) -> None:
+        """Unmap a file its last reader is done with (kept mapped while a buffer still points into it)."""
+        with self._lock:
+            m = self._maps.pop(path, None)
+        if hasattr(m, "close"):
+            try:
+                m.close()
+            except BufferError:
+                with self._lock:
+                    self._maps.setdefault(path, m)
 
     def close(self) -> None:
         for m in self._maps.values():

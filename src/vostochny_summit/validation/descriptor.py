@@ -124,6 +124,20 @@ def check_profiles(ctx) -> list[Problem]:
     return out
 
 
+HASH_BLOCK = 1 << 22  # bytes read at a time into one reused buffer by file_digest
+
+
+def file_digest(path: Path, algo: str) -> str:
+    """The file's digest, read in blocks into one reused buffer: its pages are never mapped into this process, so a
+    large package's CSVs do not all count in its memory at once (the table checks map each file while they need it)."""
+    h, buf = hashlib.new(algo), bytearray(HASH_BLOCK)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
+
+
 def check_hashes(ctx) -> list[Problem]:
     """Each resource's recorded bytes and hash are those of its CSV file."""
     name, out = ctx.rel(ctx.pkg.descriptor_path), []
@@ -135,16 +149,16 @@ def check_hashes(ctx) -> list[Problem]:
         res, p = t.resource, t.csv_path
         if unsafe_path(res.get("path")) or not p.is_file():
             continue
-        data = ctx.bytes(p)
-        if res.get("bytes") != len(data):
+        size = p.stat().st_size
+        if res.get("bytes") != size:
             out.append(Problem(code="stale-bytes", file=name, value=res.get("bytes"),
-                               expected=f"resource {t.name} bytes {len(data)} (run build)"))
+                               expected=f"resource {t.name} bytes {size} (run build)"))
         h = res.get("hash", "")
         algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
         if algo not in ("md5", "sha1", "sha256", "sha512"):
             out.append(Problem(code="hash-algorithm", file=name, value=h,
                                expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
-        elif (actual := hashlib.new(algo, data).hexdigest()) != digest:
+        elif (actual := file_digest(p, algo)) != digest:
             out.append(Problem(code="stale-hash", file=name, value=h,
                                expected=f"resource {t.name} {algo}:{actual} (run build)"))
     return out

@@ -41,6 +41,8 @@ class Check:
     reads: Callable | None = None  # (pkg, table or None) -> table names whose per-table outputs it needs (default: itself / all)
     side: bool = False  # runs on the side threads (pure Python or hashing work that needs no table)
     row_rules: bool = False  # runs the row rules (RowRules) of its table in its scan, and reports their codes
+    release: Callable | None = None  # per-table providers: release(output, pkg, table) -> what the nodes across
+    # tables see once every per-table node of that table has run (a large table's columns they never read let go)
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,10 @@ class Run:
                 # would otherwise all wait for the end, where one of them alone keeps a core busy)
                 node.priority = (rank[node.table] if node.table else -1, order[c.name])
                 nodes.append(node)
+        self._per_table_left = {}
+        for n in nodes:
+            if n.check.per_table:
+                self._per_table_left[n.table] = self._per_table_left.get(n.table, 0) + 1
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:
             n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
@@ -202,6 +208,19 @@ class Run:
             problems.extend(found)
             if node.check.provides:
                 self.outputs[(node.check.provides, node.table)] = output
+            if node.check.per_table:
+                self._table_done(node.table)
+
+    def _table_done(self, table: str) -> None:
+        """Count a per-table node of the table as run; after the last one, let its providers release what only
+        those nodes needed (called under the run's lock)."""
+        self._per_table_left[table] -= 1
+        if self._per_table_left[table]:
+            return
+        for c in self.checks:
+            key = (c.provides, table)
+            if c.release and c.per_table and self.outputs.get(key) is not None:
+                self.outputs[key] = c.release(self.outputs[key], self.pkg, self.tables[table])
 
     def _serial(self, nodes: list[Node]) -> list[Problem]:
         """Every node in the caller's thread, each once the nodes it needs are done (highest priority first)."""

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .byte_scans import scan_positions
-from . import roles
+from . import roles, screens
 from ..sql import key_text
 from .engine import Check
 from .problem import Problem
@@ -55,13 +55,8 @@ def check_utterances(ctx) -> list[Problem]:
 
 
 def _one_speaker_each(raw: pa.Table, group: str, speakers: list[str]) -> bool:
-    """Every utterance group has one combination of speaker cells (the query would list no row); in Python, for the
-    small tables screens run on."""
-    seen: dict = {}
-    for g, *who in zip(*(raw.column(c).to_pylist() for c in [group, *speakers])):
-        if g is not None and seen.setdefault(g, who) != who:
-            return False
-    return True
+    """Every utterance group has one combination of speaker cells (the query would list no row)."""
+    return screens.one_value_per_group(raw.column(group), [raw.column(s) for s in speakers])
 
 
 def _marks(col: pa.ChunkedArray, mark: str):

@@ -218,3 +218,29 @@ def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
 
 
 CLAIM_STATUS = ClaimStatusCols()  # the columns derive.claim_status_column is written over
+
+
+def read_across_tables(pkg: Package, table: Table) -> set[str]:
+    """The columns of a table that a check across tables may read (keys, references, span offsets, identifiers,
+    the claim-status columns): kept when a large table's other columns are let go after its own checks."""
+    out = set(table.primary_key) | {c for uk in table.unique_keys for c in uk}
+    for fk in table.foreign_keys:
+        out.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    for other in pkg.tables.values():
+        for fk in other.foreign_keys:
+            if (fk["reference"].get("resource") or other.name) == table.name:
+                ref = fk["reference"]["fields"]
+                out.update([ref] if isinstance(ref, str) else ref)
+    span = span_columns(table)
+    if span:
+        out.update((span.source, span.start, span.end))
+    out.update(c for c in (qid_fields(table) or ()) if c)
+    out.update(identifier_fields(table))
+    out.update((CLAIM_STATUS.status, CLAIM_STATUS.key, *CLAIM_STATUS.evidence_columns, *CLAIM_STATUS.source_columns))
+    if table.name == sources_table(pkg):
+        c = source_columns(pkg)
+        out.update((c.id, c.path, c.sha256, c.char_count))
+    utterance = utterance_columns(table)
+    if utterance:
+        out.update((utterance[0], *utterance[1]))
+    return out

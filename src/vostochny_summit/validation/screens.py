@@ -114,12 +114,50 @@ def all_in(values, known) -> bool:
     return not _any(pc.invert(pc.is_in(values, value_set=known.drop_null())))
 
 
+def _row_codes(columns: list):
+    """One int64 code per row, equal exactly when the rows are equal in every column (a null equal only to a null),
+    or None when the columns' value counts multiply beyond 63 bits."""
+    import numpy as np
+
+    codes, width = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for col in columns:
+        enc = pc.dictionary_encode(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
+        n = len(enc.dictionary) + 1  # the last code: null
+        if width * n >= 2**62:
+            return None
+        codes = codes * n + pc.fill_null(enc.indices, n - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        width *= n
+    return codes
+
+
 def distinct(columns: list) -> bool:
     """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*)."""
+    import numpy as np
+
     n = len(columns[0])
     if n < 2:
         return True
     if len(columns) == 1:
         return pc.count_distinct(columns[0], mode="all").as_py() == n
-    rows = list(zip(*(c.to_pylist() for c in columns)))
-    return len(set(rows)) == n
+    codes = _row_codes(columns)
+    if codes is None:
+        return len(set(zip(*(c.to_pylist() for c in columns)))) == n
+    codes.sort()
+    return not (codes[1:] == codes[:-1]).any()
+
+
+def one_value_per_group(group, values: list) -> bool:
+    """Every non-null group holds one combination of the values (a null a value of its own, unlike ''): finer than
+    the SQL's coalesce(value, '') joined with '|', so it clears only groups the SQL clears too."""
+    import numpy as np
+
+    keep = pc.is_valid(group)
+    group = group.filter(keep)
+    if len(group) < 2:
+        return True
+    g, who = _row_codes([group]), _row_codes([v.filter(keep) for v in values])
+    if g is None or who is None:
+        return False
+    order = np.lexsort((who, g))
+    g, who = g[order], who[order]
+    return not ((g[1:] == g[:-1]) & (who[1:] != who[:-1])).any()

@@ -44,7 +44,7 @@ def run_rules(ctx, t: Table, rules: list[Rule], data=None) -> tuple[list[Problem
 
     data: the table's Arrow data, for the rules' screens (vectorised, so at every size; never with --exhaustive): a
     rule its screen clears counts no row, and is not scanned. Returns the problems and {code/field: failing row count}."""
-    if data is not None and not ctx.exhaustive:
+    if data is not None and ctx.screens:
         rules = [r for r in rules if r.screen is None or screened(r, data)]
     if not rules:
         return [], {}

@@ -47,6 +47,19 @@ class TableState:
         return any(k.endswith("/" + name) for k in self.failed)
 
 
+def slim(state: TableState, pkg, t) -> TableState:
+    """The table once its own checks are done: without the free-text columns that no check across tables reads
+    (names, descriptions, statements, span texts), which are most of a large table's bytes."""
+    if state.raw is None:
+        return state
+    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in roles.read_across_tables(pkg, t)]
+    if not drop:
+        return state
+    keep = lambda data: None if data is None else data.drop_columns([c for c in drop if c in data.column_names])  # noqa: E731
+    return TableState(keep(state.raw), keep(state.typed), state.failed, state.deferred, state.plain, state.rendered,
+                      state.out_of_order, state.sorted_by_key)
+
+
 def pattern_via_parent(pkg, t) -> set[str]:
     """Fields whose pattern a foreign key settles: a value present in a parent primary key with the same pattern, all
     of whose values match it, matches it too (checked by foreign_keys when a value dangles or the parent fails)."""
@@ -229,6 +242,19 @@ class _Found:
         return any(k.endswith("/" + name) for k in self.failed)
 
 
+def slim(state: TableState, pkg, t) -> TableState:
+    """The table once its own checks are done: without the free-text columns that no check across tables reads
+    (names, descriptions, statements, span texts), which are most of a large table's bytes."""
+    if state.raw is None:
+        return state
+    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in roles.read_across_tables(pkg, t)]
+    if not drop:
+        return state
+    keep = lambda data: None if data is None else data.drop_columns([c for c in drop if c in data.column_names])  # noqa: E731
+    return TableState(keep(state.raw), keep(state.typed), state.failed, state.deferred, state.plain, state.rendered,
+                      state.out_of_order, state.sorted_by_key)
+
+
 def _cast(t, raw, state: TableState) -> str | None:
     """Type the table (state.typed); the first line of Arrow's error when a cell cannot be read as its type."""
     try:
@@ -336,5 +362,5 @@ def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
 CHECKS = [
     Check("table-schema", check_table, ("type", "required", "pattern", "enum", "categories", "minimum", "maximum", "minLength",
                                         "maxLength", "primary-key", "unique", "unique-key", "empty-string", "whitespace", "formula-cell"),
-          needs=("raw",), provides="table", per_table=True, row_rules=True),
+          needs=("raw",), provides="table", per_table=True, row_rules=True, release=slim),
 ]
