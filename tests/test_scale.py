@@ -33,7 +33,7 @@ def test_benchmark_smoke(tmp_path):
     run = subprocess.run(bench + ["--scales", "1", "--runs", "1"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
-    assert "| scale | rows | validate s |" in text and "frictionless" in text
+    assert "| scale | rows | runs | validate s |" in text and "frictionless" in text and "pandera on polars" in text
     assert "rows/s" in run.stdout
     out.unlink()
     again = subprocess.run(bench + ["--render-only"], capture_output=True, text=True, cwd=tmp_path)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from ..sql import ident as _q
 from ..sql import literal as _lit
+from ._arrow import column as _column
+from ._arrow import compute as _pc
 
 
 
@@ -38,27 +40,6 @@ class Cond:
     @property
     def columns(self) -> tuple[str, ...]:
         raise NotImplementedError
-
-
-def _pc():
-    import pyarrow.compute as pc
-
-    return pc
-
-
-def _column(data, name: str, types: dict | None):
-    """A column, cast to its type when it is text (dates only within years 1..9999, where Arrow and DuckDB agree)."""
-    import pyarrow as pa
-
-    col = data.column(name)
-    if not types or name not in types or col.type == types[name]:
-        return col
-    col = col.cast(types[name])
-    if pa.types.is_date32(col.type) and len(col) > col.null_count:
-        days = _pc().min_max(col.cast(pa.int32())).as_py()  # days since 1970-01-01 (pc.year would import dateutil)
-        if days["min"] < -719162 or days["max"] > 2932896:  # 0001-01-01, 9999-12-31
-            raise pa.ArrowInvalid("a year outside 1..9999")
-    return col
 
 
 @dataclass(frozen=True)
