@@ -163,6 +163,11 @@ class Run:
         self._per_table_left[table] -= 1
         if self._per_table_left[table]:
             return
+        t = self.tables[table]
+        try:
+            self.files.release(t.csv_path)  # its bytes too (the canonical check lets them go earlier when it runs)
+        except (OSError, KeyError, TypeError):
+            pass
         for c in self.checks:
             key = (c.provides, table)
             if c.release and c.per_table and self.outputs.get(key) is not None:
