@@ -39,6 +39,7 @@ class Check:
     row_rules: bool = False  # runs the row rules (RowRules) of its table in its scan, and reports their codes
     release: Callable | None = None  # per-table providers: release(output, pkg, table) -> what the nodes across
     # tables see once every per-table node of that table has run (a large table's columns they never read let go)
+    keys_only: bool = False  # per-table checks that read only what `release` keeps: their table need not wait for them
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class Run:
                 nodes.append(node)
         self._per_table_left = {}
         for n in nodes:
-            if n.check.per_table:
+            if n.check.per_table and not n.check.keys_only:
                 self._per_table_left[n.table] = self._per_table_left.get(n.table, 0) + 1
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:
@@ -154,7 +155,7 @@ class Run:
             problems.extend(found)
             if node.check.provides:
                 self.outputs[(node.check.provides, node.table)] = output
-            if node.check.per_table:
+            if node.check.per_table and not node.check.keys_only:
                 self._table_done(node.table)
 
     def _table_done(self, table: str) -> None:

@@ -73,5 +73,5 @@ def _deferred(ctx, t, deferred) -> list:
 
 CHECKS = [
     Check("foreign-keys", check_foreign_keys, ("foreign-key", "pattern", "empty-string", "whitespace", "formula-cell"),
-          needs=("table",), per_table=True, reads=parents),
+          needs=("table",), per_table=True, reads=parents, keys_only=True),  # references and keys: kept by slim
 ]
