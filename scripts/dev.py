@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Set up a virtual environment and run the package's two everyday jobs. Needs only python3.
 
-    python3 scripts/dev.py demo   # a light .venv (the package, no extras): build, validate, a sample query
-    python3 scripts/dev.py test   # the full [dev] .venv: the whole test suite and `frictionless validate`
+    python3 scripts/dev.py demo          # a light .venv (the package, no extras): build, validate, a sample query
+    python3 scripts/dev.py test          # the full [dev] .venv: ruff, the whole test suite, `frictionless validate`
+    python3 scripts/dev.py test --fast   # the edit loop: ruff and every test but the slow ones (marker `slow`)
 
 Both use .venv. `demo` installs only what the package needs to run (its plain dependencies; pyarrow at the version
 `build` pins for byte-identical Parquet files), in well under 30 s with a warm pip cache, and prints each step as it
 goes; `test` installs the `[dev]` extra (every engine and export library the tests read with) on top. An environment
-made by `test` serves `demo` as it is.
+made by `test` serves `demo` as it is. The suite runs on two pytest-xdist workers (VS_TEST_WORKERS=N to change, 0 for
+none).
 """
 
 from __future__ import annotations
@@ -88,19 +90,27 @@ def demo() -> None:
     step("done")
 
 
-def test() -> None:
+def test(fast: bool = False) -> None:
     setup()
-    step("the test suite")
-    run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
-    step("frictionless validate datapackage.json")
-    run(BIN / "frictionless", "validate", "datapackage.json")
+    step("ruff check (configured in pyproject.toml)")
+    run(BIN / "ruff", "check", "src", "tests", "scripts", "benchmarks")
+    step("the test suite" + (" without the slow tests" if fast else ""))
+    workers = os.environ.get("VS_TEST_WORKERS", "2")
+    parallel = ["-n", workers, "--dist", "worksteal"] if workers != "0" else []
+    run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *parallel, *(["-m", "not slow"] if fast else []))
+    if not fast:
+        step("frictionless validate datapackage.json")
+        run(BIN / "frictionless", "validate", "datapackage.json")
 
 
 if __name__ == "__main__":
     jobs = {"demo": demo, "test": test}
-    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
+    args = sys.argv[1:]
+    fast = "--fast" in args
+    args = [a for a in args if a != "--fast"]
+    if len(args) != 1 or args[0] not in jobs or (fast and args[0] != "test"):
         sys.exit(__doc__)
     try:
-        jobs[sys.argv[1]]()
+        jobs[args[0]](fast=True) if fast else jobs[args[0]]()
     except subprocess.CalledProcessError as exc:
         sys.exit(exc.returncode)

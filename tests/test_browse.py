@@ -3,7 +3,6 @@ Chromium. Set VS_UPDATE_SCREENSHOT=1 to rewrite docs/browse.png (CI leaves it al
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT, read_csv, read_rows, require
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -46,7 +45,7 @@ def get(url: str):
 @pytest.fixture(scope="module")
 def server():
     """`vostochny-summit browse` in its own process group; stopped (the whole group) when the tests end."""
-    pytest.importorskip("datasette")
+    require("datasette")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "vostochny_summit.cli", "browse", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
@@ -75,15 +74,14 @@ def server():
 
 
 def contested_ids() -> set[str]:
-    with open(ROOT / "data" / "claims.csv", encoding="utf-8", newline="") as fh:
-        return {r["claim_id"] for r in csv.DictReader(fh) if r["status"] == "contested"}
+    return {r["claim_id"] for r in read_rows(ROOT, "claims") if r["status"] == "contested"}
 
 
+@pytest.mark.slow(cost=3, setup="browse")
 def test_json_api_serves_the_tables_search_and_metadata(server, pkg):
     tables = {t["name"]: t for t in get(f"{server}.json")["tables"]}
     for name, t in pkg.tables.items():
-        with open(t.csv_path, encoding="utf-8", newline="") as fh:
-            assert tables[name]["count"] == sum(1 for _ in csv.DictReader(fh)), name
+        assert tables[name]["count"] == len(read_csv(t.csv_path)), name
     rows = get(f"{server}/claims.json?_shape=array&_size=max&status=contested")
     assert {r["claim_id"] for r in rows} == contested_ids()
     hits = get(f"{server}/claims.json?_shape=array&_search=satellite")
@@ -92,6 +90,7 @@ def test_json_api_serves_the_tables_search_and_metadata(server, pkg):
     assert meta["title"] == pkg.descriptor["title"]
 
 
+@pytest.mark.slow(cost=4, setup="browse")
 def test_contested_claims_query_renders_every_contested_claim_in_chromium(server, tmp_path):
     browser = chromium()
     page = f"{server}/contested-claims"

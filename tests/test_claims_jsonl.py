@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import subprocess
@@ -13,7 +12,7 @@ import pytest
 
 from vostochny_summit.exports.claims import LABELS, SCHEMA
 
-from .conftest import ROOT
+from .helpers import ROOT, read_rows
 from .oracles import claim_status
 
 
@@ -29,8 +28,7 @@ def lines(tmp_path_factory) -> list[dict]:
 
 
 def rows(name: str) -> list[dict]:
-    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_rows(ROOT, name)
 
 
 def test_every_line_validates_against_the_json_schema(lines):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT, read_csv, require
 
 CROISSANT = ROOT / "croissant.json"
 # Any attempt to reach the network fails fast: mlcroissant must work from the local files alone.
@@ -25,21 +24,22 @@ def meta() -> dict:
 
 
 def csv_rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_csv(path)
 
 
+@pytest.mark.slow
 def test_mlcroissant_validate_passes_offline():
     cli = Path(sys.executable).parent / "mlcroissant"
-    pytest.importorskip("mlcroissant")
+    require("mlcroissant")
     out = subprocess.run([str(cli), "validate", "--jsonld", str(CROISSANT)], capture_output=True, text=True,
                          env={**os.environ, **OFFLINE}, cwd="/")
     assert out.returncode == 0, (out.stdout + out.stderr)[-3000:]
     assert "error" not in (out.stdout + out.stderr).lower(), (out.stdout + out.stderr)[-3000:]
 
 
+@pytest.mark.slow
 def test_every_record_set_loads_with_the_rows_of_its_csv(pkg, monkeypatch):
-    mlc = pytest.importorskip("mlcroissant")
+    mlc = require("mlcroissant")
     for k, v in OFFLINE.items():
         monkeypatch.setenv(k, v)
     ds = mlc.Dataset(jsonld=str(CROISSANT))

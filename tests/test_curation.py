@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 import pytest
@@ -11,7 +10,7 @@ from vostochny_summit.model import entity_tables, span_tables
 from vostochny_summit.tabular import read_typed
 from vostochny_summit.articles import read_text, sentences
 
-from .conftest import ROOT, SHARED
+from .helpers import ROOT, SHARED, read_csv
 from .oracles import claim_status
 
 ENTITY_ID = {name: r.primary_key[0] for name, r in entity_tables().items()}  # people: person_id, …
@@ -119,8 +118,7 @@ def test_identifiers_appear_only_where_the_reference_has_them(data):
     ref_path = SHARED / "reference" / "entity-identifiers.csv"
     if not ref_path.is_file():
         ref_path = ROOT / "data" / "reference" / "entity-identifiers.csv"
-    with open(ref_path, encoding="utf-8", newline="") as fh:
-        ref = list(csv.DictReader(fh))
+    ref = read_csv(ref_path)
     qids = {r["wikidata_qid"]: r for r in ref if r["wikidata_qid"]}
     geonames = {int(r["geonames_id"]): r for r in ref if r["geonames_id"]}
     coords = {(float(r["latitude"]), float(r["longitude"])) for r in ref if r["latitude"]}

@@ -14,9 +14,9 @@ import vostochny_summit as vs
 from vostochny_summit.model import RESOURCES, resource
 from vostochny_summit.tabular import canonical_csv, read_typed
 
-from .conftest import ROOT
+from .helpers import ROOT, require
 
-pandera_errors = pytest.importorskip("pandera.errors")
+import pandera.errors as pandera_errors  # noqa: E402 - a runtime dependency
 BACKENDS = ("pandas", "polars")
 
 
@@ -178,7 +178,7 @@ def test_pandera_and_validate_reject_the_same_planted_defects(tmp_path):
     from vostochny_summit.package import Package
     from vostochny_summit.validation import validate
 
-    from .conftest import copy_package
+    from .helpers import copy_package
 
     pending = {name: _defect_makers(res, read_typed(Package(ROOT).table(name))) for name, res in RESOURCES.items()}
     missed, planted_count, round_ = [], 0, 0

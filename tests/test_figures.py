@@ -9,6 +9,20 @@ from vostochny_summit.docs.timeline import LEFT, RIGHT, W, centre, render_timeli
 from vostochny_summit.tabular import read_typed
 
 
+def test_timeline_is_a_function_of_the_events_alone(pkg):
+    """The SVG depends on the events' values only: read from the CSV or from the Parquet file, in any row order, the
+    events render to the committed docs/timeline.svg byte for byte."""
+    import pyarrow.parquet as pq
+
+    from_csv = read_typed(pkg.table("events"))
+    from_parquet = pq.read_table(pkg.table("events").parquet_path)
+    shuffled = from_csv.take(list(range(from_csv.num_rows))[::-1])
+    committed = (pkg.root / "docs" / "timeline.svg").read_text(encoding="utf-8")
+    assert render_timeline(from_csv) == committed
+    assert render_timeline(from_parquet) == committed
+    assert render_timeline(shuffled) == committed
+
+
 def test_the_centre_is_the_one_day_event_with_the_most_parts(pkg):
     """Not named in code: renaming the summit's id keeps the figure, and the day marked is the summit's."""
     rows = read_typed(pkg.table("events")).to_pylist()

@@ -5,23 +5,21 @@ states no count that the code can compute."""
 from __future__ import annotations
 
 import re
-import sys
 
-from .conftest import ROOT
+from . import defects
+from .helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import defect_matrix  # noqa: E402
+ERROR_CODES, DEFECT_CLASSES = ROOT / "docs" / "error-codes.md", ROOT / "docs" / "defect-classes.md"
 
 
 def test_error_codes_page_is_current():
-    assert defect_matrix.ERROR_CODES.read_text(encoding="utf-8") == defect_matrix.render_error_codes(), \
+    assert ERROR_CODES.read_text(encoding="utf-8") == defects.render_error_codes(), \
         "docs/error-codes.md is stale: run python scripts/defect_matrix.py"
 
 
 def test_defect_classes_page_is_current():
-    page = defect_matrix.DEFECT_CLASSES.read_text(encoding="utf-8")
-    assert page == defect_matrix.render_defect_classes(defect_matrix.cached_frictionless()), \
+    page = DEFECT_CLASSES.read_text(encoding="utf-8")
+    assert page == defects.render_defect_classes(defects.cached_frictionless(DEFECT_CLASSES)), \
         "docs/defect-classes.md is stale: run python scripts/defect_matrix.py"
     assert "not measured" not in page
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import subprocess
@@ -13,7 +12,7 @@ import pytest
 from vostochny_summit.build import build
 from vostochny_summit.tabular import canonical_csv, read_typed
 
-from .conftest import ROOT, SHARED
+from .helpers import ROOT, SHARED, read_csv, require, run_cli
 
 
 def test_every_table_has_a_schema_file_and_a_csv(pkg):
@@ -28,8 +27,7 @@ def test_every_table_has_a_schema_file_and_a_csv(pkg):
                                         for i in range(len(json.loads((ROOT / "datapackage.json").read_text())["resources"]))))
 def test_schema_fields_equal_csv_header_in_order(pkg, name):
     t = pkg.table(name)
-    with open(t.csv_path, encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
+    header = list(read_csv(t.csv_path)[0])
     assert header == t.field_names
 
 
@@ -125,8 +123,9 @@ def test_the_real_package_validates_clean(problems):
     assert [p.line() for p in problems] == []
 
 
+@pytest.mark.slow
 def test_frictionless_validate_passes(pkg):
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = require("frictionless")
     report = frictionless.Package(str(pkg.descriptor_path)).validate()
     assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "message"])[:20]
 
@@ -194,9 +193,6 @@ def test_import_is_light():
 
 # ---- CLI ------------------------------------------------------------------------------------------------------------
 
-
-def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_cli_validate_exit_codes(tmp_path, package_copy):

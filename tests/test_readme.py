@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 FENCE = re.compile(r"(?:<!-- readme-test: (?P<marker>[^>]*?) -->\n)?```(?P<lang>[a-z]+)\n(?P<body>.*?)^```$", re.S | re.M)
 RUNNABLE = ("python", "sh", "sql")
@@ -39,12 +39,19 @@ def test_readme_blocks_are_found_and_marked():
     assert all(b["lang"] in RUNNABLE + ("mermaid", "text") for b in blocks), {b["lang"] for b in blocks}  # text: output shown
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bare_venv(tmp_path_factory):
-    """The wheel built from this checkout, installed with no extras into a new virtual environment."""
+    """The wheel built from this checkout, installed with no extras into a new virtual environment (once per run,
+    shared by the xdist workers)."""
     if sys.platform == "win32":
         pytest.skip("POSIX paths")
-    tmp = tmp_path_factory.mktemp("readme")
+    from .conftest import shared_setup
+
+    env = shared_setup(tmp_path_factory, "bare-venv", _make_bare_venv)
+    return {k: Path(v) if k != "pip" else v for k, v in env.items()}
+
+
+def _make_bare_venv(tmp: Path) -> dict:
     dist = tmp / "dist"
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
                    check=True, capture_output=True)
@@ -56,7 +63,7 @@ def bare_venv(tmp_path_factory):
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     root = subprocess.run([str(py), "-c", "from vostochny_summit.package import default_root; print(default_root())"],
                           check=True, capture_output=True, text=True, cwd=tmp).stdout.strip()
-    return {"tmp": tmp, "wheel": wheel, "venv": venv, "py": py, "pip": pip, "root": Path(root)}
+    return {"tmp": str(tmp), "wheel": str(wheel), "venv": str(venv), "py": str(py), "pip": pip, "root": root}
 
 
 def _run(env, block) -> subprocess.CompletedProcess:
@@ -71,6 +78,7 @@ def _run(env, block) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=env["root"], capture_output=True, text=True, env=path, timeout=300)
 
 
+@pytest.mark.slow(cost=70, setup="bare-venv")
 def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     env = bare_venv
     assert ROOT not in env["root"].parents and "site-packages" in str(env["root"]), env["root"]
@@ -96,6 +104,7 @@ def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     assert not failed, "\n\n".join(failed)
 
 
+@pytest.mark.slow(cost=2, setup="bare-venv")
 def test_import_stays_light_and_fast(bare_venv):
     """`import vostochny_summit` loads none of the heavy libraries and takes well under 150 ms (best of five)."""
     code = ("import sys, time; t = time.perf_counter(); import vostochny_summit; t = time.perf_counter() - t; "

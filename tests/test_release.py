@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import json
 import re
@@ -18,8 +17,7 @@ from vostochny_summit.release.diff import diff, render, render_summary
 from vostochny_summit.package import Package as pkg_of
 from vostochny_summit.release.artefacts import release, snapshot_keys
 
-from .conftest import ROOT
-from .test_defects import read_rows, write_rows
+from .helpers import ROOT, read_csv, read_rows, require, write_rows
 
 
 def _version_key(path):
@@ -27,8 +25,7 @@ def _version_key(path):
 
 
 def retired():
-    with open(ROOT / "releases" / "retired-ids.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return read_csv(ROOT / "releases" / "retired-ids.csv")
 
 
 def test_ids_of_the_last_release_still_exist_or_are_retired(pkg):
@@ -103,6 +100,7 @@ def test_diff_command_by_id_summary_and_json(package_copy):
         "columns_added": [], "columns_removed": []}
 
 
+@pytest.mark.slow(cost=8)
 def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     release(ROOT, first)
@@ -148,7 +146,7 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
         assert f"{top}/{required}" in members, required
     assert sum(m.startswith(f"{top}/data/texts/") for m in members) == len(list((ROOT / "data/texts").glob("*.txt")))
     unpacked = tmp_path / "unzipped" / top
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = require("frictionless")
     report = frictionless.Package(str(unpacked / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:10]
     out = subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "validate", str(unpacked)], capture_output=True, text=True)

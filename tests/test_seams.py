@@ -20,8 +20,8 @@ from vostochny_summit import cli
 from vostochny_summit.exports import formats
 from vostochny_summit.validation import validate
 
-from .conftest import ROOT, copy_package
-from .test_defects import DEFECTS, read_rows, set_cell, write_rows
+from .helpers import ROOT, copy_package, read_rows, write_rows
+from .defects import DEFECTS, set_cell
 
 
 # ---- the edits people make ---------------------------------------------------------------------------------------

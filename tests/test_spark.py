@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from vostochny_summit.model import TYPES
+
+from .helpers import read_csv, require
 
 
 @pytest.fixture(scope="module")
 def spark():
     """One local SparkSession for every table: starting the JVM is most of the cost."""
-    pytest.importorskip("pyspark")
+    require("pyspark")
     from pyspark.sql import SparkSession
 
     session = (SparkSession.builder.master("local[1]").appName("vostochny-summit-tests")
@@ -24,13 +24,13 @@ def spark():
     session.stop()
 
 
+@pytest.mark.slow(cost=40)
 def test_every_parquet_file_reads_in_spark_with_the_schema_types_and_rows(spark, pkg):
     for name, t in pkg.tables.items():
         df = spark.read.parquet(str(t.parquet_path))
         got = [(f.name, type(f.dataType).__name__) for f in df.schema.fields]
         assert got == [(f.name, TYPES[f.type]["spark"]) for f in t.fields], name
-        with open(t.csv_path, encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+        rows = read_csv(t.csv_path)
         key = t.primary_key[0]
         got_keys = [r[key] for r in df.select(key).collect()]  # one job per table
         assert len(got_keys) == len(rows), name

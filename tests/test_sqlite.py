@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sqlite3
@@ -18,7 +17,7 @@ from vostochny_summit.model import TYPES
 from vostochny_summit.package import Package
 from vostochny_summit.exports.sqlite import FTS, VIEWS, export_sqlite
 
-from .conftest import ROOT
+from .helpers import ROOT, read_csv
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +38,7 @@ def con(db):
 
 
 def csv_count(t) -> int:
-    with open(t.csv_path, encoding="utf-8", newline="") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
+    return len(read_csv(t.csv_path))
 
 
 def test_tables_have_the_schema_types_keys_and_rows(pkg, con):

@@ -4,7 +4,6 @@ build refusing bad input where validate would, and every command naming an unrea
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -16,11 +15,8 @@ from vostochny_summit.validation import CODES, Problem, validate
 from vostochny_summit.validation import checks as registry
 from vostochny_summit.validation.engine import Check, CheckError, PlanError, check_plan
 
-from .conftest import ROOT
+from .helpers import ROOT, read_rows, require, run_cli, write_rows
 
-
-def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
 # ---- the plan -----------------------------------------------------------------------------------------------------
@@ -115,14 +111,10 @@ def test_tuning_is_the_command_lines_and_the_environment_turns_it_off():
 
 # ---- pick, skip, limit, frictionless ---------------------------------------------------------------------------------
 def _two_defects(root):
-    people = root / "data" / "people.csv"
-    rows = list(csv.DictReader(people.open(encoding="utf-8", newline="")))
+    rows = read_rows(root, "people")
     rows[0]["country"] = "XX"  # country-code
     rows[1]["name"] = " " + rows[1]["name"]  # whitespace
-    with people.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_rows(root, "people", rows)
 
 
 def test_pick_and_skip_choose_codes(package_copy):
@@ -194,15 +186,12 @@ def test_every_catalogue_entry_is_complete():
         assert entry.title and entry.fix, code
 
 
+@pytest.mark.slow
 def test_frictionless_run_adds_nothing_ours_already_names(package_copy):
-    pytest.importorskip("frictionless")
-    people = package_copy / "data" / "people.csv"
-    rows = list(csv.DictReader(people.open(encoding="utf-8", newline="")))
+    require("frictionless")
+    rows = read_rows(package_copy, "people")
     rows[0]["country"] = "Russia"  # a pattern error that frictionless reports too
-    with people.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_rows(package_copy, "people", rows)
     out = run_cli("validate", str(package_copy), "--frictionless", "--format", "json")
     assert out.returncode == 1
     found = json.loads(out.stdout)

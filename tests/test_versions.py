@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 import vostochny_summit
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def test_version_is_semantic():

@@ -73,18 +73,41 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     import pyarrow.compute as pc
 
     c = claim_status()
-    supports, refutes, contested, corroborated, single = c.terms
-    group = evidence_groups(evidence, sources)
+    supports, refutes, contested, corroborated, single = (pa.scalar(t, pa.string()) for t in c.terms)  # typed scalars:
+    group = evidence_groups(evidence, sources)  # converting a bare str imports dateutil
     stance = evidence.column(c.stance)
     supporting = pc.fill_null(pc.equal(stance, supports), False)
-    support = pa.table({"claim": evidence.column(c.claim).filter(supporting), "group": group.filter(supporting)})
-    counted = support.group_by("claim").aggregate([("group", "count_distinct", pc.CountOptions(mode="all"))])
+    groups_per_claim = _distinct_per_key(claim_ids, evidence.column(c.claim).filter(supporting), group.filter(supporting))
     refuted = pc.unique(evidence.column(c.claim).filter(pc.fill_null(pc.equal(stance, refutes), False)))
-    at = pc.index_in(claim_ids, value_set=counted.column("claim").combine_chunks())
-    groups_per_claim = pc.fill_null(counted.column("group_count_distinct").combine_chunks().take(at), 0)
-    is_contested = pc.and_(pc.is_valid(at), pc.is_in(claim_ids, value_set=refuted))
-    is_corroborated = pc.greater_equal(groups_per_claim, 2)
+    is_contested = pc.and_(pc.greater(groups_per_claim, pa.scalar(0, pa.int64())), pc.is_in(claim_ids, value_set=refuted))
+    is_corroborated = pc.greater_equal(groups_per_claim, pa.scalar(2, pa.int64()))
     return pc.if_else(is_contested, contested, pc.if_else(is_corroborated, corroborated, single))
+
+def _codes(values) -> tuple:
+    """(numpy codes, number of distinct non-null values): equal values share a code, a null gets the last code."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    n = len(enc.dictionary)
+    return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), enc.dictionary, n
+
+
+def _distinct_per_key(keys, row_keys, row_values) -> pa.Array:
+    """For each of keys: how many distinct values (a null counting as one) the rows with that key hold; a null key
+    matches the rows whose key is null. With numpy codes, not a group-by (which would import Acero)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    k, dictionary, nk = _codes(row_keys)
+    v, _, nv = _codes(row_values)
+    pairs = np.sort(k * (nv + 1) + v)
+    pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
+    per_code = np.bincount(pairs // (nv + 1), minlength=nk + 1)  # the last code: null keys
+    at = pc.index_in(keys, value_set=dictionary)
+    at = pc.if_else(pc.is_null(keys), pa.scalar(nk, pa.int32()), pc.fill_null(at, pa.scalar(-1, pa.int32())))
+    at = at.to_numpy(zero_copy_only=False).astype("int64")
+    counts = np.ascontiguousarray(np.where(at >= 0, per_code[np.maximum(at, 0)], 0), dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(counts), [None, pa.py_buffer(counts)])  # pa.array would import numpy.ma
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

@@ -29,7 +29,9 @@ def _path(sp, what: str = "the package folder") -> None:
     sp.add_argument("--path", dest="path_option", metavar="PATH", help=argparse.SUPPRESS)  # the 0.2.0 spelling
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(formats: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; formats=False leaves out the export formats' own parsers (importing every format module is
+    the costliest part of start-up, and only `export` needs them)."""
     from .. import __version__
 
     p = _Parser(prog="vostochny-summit", description="The Vostochny summit data package: validate, build, query and "
@@ -80,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("new", help="the newer package folder or release zip")
     d.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
     d.add_argument("--summary", action="store_true", help="only the counts per table and the names of the changed fields")
-    _export_parser(command("export", None, "write the package in another format (see `export FORMAT --help`)"))
+    e = command("export", None, "write the package in another format (see `export FORMAT --help`)")
+    if formats:
+        _export_parser(e)
     b = command("browse", commands.browse, "browse the package in Datasette (pip extra [browse]); Ctrl-C stops it")
     _path(b)
     b.add_argument("--port", type=int, default=8001, help="the port (default 8001; 0 picks a free one)")
@@ -102,7 +106,11 @@ def _export_parser(e) -> None:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    from ..validation.tuning import command_defaults
+
+    command_defaults()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(formats="export" in argv).parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `vostochny-summit sql … | head` ends quietly
     return commands.run(args)

@@ -64,6 +64,7 @@ def validate(args) -> int:
 
     root = _root(args)
     announce(root, data_on_stdout=args.format == "json")
+    tuning.large_package(_csv_bytes(root))
     pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -87,6 +88,16 @@ def _causes(root, problems) -> list[str]:
     from ..validation.advice import root_causes
 
     return root_causes(Package(root), problems) if problems else []
+
+
+def _csv_bytes(root: Path) -> int:
+    """The bytes of the package's CSVs (0 when the descriptor cannot say: validate reports why)."""
+    from ..package import Package
+
+    try:
+        return sum(t.csv_path.stat().st_size for t in Package(root).tables.values() if t.csv_path.is_file())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
 
 
 def info(args) -> int:

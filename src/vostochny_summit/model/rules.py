@@ -1,7 +1,8 @@
 """Row rules: the codebook's rules that one row of one table can be checked against on its own.
 
 Each rule is declared once, as a condition that holds on a *bad* row, written in a tiny expression language that
-compiles to DuckDB SQL (validate), pandas and polars (the pandera schemas). An empty cell is null; a comparison with
+compiles to DuckDB SQL (validate), pandas and polars (the pandera schemas), and to Arrow compute (validate's screen
+of a small table, which runs the SQL only where the Arrow form finds a bad row). An empty cell is null; a comparison with
 a null is false, so a rule never fires on a value that is merely missing unless it says so (`IsSet`).
 """
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 from ..sql import ident as _q
 from ..sql import literal as _lit
+from ._arrow import column as _column
+from ._arrow import compute as _pc
 
 
 
@@ -27,6 +30,11 @@ class Cond:
         raise NotImplementedError
 
     def polars(self):
+        raise NotImplementedError
+
+    def arrow(self, data, types: dict | None = None):
+        """A boolean Arrow array (no nulls) over a pyarrow Table. types: column -> Arrow type, for columns that are
+        still text: read like the SQL's TRY_CAST, except that a value Arrow cannot read raises (ArrowInvalid)."""
         raise NotImplementedError
 
     @property
@@ -49,6 +57,9 @@ class IsSet(Cond):
 
         return pl.col(self.column).is_not_null()
 
+    def arrow(self, data, types=None):
+        return _pc().is_valid(data.column(self.column))
+
     @property
     def columns(self):
         return (self.column,)
@@ -70,6 +81,12 @@ class Equals(Cond):
 
         return (pl.col(self.column) == self.value).fill_null(False)
 
+    def arrow(self, data, types=None):
+        import pyarrow as pa
+
+        value = pa.scalar(self.value, pa.string())  # a typed scalar: converting a bare str imports dateutil
+        return _pc().fill_null(_pc().equal(data.column(self.column), value), False)  # text, as the SQL compares
+
     @property
     def columns(self):
         return (self.column,)
@@ -87,6 +104,9 @@ class Not(Cond):
 
     def polars(self):
         return ~self.inner.polars()
+
+    def arrow(self, data, types=None):
+        return _pc().invert(self.inner.arrow(data, types))
 
     @property
     def columns(self):
@@ -118,6 +138,13 @@ class _Join(Cond):
             out = self._join(out, p.polars())
         return out
 
+    def arrow(self, data, types=None):
+        join = _pc().and_ if self.word == "AND" else _pc().or_
+        out = self.parts[0].arrow(data, types)
+        for p in self.parts[1:]:
+            out = join(out, p.arrow(data, types))
+        return out
+
     @property
     def columns(self):
         return tuple(c for p in self.parts for c in p.columns)
@@ -147,6 +174,9 @@ class Differ(Cond):
     def polars(self):
         return self.a.polars() != self.b.polars()
 
+    def arrow(self, data, types=None):
+        return _pc().not_equal(self.a.arrow(data, types), self.b.arrow(data, types))
+
     @property
     def columns(self):
         return self.a.columns + self.b.columns
@@ -169,6 +199,16 @@ class SetCountAbove(Cond):
         import polars as pl
 
         return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int32) for c in self.cols]) > self.n
+
+    def arrow(self, data, types=None):
+        import pyarrow as pa
+
+        pc = _pc()
+        total = None
+        for c in self.cols:
+            one = pc.is_valid(data.column(c)).cast(pa.int32())
+            total = one if total is None else pc.add(total, one)
+        return pc.greater(total, pa.scalar(self.n, pa.int32()))
 
     @property
     def columns(self):
@@ -197,6 +237,11 @@ class NotBefore(Cond):
 
         a, b = pl.col(self.first), pl.col(self.second)
         return ((a >= b) if self.strict else (a > b)).fill_null(False)
+
+    def arrow(self, data, types=None):
+        pc = _pc()
+        a, b = (_column(data, c, types) for c in (self.first, self.second))
+        return pc.fill_null((pc.greater_equal if self.strict else pc.greater)(a, b), False)
 
     @property
     def columns(self):

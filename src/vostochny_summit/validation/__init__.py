@@ -16,12 +16,18 @@ from .problem import Problem, in_order, report
 __all__ = ["Problem", "report", "validate", "CODES"]
 
 
-def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None) -> list[Problem]:
+SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
+
+
+def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None,
+             workers: int | None = None) -> list[Problem]:
     """Every problem of the package at root, in the report's order.
 
     exhaustive: every shortcut off (the result must be the same, only slower). pick / skip: error codes to report only /
     to leave out (checks that can report none of the wanted codes do not run). checks / row_rules: replace the
-    registered ones (tests). Changes no process-wide state (tuning.py is the command line's).
+    registered ones (tests). workers: threads of the pool, 0 for none (default: none for a package under
+    SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). Changes no process-wide state
+    (tuning.py is the command line's).
     """
     from . import checks as registry
     from .engine import Options, Run, check_plan, select
@@ -35,11 +41,23 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     all_rules = registry.ROW_RULES if row_rules is None else row_rules
     check_plan(all_checks, all_rules)  # the whole plan is sound before a part of it is chosen
     chosen, rules = select(all_checks, all_rules, wanted) if pick or skip else (all_checks, all_rules)
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb") is None:  # imported only when a query runs (a valid small package runs none)
         return [Problem(code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
     pkg = root if isinstance(root, Package) else Package(root)
     run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
-    problems = [p for p in run.execute(workers=max(2, os.cpu_count() or 2)) if wanted(p.code)]
+    if workers is None:
+        workers = 0 if _csv_bytes(run) < SERIAL_BYTES else max(2, os.cpu_count() or 2)
+    problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
+
+
+def _csv_bytes(run) -> int:
+    total = 0
+    for t in run.tables.values():
+        try:
+            total += t.csv_path.stat().st_size
+        except (OSError, KeyError, TypeError):
+            pass
+    return total

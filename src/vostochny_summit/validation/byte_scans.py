@@ -67,7 +67,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         render = np.flatnonzero(per_row != extra)
         structural = np.flatnonzero((per_row > 0) & (per_row == extra))
     if len(structural):
-        texts = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(structural)
+        texts = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(indices(structural))
         comma_cells = np.zeros(len(structural), dtype=np.int64)
         for col in texts.columns:
             comma_cells += pc.fill_null(pc.match_substring(col, ","), False).to_numpy(zero_copy_only=False)
@@ -105,7 +105,7 @@ def first_different_line(a, b: bytes) -> int | None:
 def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:
     """The canonical lines of the given rows, for the canonical check: non-string cells as their text (which the
     check compares with their rendering separately), plain string columns as they are, the rest rendered."""
-    out = []
+    out, rows = [], indices(rows)
     for f in table.fields:
         if f.type != "string":
             col = cells.column(f.name).take(rows)
@@ -213,6 +213,15 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
                 return True
     return False
 
+
+
+def indices(positions) -> pa.Array:
+    """A numpy array of positions as an Arrow int64 array, without a copy (pa.array and take would first import
+    numpy.ma to ask whether it is a masked array)."""
+    import numpy as np
+
+    positions = np.ascontiguousarray(positions, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(positions), [None, pa.py_buffer(positions)])
 
 
 def row_numbers(n: int) -> pa.Array:

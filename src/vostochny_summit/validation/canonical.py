@@ -36,6 +36,8 @@ def check_canonical(ctx) -> list[Problem]:
     else:
         line = first_noncanonical_line(t, state.typed, raw, state.raw, state.plain, state.rendered, state.out_of_order)
     if line is None:
+        del raw
+        ctx.release(t.csv_path)  # the file's last reader: its pages leave this process's memory
         return []
     wl, hl = canonical_csv(t, state.typed).split("\n"), bytes(raw).decode("utf-8", "replace").split("\n")
     return [Problem(code="not-canonical", file=ctx.rel(t.csv_path), table=t.name,

@@ -16,11 +16,18 @@ class Context:
     def __init__(self, run, node):
         self.pkg, self.options, self._run, self._node = run.pkg, run.options, run, node
         self.table: Table | None = run.pkg.tables[node.table] if node.table else None
-        self._con = None
+        self._con, self._pending = None, {}
 
     @property
     def exhaustive(self) -> bool:
         return self.options.exhaustive
+
+    @property
+    def screens(self) -> bool:
+        """Whether Arrow screens may stand in for a query they prove would find nothing (screens.py): always but with
+        --exhaustive. A valid package then imports DuckDB at no size (on a small one a query's fixed cost is most of
+        its time; on a large one the screens cost less than the queries, and no query means no DuckDB memory)."""
+        return not self.options.exhaustive
 
     def output(self, name: str, table: str | None = None):
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
@@ -36,6 +43,10 @@ class Context:
         """A file's bytes, memory-mapped once per run (hashing, the file and canonical checks share them)."""
         return self._run.files.get(path)
 
+    def release(self, path: Path) -> None:
+        """This run needs the file's bytes no more: unmap them (the canonical check, their last reader, says so)."""
+        self._run.files.release(path)
+
     def rel(self, path: Path) -> str:
         try:
             return path.relative_to(self.pkg.root).as_posix()
@@ -44,17 +55,37 @@ class Context:
 
     @property
     def con(self):
-        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name)."""
+        """A DuckDB cursor of this node, with the raw tables it reads registered (by table name), made when first
+        asked for (a node whose screens settle everything imports and asks nothing of DuckDB). A serial run shares one
+        cursor among its nodes, and registers each table on it once."""
         if self._con is None:
-            self._con = self._run.db().cursor()
+            shared = self._run.shared_cursor()
+            self._con = shared if shared is not None else self._run.db().cursor()
             for name in self._run.reads(self._node):
                 state = self._run.outputs.get(("table", name))
-                if state is not None and state.raw is not None:
-                    self._con.register(name, state.raw)
+                if state is not None and state.raw is not None and name not in self._pending:
+                    self._register(name, state.raw)
+            for name, table in self._pending.items():
+                self._register(name, table)
+            self._pending.clear()
         return self._con
 
+    def register(self, name: str, table) -> None:
+        """Register an Arrow table under a name on this node's cursor (when the cursor is made, if it is not yet)."""
+        if self._con is None:
+            self._pending[name] = table
+        else:
+            self._register(name, table)
+
+    def _register(self, name: str, table) -> None:
+        if self._con is self._run.shared_cursor():
+            if self._run.registered.get(name) is table:
+                return
+            self._run.registered[name] = table
+        self._con.register(name, table)
+
     def close(self) -> None:
-        if self._con is not None:
+        if self._con is not None and self._con is not self._run.shared_cursor():
             self._con.close()
 
 
@@ -72,6 +103,17 @@ class FileMaps:
 
                 self._maps[path] = map_file(path)
             return self._maps[path]
+
+    def release(self, path: Path) -> None:
+        """Unmap a file its last reader is done with (kept mapped while a buffer still points into it)."""
+        with self._lock:
+            m = self._maps.pop(path, None)
+        if hasattr(m, "close"):
+            try:
+                m.close()
+            except BufferError:
+                with self._lock:
+                    self._maps.setdefault(path, m)
 
     def close(self) -> None:
         for m in self._maps.values():

@@ -33,11 +33,13 @@ def check_coverage(ctx) -> list[Problem]:
                 sent_s.append(s)
                 sent_e.append(e)
         source_key.append(keys[body])
-    parts = []
-    for n in names:
-        c = roles.span_columns(ctx.pkg.table(n))
-        parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
-    spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
+    spans = _typed_spans(ctx, names) if ctx.screens else None
+    if spans is None:
+        parts = []
+        for n in names:
+            c = roles.span_columns(ctx.pkg.table(n))
+            parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
+        spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
     span_source = texts.source_index(spans.column("src"))
     known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
     sent_s, sent_e, source_key = (np.array(x, dtype=np.int64) for x in (sent_s, sent_e, source_key))
@@ -55,6 +57,24 @@ def check_coverage(ctx) -> list[Problem]:
         out.append(Problem(code="uncovered-sentence", file=f"{articles.files[sid]} ({sid})", value=f"[{s}:{e}] {body[s:e][:60]}",
                            expected="the sentence covered by claim evidence or a quote, or listed in excluded_spans"))
     return out
+
+
+def _typed_spans(ctx, names):
+    """The spans of the tables (src, cs, ce; both ends set) from their typed columns, without a query; None when
+    a table is not typed (its cells are then read as the query's TRY_CAST reads them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    for n in names:
+        state, c = ctx.output("table", n), roles.span_columns(ctx.pkg.table(n))
+        if state.typed is None or not pa.types.is_int64(state.typed.schema.field(c.start).type) \
+                or not pa.types.is_int64(state.typed.schema.field(c.end).type):
+            return None
+        d = state.typed
+        part = pa.table({"src": d.column(c.source).cast(pa.string()), "cs": d.column(c.start), "ce": d.column(c.end)})
+        parts.append(part.filter(pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce")))))
+    return pa.concat_tables(parts)
 
 
 CHECKS = [Check("coverage", check_coverage, ("uncovered-sentence",), needs=("table", "texts"), reads=_reads)]

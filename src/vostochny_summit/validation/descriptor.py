@@ -87,15 +87,16 @@ def check_descriptor(ctx) -> list[Problem]:
 
 
 def check_profiles(ctx) -> list[Problem]:
-    """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema)."""
+    """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema).
+
+    A document the exact predicate of profile_screen passes has no error to name, so jsonschema (imported only then)
+    runs only on the others, or on every document with --exhaustive."""
+    from .profile_screen import profile_predicate
+
     desc, unreadable = _read(ctx)
     if unreadable:
         return []
     name = ctx.rel(ctx.pkg.descriptor_path)
-    try:
-        import jsonschema
-    except ImportError:
-        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
     docs = [(desc, "datapackage-2.0.json", name)]
     for res in desc.get("resources") or []:
         schema = res.get("schema") if isinstance(res, dict) else None
@@ -104,6 +105,15 @@ def check_profiles(ctx) -> list[Problem]:
                 docs.append((json.loads((ctx.pkg.root / schema).read_text(encoding="utf-8")), "tableschema-2.0.json", schema))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 pass  # schema-unreadable
+    if not ctx.exhaustive:
+        docs = [(doc, profile, file) for doc, profile, file in docs
+                if not (predicate := profile_predicate(str(PROFILES / profile))) or not predicate(doc)]
+    if not docs:
+        return []
+    try:
+        import jsonschema
+    except ImportError:
+        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
     out, validators = [], {}
     for doc, profile, file in docs:
         if profile not in validators:
@@ -112,6 +122,20 @@ def check_profiles(ctx) -> list[Problem]:
             where = "/".join(str(p) for p in err.path) or "(root)"
             out.append(Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
     return out
+
+
+HASH_BLOCK = 1 << 22  # bytes read at a time into one reused buffer by file_digest
+
+
+def file_digest(path: Path, algo: str) -> str:
+    """The file's digest, read in blocks into one reused buffer: its pages are never mapped into this process, so a
+    large package's CSVs do not all count in its memory at once (the table checks map each file while they need it)."""
+    h, buf = hashlib.new(algo), bytearray(HASH_BLOCK)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
 
 
 def check_hashes(ctx) -> list[Problem]:
@@ -125,16 +149,16 @@ def check_hashes(ctx) -> list[Problem]:
         res, p = t.resource, t.csv_path
         if unsafe_path(res.get("path")) or not p.is_file():
             continue
-        data = ctx.bytes(p)
-        if res.get("bytes") != len(data):
+        size = p.stat().st_size
+        if res.get("bytes") != size:
             out.append(Problem(code="stale-bytes", file=name, value=res.get("bytes"),
-                               expected=f"resource {t.name} bytes {len(data)}"))
+                               expected=f"resource {t.name} bytes {size}"))
         h = res.get("hash", "")
         algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
         if algo not in ("md5", "sha1", "sha256", "sha512"):
             out.append(Problem(code="hash-algorithm", file=name, value=h,
                                expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
-        elif (actual := hashlib.new(algo, data).hexdigest()) != digest:
+        elif (actual := file_digest(p, algo)) != digest:
             out.append(Problem(code="stale-hash", file=name, value=h,
                                expected=f"resource {t.name} {algo}:{actual}"))
     return out

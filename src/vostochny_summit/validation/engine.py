@@ -20,13 +20,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..package import Package, Table
-from .catalogue import CODES
 from .context import CheckError, Context, FileMaps
+from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
-
-
-class PlanError(ValueError):
-    """The checks' declarations do not form a valid plan (unknown code, missing need, cycle)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,9 @@ class Check:
     reads: Callable | None = None  # (pkg, table or None) -> table names whose per-table outputs it needs (default: itself / all)
     side: bool = False  # runs on the side threads (pure Python or hashing work that needs no table)
     row_rules: bool = False  # runs the row rules (RowRules) of its table in its scan, and reports their codes
+    release: Callable | None = None  # per-table providers: release(output, pkg, table) -> what the nodes across
+    # tables see once every per-table node of that table has run (a large table's columns they never read let go)
+    keys_only: bool = False  # per-table checks that read only what `release` keeps: their table need not wait for them
 
 
 @dataclass(frozen=True)
@@ -64,56 +63,6 @@ class Node:
     priority: tuple = ()
 
 
-def check_plan(checks: list[Check], row_rules: list[RowRules] = ()) -> None:
-    """Raise PlanError for an unknown code, a need that no check provides, or a cycle among the checks."""
-    providers: dict[str, Check] = {}
-    for c in checks:
-        if c.provides:
-            if c.provides in providers:
-                raise PlanError(f"{c.name}: output {c.provides!r} is also provided by {providers[c.provides].name}")
-            providers[c.provides] = c
-    for c in list(checks) + list(row_rules):
-        unknown = [code for code in c.codes if code not in CODES]
-        if unknown:
-            raise PlanError(f"{c.name}: codes not in the catalogue: {', '.join(unknown)}")
-    for c in checks:
-        missing = [n for n in c.needs if n not in providers]
-        if missing:
-            raise PlanError(f"{c.name}: needs {', '.join(missing)}, which no check provides")
-        if c.side and (c.needs or c.per_table or c.provides):
-            raise PlanError(f"{c.name}: a side check needs nothing, provides nothing and runs once")
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(c: Check, path: list[str]) -> None:
-        if state.get(c.name) == 2:
-            return
-        if state.get(c.name) == 1:
-            raise PlanError("cycle: " + " -> ".join(path + [c.name]))
-        state[c.name] = 1
-        for n in c.needs:
-            visit(providers[n], path + [c.name])
-        state[c.name] = 2
-
-    for c in checks:
-        visit(c, [])
-
-
-def select(checks: list[Check], row_rules: list[RowRules], wanted: Callable[[str], bool]):
-    """The checks and row rules that may report a wanted code, plus every check they need."""
-    providers = {c.provides: c for c in checks if c.provides}
-    keep = {c.name for c in checks if any(wanted(code) for code in c.codes)}
-    rules = [r for r in row_rules if any(wanted(code) for code in r.codes)]
-    if rules:
-        keep |= {c.name for c in checks if c.row_rules}
-    todo = [c for c in checks if c.name in keep]
-    while todo:
-        for n in todo.pop().needs:
-            if providers[n].name not in keep:
-                keep.add(providers[n].name)
-                todo.append(providers[n])
-    return [c for c in checks if c.name in keep], rules
-
-
 class Run:
     def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
         check_plan(checks, row_rules)
@@ -122,6 +71,9 @@ class Run:
         self.outputs: dict = {}
         self.timings: list = []  # (check, table, seconds) of each node, for profiling
         self._db, self._db_lock = None, threading.Lock()
+        self._shared = None  # a serial run's one cursor (None in a threaded run: each node gets its own)
+        self.serial = False
+        self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
         self.files = FileMaps()
         try:
             self.tables = dict(pkg.tables)
@@ -137,6 +89,12 @@ class Run:
                 # One DuckDB thread per query: the pool already runs a query per core (measured: 5 % less CPU).
                 self._db = duckdb.connect(config={"threads": 1})
             return self._db
+
+    def shared_cursor(self):
+        """The one cursor of a serial run (made on first use), else None."""
+        if self.serial and self._shared is None:
+            self._shared = self.db().cursor()
+        return self._shared
 
     def reads(self, node: Node) -> list[str]:
         c = node.check
@@ -171,13 +129,94 @@ class Run:
                 # would otherwise all wait for the end, where one of them alone keeps a core busy)
                 node.priority = (rank[node.table] if node.table else -1, order[c.name])
                 nodes.append(node)
+        self._per_table_left = {}
+        for n in nodes:
+            if n.check.per_table and not n.check.keys_only:
+                self._per_table_left[n.table] = self._per_table_left.get(n.table, 0) + 1
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:
             n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
         return nodes
 
+    def _run_node(self, node: Node, problems: list, lock) -> None:
+        ctx = Context(self, node)
+        began = time.perf_counter()
+        try:
+            result = node.check.run(ctx)
+        finally:
+            ctx.close()
+        self.timings.append((node.check.name, node.table, time.perf_counter() - began))
+        found, output = result if node.check.provides else (result, None)
+        allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
+        bad = sorted({p.code for p in found} - allowed)
+        if bad:
+            raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
+        with lock:
+            problems.extend(found)
+            if node.check.provides:
+                self.outputs[(node.check.provides, node.table)] = output
+            if node.check.per_table and not node.check.keys_only:
+                self._table_done(node.table)
+
+    def _table_done(self, table: str) -> None:
+        """Count a per-table node of the table as run; after the last one, let its providers release what only
+        those nodes needed (called under the run's lock)."""
+        self._per_table_left[table] -= 1
+        if self._per_table_left[table]:
+            return
+        t = self.tables[table]
+        try:
+            self.files.release(t.csv_path)  # its bytes too (the canonical check lets them go earlier when it runs)
+        except (OSError, KeyError, TypeError):
+            pass
+        for c in self.checks:
+            key = (c.provides, table)
+            if c.release and c.per_table and self.outputs.get(key) is not None:
+                self.outputs[key] = c.release(self.outputs[key], self.pkg, self.tables[table])
+
+    def _serial(self, nodes: list[Node]) -> list[Problem]:
+        """Every node in the caller's thread, each once the nodes it needs are done (highest priority first)."""
+        problems: list[Problem] = []
+        lock = threading.Lock()
+        self.serial = True
+        waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
+        dependents: dict = {}
+        for n in nodes:
+            for d in n.deps:
+                dependents.setdefault(d, []).append(n)
+        ready = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps]
+        heapq.heapify(ready)
+        seq = len(nodes)
+        try:
+            while ready:
+                node = heapq.heappop(ready)[2]
+                self._run_node(node, problems, lock)
+                for d in dependents.get((node.check.name, node.table), []):
+                    k = (d.check.name, d.table)
+                    waiting[k] -= 1
+                    if not waiting[k]:
+                        seq += 1
+                        heapq.heappush(ready, (d.priority, seq, d))
+        finally:
+            self._close()
+        return problems
+
+    def _close(self) -> None:
+        self.registered.clear()
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+        if self._db is not None:
+            self._db.close()
+        self.outputs.clear()  # the Arrow tables that may still point into the maps
+        self.files.close()
+
     def execute(self, workers: int) -> list[Problem]:
+        """Run every node; workers=0 runs them one after another in the caller's thread (small packages: a thread
+        pool costs more than the checks of a few hundred rows)."""
         nodes = self.plan()
+        if workers <= 0:
+            return self._serial(nodes)
         problems: list[Problem] = []
         lock = threading.Condition()
         waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
@@ -192,22 +231,7 @@ class Run:
         seq = [len(nodes)]
 
         def run_node(node: Node) -> None:
-            ctx = Context(self, node)
-            began = time.perf_counter()
-            try:
-                result = node.check.run(ctx)
-            finally:
-                ctx.close()
-            self.timings.append((node.check.name, node.table, time.perf_counter() - began))
-            found, output = result if node.check.provides else (result, None)
-            allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
-            bad = sorted({p.code for p in found} - allowed)
-            if bad:
-                raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
-            with lock:
-                problems.extend(found)
-                if node.check.provides:
-                    self.outputs[(node.check.provides, node.table)] = output
+            self._run_node(node, problems, lock)
 
         def worker(queue_side: list | None) -> None:
             while True:
@@ -248,10 +272,7 @@ class Run:
             t.start()
         for t in threads:
             t.join()
-        if self._db is not None:
-            self._db.close()
-        self.outputs.clear()  # the Arrow tables that may still point into the maps
-        self.files.close()
+        self._close()
         if state["error"]:
             raise state["error"]
         return problems

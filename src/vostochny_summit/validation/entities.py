@@ -5,17 +5,35 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import roles
+from . import roles, screens
 from .engine import Check, RowRules
 from .problem import Problem
 from .sql import Rule, key_sql, lit, q, rows
 
 
 @lru_cache(maxsize=1)
-def country_codes() -> str:
+def country_list() -> tuple[str, ...]:
+    """pycountry's ISO 3166-1 alpha-2 codes, read from its database file (importing pycountry costs more than the
+    rest of a small package's checks: importlib.metadata, email, logging); from the module when the file moved."""
+    import importlib.util
+    import json
+    import os
+
+    spec = importlib.util.find_spec("pycountry")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            with open(os.path.join(folder, "databases", "iso3166-1.json"), encoding="utf-8") as fh:
+                return tuple(c["alpha_2"] for c in json.load(fh)["3166-1"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     import pycountry
 
-    return ", ".join(lit(c.alpha_2) for c in pycountry.countries)
+    return tuple(c.alpha_2 for c in pycountry.countries)
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> str:
+    return ", ".join(lit(c) for c in country_list())
 
 
 def entity_rules(t, data, ctx) -> list[Rule]:
@@ -25,7 +43,7 @@ def entity_rules(t, data, ctx) -> list[Rule]:
     for country in roles.country_fields(t):
         col = q(country)
         out.append(Rule("country-code", country, f"{col} IS NOT NULL AND {col} NOT IN ({country_codes()})",
-                        "an ISO 3166-1 alpha-2 code (pycountry)", col))
+                        "an ISO 3166-1 alpha-2 code (pycountry)", col, screens.outside(country, country_list())))
     return out
 
 
@@ -42,6 +60,8 @@ def check_shared_qids(ctx) -> list[Problem]:
             parts.append(f"SELECT {lit(n)} AS tbl, __row, {key_sql(t)} AS k, {q(fields[0])} AS qid FROM {q(n)} WHERE {q(fields[0])} IS NOT NULL")
     if not parts:
         return []
+    if ctx.screens and _qids_unshared(ctx):
+        return []
     sql = (f"WITH x AS ({' UNION ALL '.join(parts)}) SELECT tbl, __row, k, qid, (SELECT string_agg(tbl || ':' || k, ', ') FROM x x2 "
            "WHERE x2.qid = x.qid) FROM x WHERE qid IN (SELECT qid FROM x GROUP BY 1 HAVING count(*) > 1) ORDER BY 1, 2")
     out = []
@@ -50,6 +70,19 @@ def check_shared_qids(ctx) -> list[Problem]:
         out.append(Problem(code="qid-shared", file=ctx.rel(t.csv_path), table=tbl, row=row, key=k,
                            field=roles.qid_fields(t)[0], value=qid, expected=f"a QID used by one entity only (used by {owners})"))
     return out
+
+
+def _qids_unshared(ctx) -> bool:
+    """No QID is set on two rows of the entity tables (the shared-QID query would list none)."""
+    import pyarrow as pa
+
+    cols = []
+    for n in roles.entity_tables(ctx.pkg):
+        state, fields = ctx.output("table", n), roles.qid_fields(ctx.pkg.table(n))
+        if state is not None and state.raw is not None and fields:
+            cols.append(state.raw.column(fields[0]).cast(pa.string()).drop_null())
+    values = pa.chunked_array([c for col in cols for c in col.chunks], pa.string())
+    return screens.distinct([values])
 
 
 def _mention_reads(pkg, _table) -> list[str]:
@@ -64,6 +97,8 @@ def check_unmentioned(ctx) -> list[Problem]:
     out = []
     for ent, col in roles.entity_tables(ctx.pkg).items():
         if getattr(ctx.output("table", ent), "raw", None) is not None:
+            if ctx.screens and screens.all_in(ctx.output("table", ent).raw.column(col), ctx.output("table", m).raw.column(col)):
+                continue  # every entity is mentioned
             t = ctx.pkg.table(ent)
             out += rows(ctx, "unmentioned-entity", t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(ent)} e WHERE NOT EXISTS "
                         f"(SELECT 1 FROM {q(m)} m WHERE m.{q(col)} = e.{q(col)}) ORDER BY 1", col, f"at least one row in {m}")

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import roles
+from . import roles, screens
 from .engine import Check, RowRules
 from .problem import Problem
 from .sql import Rule, key_sql, lit, q
@@ -30,15 +30,20 @@ def event_rules(t, data, ctx) -> list[Rule]:
     mapping = (f"CASE {q(E.type)} " + " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in plover.items()) + " END") if plover else "NULL"
     return [Rule("derived-plover", E.plover, f"{q(E.plover)} IS DISTINCT FROM ({mapping})",
                  "the PLOVER type that the model maps its event_type to",
-                 f"coalesce({q(E.plover)}, 'empty') || ' for event_type ' || coalesce({q(E.type)}, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')")]
+                 f"coalesce({q(E.plover)}, 'empty') || ' for event_type ' || coalesce({q(E.type)}, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')",
+                 screens.differs_from_mapping(E.type, E.plover, plover or {}))]
 
 
 def _date_bounds(ctx, t, d) -> list[Problem]:
     from ..derive import edtf_bounds
 
     stale = []  # (date, earliest, latest, code, field, expected)
-    for r in d.group_by([E.date, E.earliest, E.latest]).aggregate([]).to_pylist():
-        date, lo, hi = r[E.date], r[E.earliest], r[E.latest]
+    cols = [E.date, E.earliest, E.latest]
+    if d.num_rows < 100_000:  # a set, not a group-by (which would import Acero)
+        triples = sorted(set(zip(*(d.column(c).to_pylist() for c in cols))), key=repr)
+    else:
+        triples = [(r[E.date], r[E.earliest], r[E.latest]) for r in d.group_by(cols).aggregate([]).to_pylist()]
+    for date, lo, hi in triples:
         try:
             want = edtf_bounds(date)
         except ValueError as exc:

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .byte_scans import scan_positions
-from . import roles
+from . import roles, screens
 from ..sql import key_text
 from .engine import Check
 from .problem import Problem
@@ -46,11 +46,18 @@ def check_utterances(ctx) -> list[Problem]:
     if state is None or state.raw is None:
         return []
     group, speakers = roles.utterance_columns(t)
+    if ctx.screens and _one_speaker_each(state.raw, group, speakers):
+        return []
     who = " || '|' || ".join(f"coalesce({q(s)}, '')" for s in speakers)
     return rows(ctx, "utterance-speakers", t,
                 f"SELECT __row, {key_sql(t)}, coalesce({', '.join(q(s) for s in speakers)}) FROM {q(t.name)} WHERE {q(group)} IN "
                 f"(SELECT {q(group)} FROM {q(t.name)} WHERE {q(group)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT {who}) > 1) ORDER BY 1",
                 group, "one speaker per utterance group")
+
+
+def _one_speaker_each(raw: pa.Table, group: str, speakers: list[str]) -> bool:
+    """Every utterance group has one combination of speaker cells (the query would list no row)."""
+    return screens.one_value_per_group(raw.column(group), [raw.column(s) for s in speakers])
 
 
 def _marks(col: pa.ChunkedArray, mark: str):

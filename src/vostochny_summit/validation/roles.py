@@ -244,3 +244,36 @@ def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
     sources = sources_table(pkg)
     return (claims, evidence, sources) if claims and evidence and sources else None
 
+
+def read_across_tables(pkg: Package, table: Table) -> set[str]:
+    """The columns of a table that a check across tables may read (keys, references, span offsets, identifiers,
+    the claim-status, reporter's-voice and quote-event columns): kept when a large table's other columns are let go
+    after its own checks. A check across tables that reads another column must add it here."""
+    out = set(table.primary_key) | {c for uk in table.unique_keys for c in uk}
+    for fk in table.foreign_keys:
+        out.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    for other in pkg.tables.values():
+        for fk in other.foreign_keys:
+            if (fk["reference"].get("resource") or other.name) == table.name:
+                ref = fk["reference"]["fields"]
+                out.update([ref] if isinstance(ref, str) else ref)
+    span = span_columns(table)
+    if span:
+        out.update((span.source, span.start, span.end))
+    out.update(c for c in (qid_fields(table) or ()) if c)
+    out.update(identifier_fields(table))
+    c, s = claim_status_columns(), columns.sources()
+    out.update((c.status, c.key, *c.evidence_columns, s.id, s.group))
+    if table.name == sources_table(pkg):
+        c = source_columns(pkg)
+        out.update((c.id, c.path, c.sha256, c.char_count))
+    utterance = utterance_columns(table)
+    if utterance:
+        out.update((utterance[0], *utterance[1]))
+    speech = speech_act_columns(pkg)  # the reporter's voice: claim types, the evidence's attribution, the groups
+    if speech:
+        out.update((speech.key, speech.type, speech.claim, speech.person, speech.org, speech.description, speech.group))
+    said = quote_event_columns(pkg)  # a quote's event and its speakers, against the event evidence
+    if said:
+        out.update((said.event, *said.speakers, said.evidence_event))
+    return out

@@ -8,6 +8,7 @@ rules; tests/test_dataframe_schemas.py plants a defect for each and requires bot
 from __future__ import annotations
 
 from ..model import RESOURCES
+from . import screens
 from .engine import RowRules
 from .sql import Rule, q
 
@@ -24,7 +25,9 @@ def model_rules(t, data, ctx) -> list[Rule]:
     if res is None:
         return []
     casts = {f.name: f.duckdb_type for f in res.fields if f.type != "string"}  # the scan reads the cells as text
-    return [Rule(r.code, r.field, r.violated.sql(casts), r.expected, _value(r)) for r in res.rules]
+    types = {f.name: f.arrow_type for f in res.fields if f.type != "string"}
+    return [Rule(r.code, r.field, r.violated.sql(casts), r.expected, _value(r), screens.condition(r.violated, types))
+            for r in res.rules]
 
 
 CODES = tuple(sorted({r.code for res in RESOURCES.values() for r in res.rules}))

@@ -1,5 +1,6 @@
 """The Table Schema layer: types, required, patterns, vocabularies, bounds, lengths, and the keys of one table, in one
-DuckDB scan per table together with every row rule of the other checks (engine.RowRules).
+DuckDB scan per table together with every row rule of the other checks (engine.RowRules); each field's rules are
+planned in field_rules.py, and a rule whose Arrow screen clears it is left out of the scan.
 
 Provides "table" (TableState): the raw and typed table and what the other checks of the table may lean on. The fast
 paths, each exact and each off with --exhaustive: integer types and bounds read through Arrow; hygiene rules run only
@@ -15,21 +16,13 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..tabular import key_neighbours, typed
-from .byte_scans import hygiene_suspects
-from . import roles
-from .cells import string_rules
-from .engine import Check
-from .problem import Problem
 from ..sql import key_expr
-from .sql import Rule, key_sql, lit, q, rows, run_rules
-
-TYPE_RULES = {
-    "integer": (r"^[+-]?[0-9]+$", "a whole number, such as 42"),
-    "number": (r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", "a number"),
-    "boolean": (r"^(true|false)$", "true or false"),
-    "date": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a calendar date written YYYY-MM-DD, such as 2023-09-13"),
-}
+from ..tabular import key_neighbours, typed
+from . import roles, screens
+from .engine import Check
+from .field_rules import _integer_rule_needed, field_rules
+from .problem import Problem
+from .sql import Rule, key_sql, q, rows, run_rules
 
 
 @dataclass
@@ -45,6 +38,19 @@ class TableState:
 
     def fails(self, name: str) -> bool:
         return any(k.endswith("/" + name) for k in self.failed)
+
+
+def slim(state: TableState, pkg, t) -> TableState:
+    """The table once its own checks are done: without the free-text columns that no check across tables reads
+    (names, descriptions, statements, span texts), which are most of a large table's bytes."""
+    if state.raw is None:
+        return state
+    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in roles.read_across_tables(pkg, t)]
+    if not drop:
+        return state
+    keep = lambda data: None if data is None else data.drop_columns([c for c in drop if c in data.column_names])  # noqa: E731
+    return TableState(keep(state.raw), keep(state.typed), state.failed, state.deferred, state.plain, state.rendered,
+                      state.out_of_order, state.sorted_by_key)
 
 
 def pattern_via_parent(pkg, t) -> set[str]:
@@ -71,128 +77,102 @@ def names(fields) -> list[str]:
     return [fields] if isinstance(fields, str) else list(fields)
 
 
-def pattern_words(f) -> str:
-    """What a field's pattern asks for, in the model's words (the regular expression only for a field the model does
-    not know, or whose published pattern is not the model's)."""
-    m = f.model
-    if m is not None and m.pattern == f.constraints.get("pattern") and m.expects:
-        return m.expects
-    return f"a value matching the pattern {f.constraints.get('pattern')}"
+@dataclass
+class _Plan:
+    scan: list = field(default_factory=list)
+    integer: dict = field(default_factory=dict)  # field -> integer rules
+    implied: dict = field(default_factory=dict)  # field -> implied rules
+    via_parent: dict = field(default_factory=dict)  # field -> pattern rule a foreign key settles
 
 
-def _field_rules(f, data, exhaustive: bool):
-    """(rules for the scan, integer rules for after typing, rules implied by the field's type/pattern/vocabulary)."""
-    c, col = f.constraints, q(f.name)
-    rules, integer, implied = [], [], []
-    if f.required and (exhaustive or data.column(f.name).null_count):  # Arrow counts nulls while parsing
-        rules.append(Rule("required", f.name, f"{col} IS NULL", "a value (required)", "NULL"))
-    type_rule = TYPE_RULES.get(f.type)
-    later = integer if f.type == "integer" and not exhaustive else rules
-    if type_rule:
-        extra = f" OR TRY_CAST({col} AS DATE) IS NULL" if f.type == "date" else ""
-        later.append(Rule("type", f.name, f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, {lit(type_rule[0])}){extra})",
-                          type_rule[1], col))
-    pattern = Rule("pattern", f.name, f"NOT regexp_full_match({col}, {lit(c['pattern'])})", pattern_words(f), col) \
-        if "pattern" in c else None
-    vocabularies = [(v, code) for v, code in ((c.get("enum"), "enum"), (f.categories, "categories")) if v]
-    for i, (vocab, code) in enumerate(vocabularies):
-        rule = Rule(code, f.name, f"{col} NOT IN ({', '.join(lit(v) for v in vocab)})", f"one of {', '.join(map(str, vocab))}", col)
-        # categories equal to the enum fail on exactly the same cells: checked only when the enum fails
-        same = i and set(map(str, vocab)) == set(map(str, vocabularies[0][0])) and not exhaustive
-        (implied if same else rules).append(rule)
-    num = {"integer": "BIGINT", "number": "DOUBLE"}.get(f.type)
-    for bound, op in (("minimum", "<"), ("maximum", ">")):
-        if bound in c and num:
-            later.append(Rule(bound, f.name, f"TRY_CAST({col} AS {num}) {op} {lit(c[bound])}", f"{bound} {c[bound]}", col))
-    # k code points are k to 4k bytes: the byte length (stored) settles most cells before the code points are counted
-    for bound, k in (("minLength", c.get("minLength")), ("maxLength", c.get("maxLength"))):
-        if k is not None:
-            k = int(k)
-            chars = f"length({col}) {'<' if bound == 'minLength' else '>'} {k}"
-            screen = (f"strlen({col}) < {4 * k}" if bound == "minLength" else f"strlen({col}) > {k}") + " AND "
-            rules.append(Rule(bound, f.name, chars if exhaustive else screen + chars, f"{bound} {k}", col))
-    hygiene = string_rules(f)
-    clean_enum = c.get("enum") and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in c["enum"]], pa.string())]))
-    if exhaustive:
-        rules += hygiene
-    elif type_rule or roles.is_slug(f) or clean_enum:
-        implied += hygiene  # a typed, slug or clean-vocabulary cell that passes its rule is non-empty, unpadded, formula-free
-    elif hygiene_suspects(data.column(f.name), whitespace=not roles.keeps_padding(f),
-                          formula=f.type == "string"):
-        rules += hygiene  # the first and last bytes of some value break a hygiene rule: find which
-    return rules, integer, implied, pattern
-
-
-def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rule) -> bool:
-    """Whether an integer column's type or bound rule can fail, judged from the Arrow-typed column: every allowed
-    spelling other than the value's own rendering ("05", "+5") differs from it."""
-    if rule.code == "type":
-        return not pc.all(pc.fill_null(pc.equal(raw.column(rule.field), value.cast(pa.string())), True)).as_py()
-    extreme = pc.min_max(value).as_py()
-    if rule.code == "minimum":
-        return extreme["min"] is not None and extreme["min"] < limit
-    return extreme["max"] is not None and extreme["max"] > limit
-
-
-def check_table(ctx):
-    t, raw, ex = ctx.table, ctx.output("raw"), ctx.exhaustive
-    if raw is None:
-        return [], TableState(None)
-    ctx.con.register(t.name, raw)
-    rules, integer, implied, via_parent = [], {}, {}, {}
+def _plan(ctx, t, raw) -> _Plan:
+    plan, ex = _Plan(), ctx.exhaustive
     settled = set() if ex else pattern_via_parent(ctx.pkg, t)
     for f in t.fields:
-        r, i, imp, pattern = _field_rules(f, raw, ex)
-        rules += r
-        integer[f.name], implied[f.name] = i, imp
-        if pattern and f.name in settled:
-            via_parent[f.name] = pattern
-        elif pattern:
-            rules.append(pattern)
+        rules = field_rules(f, raw, ex)
+        plan.scan += rules.scan
+        plan.integer[f.name], plan.implied[f.name] = rules.integer, rules.implied
+        if rules.pattern and f.name in settled:
+            plan.via_parent[f.name] = rules.pattern
+        elif rules.pattern:
+            plan.scan.append(rules.pattern)
     for rr in ctx.row_rules():
-        rules += rr.rules(t, raw, ctx)
-    found, failed = run_rules(ctx, t, rules)
-    state = TableState(raw)
-    cast_error = None
-    if not any(k.startswith("type/") for k in failed):
-        try:
-            state.typed = typed(t, raw.drop_columns(["__row"]), enforce_required=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            cast_error = str(exc).splitlines()[0]
-    rendered = set()
-    more = []
+        plan.scan += rr.rules(t, raw, ctx)
+    return plan
+
+
+class _Found:
+    """Problems found so far and the rules that failed ({code/field: rows})."""
+
+    def __init__(self):
+        self.problems, self.failed = [], {}
+
+    def add(self, result) -> None:
+        self.problems += result[0]
+        self.failed.update(result[1])
+
+    def type_failed(self) -> bool:
+        return any(k.startswith("type/") for k in self.failed)
+
+    def fails(self, name: str) -> bool:
+        return any(k.endswith("/" + name) for k in self.failed)
+
+
+def _cast(t, raw, state: TableState) -> str | None:
+    """Type the table (state.typed); the first line of Arrow's error when a cell cannot be read as its type."""
+    try:
+        state.typed = typed(t, raw.drop_columns(["__row"]), enforce_required=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def _integer_rules(t, raw, state: TableState, integer: dict) -> tuple[list[Rule], set]:
+    """(the integer rules that may fail, the integer columns whose text is the rendering of their value)."""
+    more, rendered = [], set()
     for name, rs in integer.items():
         for r in rs:
             if state.typed is None or _integer_rule_needed(raw, state.typed.column(name), t.field(name).constraints.get(r.code), r):
                 more.append(r)
             elif r.code == "type":
                 rendered.add(name)  # the canonical check need not compare again
-    f2, fl = run_rules(ctx, t, more)
-    found += f2
-    failed.update(fl)
-    fails = lambda n: any(k.endswith("/" + n) for k in failed)  # noqa: E731
-    for name, rule in list(via_parent.items()):
-        if fails(name):  # the field fails anyway: check its pattern now, with the rest
-            implied[name].insert(0, rule)
-            del via_parent[name]
-    f3, fl = run_rules(ctx, t, [r for name, rs in implied.items() if fails(name) for r in rs])
-    found += f3
-    failed.update(fl)
-    if cast_error and not any(k.startswith("type/") for k in failed):
+    return more, rendered
+
+
+def _plain(t, found: _Found, via_parent: dict) -> frozenset:
+    """String columns that never need CSV quotes: a slug or vocabulary column whose every value passed its rule holds
+    no comma or quote (one whose pattern waits for the foreign-key check is not known to pass it yet: not plain)."""
+    def closed(f) -> bool:
+        enum = f.constraints.get("enum")
+        return roles.is_slug(f) or bool(enum and not any(set(str(v)) & set(',"\r\n') for v in enum))
+    return frozenset(f.name for f in t.fields if f.type == "string" and not found.fails(f.name)
+                     and f.name not in via_parent and closed(f))
+
+
+def check_table(ctx):
+    t, raw, ex = ctx.table, ctx.output("raw"), ctx.exhaustive
+    if raw is None:
+        return [], TableState(None)
+    ctx.register(t.name, raw)
+    plan, found, state = _plan(ctx, t, raw), _Found(), TableState(raw)
+    found.add(run_rules(ctx, t, plan.scan, raw))
+    cast_error = None if found.type_failed() else _cast(t, raw, state)
+    more, rendered = _integer_rules(t, raw, state, plan.integer)
+    found.add(run_rules(ctx, t, more, raw))
+    for name, rule in list(plan.via_parent.items()):
+        if found.fails(name):  # the field fails anyway: check its pattern now, with the rest
+            plan.implied[name].insert(0, rule)
+            del plan.via_parent[name]
+    found.add(run_rules(ctx, t, [r for name, rs in plan.implied.items() if found.fails(name) for r in rs], raw))
+    if cast_error and not found.type_failed():
         # a cell the rules let through but that cannot be read as its type (an integer beyond 64 bits)
-        found.append(Problem(code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
-                             expected="every cell readable as its field's type (64-bit integers, double-precision numbers)"))
-    state.failed = set(failed)
-    state.deferred = {name: (rule, implied[name]) for name, rule in via_parent.items()}
+        found.problems.append(Problem(code="type", file=ctx.rel(t.csv_path), table=t.name, value=cast_error,
+                                      expected="every cell readable as its field's type (64-bit integers, double-precision numbers)"))
+    state.failed = set(found.failed)
+    state.deferred = {name: (rule, plan.implied[name]) for name, rule in plan.via_parent.items()}
     if not ex:
-        # a slug or vocabulary column whose every value passed its rule holds no comma or quote: never needs CSV quotes
-        # (one whose pattern waits for the foreign-key check is not known to pass it yet: not plain)
-        state.plain = frozenset(f.name for f in t.fields if f.type == "string" and not fails(f.name) and f.name not in via_parent
-                                and (roles.is_slug(f) or (f.constraints.get("enum")
-                                                          and not any(set(str(v)) & set(',"\r\n') for v in f.constraints["enum"]))))
-        state.rendered = frozenset(rendered)
-    found += _keys(ctx, t, state)
-    return found, state
+        state.plain, state.rendered = _plain(t, found, plan.via_parent), frozenset(rendered)
+    return found.problems + _keys(ctx, t, state), state
 
 
 def _keys(ctx, t, state: TableState) -> list[Problem]:
@@ -205,16 +185,18 @@ def _keys(ctx, t, state: TableState) -> list[Problem]:
                 state.sorted_by_key = True
                 key_unique = not tied.any() and not ctx.exhaustive  # sorted: equal keys would be neighbours
         if not key_unique:
-            found += _duplicates(ctx, t, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", False)
+            found += _duplicates(ctx, t, state.raw, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", False)
     for f in t.fields:
         if f.constraints.get("unique") and not (key_unique and t.primary_key == [f.name]):
-            found += _duplicates(ctx, t, [f.name], "unique", f"a unique {f.name}", True)
+            found += _duplicates(ctx, t, state.raw, [f.name], "unique", f"a unique {f.name}", True)
     for uk in t.unique_keys:
-        found += _duplicates(ctx, t, uk, "unique-key", f"a unique ({', '.join(uk)})", True)
+        found += _duplicates(ctx, t, state.raw, uk, "unique-key", f"a unique ({', '.join(uk)})", True)
     return found
 
 
-def _duplicates(ctx, t, cols: list[str], code: str, expected: str, skip_nulls: bool) -> list[Problem]:
+def _duplicates(ctx, t, raw, cols: list[str], code: str, expected: str, skip_nulls: bool) -> list[Problem]:
+    if ctx.screens and _distinct(raw, cols, skip_nulls):
+        return []
     tn, key = q(t.name), key_sql(t)
     cl = ", ".join(q(c) for c in cols)
     where = ("WHERE " + " AND ".join(f"{q(c)} IS NOT NULL" for c in cols)) if skip_nulls else ""
@@ -227,8 +209,21 @@ def _duplicates(ctx, t, cols: list[str], code: str, expected: str, skip_nulls: b
     return rows(ctx, code, t, sql, ",".join(cols), expected)
 
 
+def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
+    """No two rows (with a value in every column, when skip_nulls) share the columns' values: the duplicates query
+    would list no row."""
+    data = raw.select(cols)
+    if skip_nulls:
+        valid = [pc.is_valid(data.column(c)) for c in cols]
+        keep = valid[0]
+        for v in valid[1:]:
+            keep = pc.and_(keep, v)
+        data = data.filter(keep)
+    return screens.distinct([data.column(c) for c in cols])
+
+
 CHECKS = [
     Check("table-schema", check_table, ("type", "required", "pattern", "enum", "categories", "minimum", "maximum", "minLength",
                                         "maxLength", "primary-key", "unique", "unique-key", "empty-string", "whitespace", "formula-cell"),
-          needs=("raw",), provides="table", per_table=True, row_rules=True),
+          needs=("raw",), provides="table", per_table=True, row_rules=True, release=slim),
 ]

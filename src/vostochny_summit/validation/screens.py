@@ -1,0 +1,163 @@
+"""Screens: Arrow computations that prove a rule or a query would find nothing, so that a small package (where a
+DuckDB query's fixed cost is most of its time, and importing DuckDB most of a run) needs no query when it is valid.
+
+Each screen answers "may some row fail?" and is exact where it answers no: it clears only what the SQL would not
+report. Where it answers yes (or cannot tell: a value it cannot cast), the SQL runs as before and reports the rows,
+so the problems are always the SQL's. tests/test_fast_checks.py holds every screen to its SQL on random values.
+
+Arrow's regular expressions are RE2, as DuckDB's are; regexp_full_match(x, p) is a partial match of ^(?:p)$.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _any(mask) -> bool:
+    return bool(pc.any(pc.fill_null(mask, False)).as_py())
+
+
+def full_match(col, pattern: str):
+    """regexp_full_match(col, pattern), null where col is null."""
+    return pc.match_substring_regex(col, f"^(?:{pattern})$")
+
+
+def breaks_pattern(name: str, pattern: str, date: bool = False):
+    """Screen of `col IS NOT NULL AND (NOT regexp_full_match(col, pattern) [OR TRY_CAST(col AS DATE) IS NULL])`
+    (and of the same without the null test: a null cell makes both conditions null, which counts no row)."""
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        if _any(pc.invert(full_match(col, pattern))):
+            return True
+        if date:
+            # raises on a value Arrow cannot read as a date (then the SQL decides); Arrow and DuckDB read a
+            # YYYY-MM-DD date the same way within years 1..9999, and a year outside them is left to DuckDB
+            return not within_years(col.cast(pa.date32()))
+        return False
+    return screen
+
+
+FIRST_DAY, LAST_DAY = -719162, 2932896  # 0001-01-01 and 9999-12-31, in days since 1970-01-01 (date32)
+
+
+def within_years(dates) -> bool:
+    """Every date of a date32 column lies in years 1..9999 (compared as day numbers: pc.year imports dateutil)."""
+    if len(dates) == dates.null_count:
+        return True
+    days = pc.min_max(dates.cast(pa.int32())).as_py()
+    return FIRST_DAY <= days["min"] and days["max"] <= LAST_DAY
+
+
+def outside(name: str, values):
+    """Screen of `col NOT IN (values)` (string values only: the caller gives no screen otherwise)."""
+    value_set = pa.array([str(v) for v in values], pa.string())
+
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        return _any(pc.and_(pc.is_valid(col), pc.invert(pc.is_in(col, value_set=value_set))))
+    return screen
+
+
+def beyond(name: str, op: str, limit, number_pattern: str):
+    """Screen of `TRY_CAST(col AS DOUBLE) < limit` (op "<") or `> limit`: every value a plain decimal number (the
+    number type's pattern, so no NaN or infinity, which DuckDB orders above every number) and none beyond."""
+    def screen(data: pa.Table) -> bool:
+        col = data.column(name)
+        if _any(pc.invert(full_match(col, number_pattern))):
+            return True
+        x, bound = col.cast(pa.float64()), pa.scalar(float(limit), pa.float64())
+        return _any(pc.less(x, bound) if op == "<" else pc.greater(x, bound))
+    return screen
+
+
+def length_beyond(name: str, op: str, k: int):
+    """Screen of `length(col) < k` (op "<") or `length(col) > k`, in code points."""
+    def screen(data: pa.Table) -> bool:
+        n = pc.utf8_length(data.column(name))
+        bound = pa.scalar(k, n.type)  # typed scalars: converting a bare Python value imports dateutil
+        return _any(pc.less(n, bound) if op == "<" else pc.greater(n, bound))
+    return screen
+
+
+def differs_from_mapping(source: str, target: str, mapping: dict):
+    """Screen of `target IS DISTINCT FROM (CASE source WHEN k THEN v … END)` (NULL where source is unmapped)."""
+    keys = pa.array(list(mapping), pa.string())
+    values = pa.array(list(mapping.values()) + [None], pa.string())
+
+    def screen(data: pa.Table) -> bool:
+        have = data.column(target)
+        want = values.take(pc.fill_null(pc.index_in(data.column(source), value_set=keys), len(mapping)))
+        same = pc.or_(pc.fill_null(pc.equal(have, want), False), pc.and_(pc.is_null(have), pc.is_null(want)))
+        return _any(pc.invert(same))
+    return screen
+
+
+def condition(cond, arrow_types: dict):
+    """Screen of a model row rule's condition (model.rules.Cond.arrow): any row where it holds."""
+    def screen(data: pa.Table) -> bool:
+        return _any(cond.arrow(data, arrow_types))
+    return screen
+
+
+def all_in(values, known) -> bool:
+    """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row."""
+    if len(values) == 0:
+        return True
+    if values.null_count:
+        return False
+    if len(known) == 0:
+        return False
+    known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
+    if known.type != values.type:
+        return False
+    return not _any(pc.invert(pc.is_in(values, value_set=known.drop_null())))
+
+
+def _row_codes(columns: list):
+    """One int64 code per row, equal exactly when the rows are equal in every column (a null equal only to a null),
+    or None when the columns' value counts multiply beyond 63 bits."""
+    import numpy as np
+
+    codes, width = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for col in columns:
+        enc = pc.dictionary_encode(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
+        n = len(enc.dictionary) + 1  # the last code: null
+        if width * n >= 2**62:
+            return None
+        codes = codes * n + pc.fill_null(enc.indices, n - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        width *= n
+    return codes
+
+
+def distinct(columns: list) -> bool:
+    """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*)."""
+    import numpy as np
+
+    n = len(columns[0])
+    if n < 2:
+        return True
+    if len(columns) == 1:
+        return pc.count_distinct(columns[0], mode="all").as_py() == n
+    codes = _row_codes(columns)
+    if codes is None:
+        return len(set(zip(*(c.to_pylist() for c in columns)))) == n
+    codes.sort()
+    return not (codes[1:] == codes[:-1]).any()
+
+
+def one_value_per_group(group, values: list) -> bool:
+    """Every non-null group holds one combination of the values (a null a value of its own, unlike ''): finer than
+    the SQL's coalesce(value, '') joined with '|', so it clears only groups the SQL clears too."""
+    import numpy as np
+
+    keep = pc.is_valid(group)
+    group = group.filter(keep)
+    if len(group) < 2:
+        return True
+    g, who = _row_codes([group]), _row_codes([v.filter(keep) for v in values])
+    if g is None or who is None:
+        return False
+    order = np.lexsort((who, g))
+    g, who = g[order], who[order]
+    return not ((g[1:] == g[:-1]) & (who[1:] != who[:-1])).any()

@@ -1,0 +1,186 @@
+"""The screens that let `validate` skip a query or jsonschema are exact where they clear something: each is held to
+the SQL (or jsonschema) it stands in for, on random values, and a run without them (threads, --exhaustive) reports
+the same problems as a run with them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+
+import duckdb
+import jsonschema
+import pyarrow as pa
+import pytest
+
+from vostochny_summit.model import RESOURCES
+from vostochny_summit.validation import screens, validate
+from vostochny_summit.validation.descriptor import PROFILES
+from vostochny_summit.validation.field_rules import TYPE_RULES
+from vostochny_summit.validation.profile_screen import compile_schema
+from vostochny_summit.validation.sql import lit, q
+
+from .defects import DEFECTS, plant
+from .helpers import ROOT
+
+ALPHABET = ["a", "z", "0", "9", "-", "_", "A", "Q", "1", " ", "/", ".", "\n", "é", "\u00a0", "+", "e", "E", ":", "x"]
+
+
+def _values(rng, n=60):
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.1:
+            out.append(None)
+        else:
+            out.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 8))))
+    return out
+
+
+def _sql_count(con, cond: str, col: list) -> int:
+    con.register("t", pa.table({"c": pa.array(col, pa.string())}))
+    return con.execute(f"SELECT count(*) FILTER (WHERE {cond}) FROM t").fetchall()[0][0]
+
+
+def _patterns() -> list[str]:
+    found = {f.pattern for r in RESOURCES.values() for f in r.fields if f.pattern}
+    return sorted(found | {regex for regex, _ in TYPE_RULES.values()})
+
+
+@pytest.mark.parametrize("pattern", _patterns())
+def test_pattern_screen_clears_only_what_duckdb_clears(pattern):
+    rng, con = random.Random(pattern), duckdb.connect()
+    matching = {"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": ["2023-09-13", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31"],
+                "^Q[1-9][0-9]*$": ["Q1", "Q42", "Q0"], "^[A-Z]{2}$": ["RU", "KP"]}.get(pattern, ["a-b", "abc", "x1-2"])
+    for trial in range(150):
+        col = _values(rng) if trial % 3 else [rng.choice(matching + [None]) for _ in range(20)]
+        for date in (False, True):
+            cond = f"c IS NOT NULL AND (NOT regexp_full_match(c, {lit(pattern)}){' OR TRY_CAST(c AS DATE) IS NULL' if date else ''})"
+            try:
+                cleared = not screens.breaks_pattern("c", pattern, date)(pa.table({"c": pa.array(col, pa.string())}))
+            except pa.ArrowException:
+                cleared = False  # a screen that cannot tell lets the SQL decide
+            if cleared:
+                assert _sql_count(con, cond, col) == 0, (pattern, date, col)
+
+
+def test_vocabulary_bound_and_length_screens_clear_only_what_duckdb_clears():
+    rng, con = random.Random(7), duckdb.connect()
+    vocab = ["a", "zz", "a-b", "é"]
+    numbers = ["1", "-90", "-91", "90", "90.5", "1e2", ".5", "+3", "nan", "inf", "1e999", "abc", None, ""]
+    for _ in range(300):
+        col = [rng.choice(vocab + [None, "b", " a"]) for _ in range(rng.randint(0, 12))]
+        table = pa.table({"c": pa.array(col, pa.string())})
+        if not screens.outside("c", vocab)(table):
+            assert _sql_count(con, f"c NOT IN ({', '.join(lit(v) for v in vocab)})", col) == 0, col
+        nums = [rng.choice(numbers) for _ in range(rng.randint(0, 6))]
+        for op, limit in (("<", -90), (">", 90)):
+            try:
+                cleared = not screens.beyond("c", op, limit, TYPE_RULES["number"][0])(pa.table({"c": pa.array(nums, pa.string())}))
+            except pa.ArrowException:
+                cleared = False
+            if cleared:
+                assert _sql_count(con, f"TRY_CAST(c AS DOUBLE) {op} {limit}", nums) == 0, (op, nums)
+        for op, k in (("<", 2), (">", 3)):
+            if not screens.length_beyond("c", op, k)(pa.table({"c": pa.array(col, pa.string())})):
+                assert _sql_count(con, f"length(c) {op} {k}", col) == 0, (op, col)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RESOURCES.items() if r.rules))
+def test_row_rule_screens_clear_only_what_duckdb_clears(name, pkg):
+    """Each model row rule's Arrow form, on the real table with cells shuffled between rows (so that rules break)."""
+    from vostochny_summit.tabular import read_raw
+
+    res, con = RESOURCES[name], duckdb.connect()
+    raw = read_raw(pkg.table(name).csv_path).data
+    casts = {f.name: f.duckdb_type for f in res.fields if f.type != "string"}
+    types = {f.name: f.arrow_type for f in res.fields if f.type != "string"}
+    rng = random.Random(name)
+    for _ in range(40):
+        cols = {c: raw.column(c).to_pylist() for c in raw.column_names}
+        for c in cols:
+            if rng.random() < 0.5:
+                rng.shuffle(cols[c])
+            if rng.random() < 0.2:
+                cols[c] = [None if rng.random() < 0.3 else v for v in cols[c]]
+        table = pa.table({c: pa.array(v, pa.string()) for c, v in cols.items()})
+        con.register("t", table)
+        for rule in res.rules:
+            try:
+                cleared = not screens.condition(rule.violated, types)(table)
+            except pa.ArrowException:
+                cleared = False
+            if cleared:
+                n = con.execute(f"SELECT count(*) FILTER (WHERE {rule.violated.sql(casts)}) FROM t").fetchall()[0][0]
+                assert n == 0, (name, rule.code)
+
+
+def test_key_and_group_screens_agree_with_sql():
+    rng, con = random.Random(11), duckdb.connect()
+    for _ in range(300):
+        n = rng.randint(0, 8)
+        a = [rng.choice(["x", "y", None, ""]) for _ in range(n)]
+        b = [rng.choice(["1", "2", None]) for _ in range(n)]
+        con.register("t", pa.table({"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string())}))
+        dups = con.execute("SELECT count(*) FROM (SELECT row_number() OVER (PARTITION BY a, b) AS k FROM t) WHERE k > 1").fetchall()[0][0]
+        assert screens.distinct([pa.chunked_array([pa.array(a, pa.string())]), pa.chunked_array([pa.array(b, pa.string())])]) == (dups == 0)
+        many = con.execute("SELECT count(*) FROM (SELECT a FROM t WHERE a IS NOT NULL GROUP BY a "
+                           "HAVING count(DISTINCT coalesce(b, '')) > 1)").fetchall()[0][0]
+        if screens.one_value_per_group(pa.chunked_array([pa.array(a, pa.string())]), [pa.chunked_array([pa.array(b, pa.string())])]):
+            assert many == 0, (a, b)
+        known = [rng.choice(["x", "y", "z", None]) for _ in range(rng.randint(0, 4))]
+        missing = con.execute("SELECT count(*) FROM t WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest($k) AS k) WHERE k = t.a)",
+                              {"k": known}).fetchall()[0][0] if n else 0
+        if screens.all_in(pa.chunked_array([pa.array(a, pa.string())]), pa.chunked_array([pa.array(known, pa.string())])):
+            assert missing == 0, (a, known)
+
+
+def _mutations(doc, rng):
+    """Copies of a JSON document with one node replaced, removed or duplicated."""
+    values = [None, True, False, 0, 1, 1.0, -1, 2.5, "", "x", "string", "integer", [], {}, ["a", "a"], {"name": "x"}]
+    for _ in range(60):
+        d = copy.deepcopy(doc)
+        node, path = d, []
+        while isinstance(node, (dict, list)) and node and rng.random() < 0.8:
+            key = rng.choice(list(node)) if isinstance(node, dict) else rng.randrange(len(node))
+            path.append((node, key))
+            node = node[key]
+        if not path:
+            continue
+        parent, key = path[-1]
+        action = rng.random()
+        if action < 0.6:
+            parent[key] = rng.choice(values)
+        elif action < 0.8 and isinstance(parent, dict):
+            del parent[key]
+        elif isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[key]))
+        yield d
+
+
+@pytest.mark.parametrize("profile,documents", [("datapackage-2.0.json", ["datapackage.json"]),
+                                               ("tableschema-2.0.json", ["schemas/quotes.schema.json", "schemas/events.schema.json"])])
+def test_profile_screen_gives_jsonschemas_verdict(profile, documents):
+    schema = json.loads((PROFILES / profile).read_text(encoding="utf-8"))
+    predicate, validator = compile_schema(schema), jsonschema.Draft7Validator(schema)
+    assert predicate is not None, "the vendored profile uses only keywords the screen implements"
+    rng = random.Random(profile)
+    for rel in documents:
+        doc = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+        assert predicate(doc) and validator.is_valid(doc)
+        for mutated in _mutations(doc, rng):
+            assert predicate(mutated) == validator.is_valid(mutated), rel
+
+
+def test_country_codes_are_pycountrys():
+    import pycountry
+
+    from vostochny_summit.validation.entities import country_list
+
+    assert country_list() == tuple(c.alpha_2 for c in pycountry.countries)
+
+
+@pytest.mark.parametrize("defect", DEFECTS[::9], ids=lambda d: d.name)
+def test_threads_and_one_thread_report_the_same(defect, package_copy):
+    """The serial run of a small package (no pool, one DuckDB cursor) and the pool report the same problems."""
+    plant(package_copy, defect)
+    assert validate(package_copy, workers=2) == validate(package_copy, workers=0)
