@@ -138,7 +138,8 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         pass
-    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {system}, Python {platform.python_version()}"
 
 
 def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int, single_above: int = 5_000_000) -> dict:
@@ -174,7 +175,8 @@ def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int, sin
                               [PY, str(ROOT / "benchmarks" / "pandera_polars.py"), str(d)], r)
             row.update(schema=s["a"], schema_mb=s["a_mb"], pandera_polars=s["b"], pandera_polars_mb=s["b_mb"], schema_ratio=s["ratio"])
             parquet = d / "data" / "parquet"
-            row["build"], row["build_mb"] = measure([*cli, "build", str(d)], r, before=lambda: shutil.rmtree(parquet, ignore_errors=True),
+            row["build"], row["build_mb"] = measure([*cli, "build", str(d)], r,
+                                                    before=lambda parquet=parquet: shutil.rmtree(parquet, ignore_errors=True),
                                                     warmup=1)
             row["build_unchanged"], _ = measure([*cli, "build", str(d)], r, warmup=1)
             loads = {e: in_process(load_code.format(root=str(d), engine=e), r) for e in ("pandas", "polars")}

@@ -28,7 +28,6 @@ from vostochny_summit.package import Package  # noqa: E402
 from vostochny_summit.tabular import canonical_csv, read_typed  # noqa: E402
 
 
-
 def id_columns(table) -> list[str]:
     """String columns that hold IDs (slugs, by the model), which the copies suffix."""
     return [f.name for f in resource(table.name).fields if f.is_slug]

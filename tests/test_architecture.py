@@ -6,8 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from vostochny_summit.model import RESOURCES
-from vostochny_summit.model import vocabularies
+from vostochny_summit.model import RESOURCES, vocabularies
 from vostochny_summit.model.classes import Vocabulary
 
 from .conftest import ROOT

@@ -6,9 +6,9 @@ from collections import defaultdict
 
 import pytest
 
+from vostochny_summit.articles import read_text, sentences
 from vostochny_summit.model import entity_tables, span_tables
 from vostochny_summit.tabular import read_typed
-from vostochny_summit.articles import read_text, sentences
 
 from .helpers import ROOT, SHARED, read_csv
 from .oracles import claim_status

@@ -7,16 +7,16 @@ import json
 import re
 
 import pandas as pd
+import pandera.errors as pandera_errors  # noqa: E402 - a runtime dependency
 import pyarrow as pa
 import pytest
 
 import vostochny_summit as vs
-from vostochny_summit.model import RESOURCES, resource
+from vostochny_summit.model import RESOURCES
 from vostochny_summit.tabular import canonical_csv, read_typed
 
-from .helpers import ROOT, require
+from .helpers import ROOT
 
-import pandera.errors as pandera_errors  # noqa: E402 - a runtime dependency
 BACKENDS = ("pandas", "polars")
 
 
@@ -84,7 +84,7 @@ def test_pandera_agrees_with_the_table_schema(name, backend):
 
 
 # ---- planted defects ---------------------------------------------------------------------------------------------
-def _defect_makers(res, data: pa.Table) -> list:
+def _defect_makers(res, data: pa.Table) -> list:  # noqa: C901 - one branch per kind of planted defect
     """One maker per schema rule and row rule of a table: given the rows still free, it plants its defect in one of
     them and returns (row index, reported field(s), code, new value, changed column), or None if it cannot.
 

@@ -10,9 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from vostochny_summit.validation.span_index import Texts
 from vostochny_summit.tabular import canonical_csv, read_raw, typed
 from vostochny_summit.validation.byte_scans import byte_views, first_noncanonical_line
+from vostochny_summit.validation.span_index import Texts
 
 
 def _first_difference(a: bytes, b: bytes) -> int | None:
@@ -250,6 +250,7 @@ def test_claim_status_column_agrees_with_the_rule():
         want = claim_status(rows, sources)
         evidence = pa.table({k: pa.array([r[i] for r in rows], pa.string())
                              for i, k in enumerate(("claim_id", "source_id", "stance", "attributed_org_id"))})
-        src = pa.table({"source_id": pa.array(list(sources), pa.string()), "independence_group": pa.array(list(sources.values()), pa.string())})
+        src = pa.table({"source_id": pa.array(list(sources), pa.string()),
+                        "independence_group": pa.array(list(sources.values()), pa.string())})
         got = claim_status_column(pa.chunked_array([pa.array(claims, pa.string())]), evidence, src).to_pylist()
         assert got == [want.get(c, "single-source") for c in claims], (rows, sources)

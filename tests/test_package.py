@@ -186,7 +186,8 @@ def test_connect_has_commented_views(pkg):
 
 
 def test_import_is_light():
-    code = "import sys, vostochny_summit; heavy = {'pandas', 'polars', 'pandera', 'duckdb', 'pyarrow', 'numpy'} & set(sys.modules); print(sorted(heavy))"
+    code = ("import sys, vostochny_summit; heavy = {'pandas', 'polars', 'pandera', 'duckdb', 'pyarrow', 'numpy'} "
+            "& set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,9 +58,15 @@ def _make_bare_venv(tmp: Path) -> dict:
                    check=True, capture_output=True)
     wheel = next(dist.glob("*.whl"))
     venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    # uv (a dev dependency) makes the same bare environment as venv and pip, an order of magnitude faster
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if uv:
+        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True, capture_output=True)
+        pip = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", str(py)]
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     root = subprocess.run([str(py), "-c", "from vostochny_summit.package import default_root; print(default_root())"],
                           check=True, capture_output=True, text=True, cwd=tmp).stdout.strip()

@@ -13,9 +13,9 @@ import pytest
 
 from vostochny_summit import __version__
 from vostochny_summit.build import write_all
-from vostochny_summit.release.diff import diff, render, render_summary
 from vostochny_summit.package import Package as pkg_of
 from vostochny_summit.release.artefacts import release, snapshot_keys
+from vostochny_summit.release.diff import diff, render, render_summary
 
 from .helpers import ROOT, read_csv, read_rows, require, write_rows
 
@@ -85,8 +85,11 @@ def test_diff_command_by_id_summary_and_json(package_copy):
     events[i]["date"], events[i]["date_basis"] = "2023", "derived"
     write_rows(package_copy, "events", events)
     write_all(package_copy, __version__, [])
-    run = lambda *a: subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "diff", str(ROOT), str(package_copy), *a],
-                                    capture_output=True, text=True, check=True).stdout  # noqa: E731
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "vostochny_summit.cli", "diff", str(ROOT), str(package_copy), *a],
+                              capture_output=True, text=True, check=True).stdout
+
     d = json.loads(run("--format", "json"))
     assert d["tables"]["events"]["changed"] == [{"key": event_id, "fields": {
         "date": {"old": None, "new": "2023"}, "date_earliest": {"old": None, "new": "2023-01-01"},

@@ -18,7 +18,7 @@ from vostochny_summit.validation import screens, validate
 from vostochny_summit.validation.descriptor import PROFILES
 from vostochny_summit.validation.field_rules import TYPE_RULES
 from vostochny_summit.validation.profile_screen import compile_schema
-from vostochny_summit.validation.sql import lit, q
+from vostochny_summit.validation.sql import lit
 
 from .defects import DEFECTS, plant
 from .helpers import ROOT

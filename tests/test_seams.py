@@ -20,8 +20,8 @@ from vostochny_summit import cli
 from vostochny_summit.exports import formats
 from vostochny_summit.validation import validate
 
-from .helpers import ROOT, copy_package, read_rows, write_rows
 from .defects import DEFECTS, set_cell
+from .helpers import ROOT, copy_package, read_rows, write_rows
 
 
 # ---- the edits people make ---------------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def readers(root: Path, out: Path) -> dict[str, list]:
     """Every command that hands out data, with its arguments."""
     cmds = {"info": ["info", root], "sql": ["sql", "select count(*) from quotes", root],
             "diff": ["diff", ROOT, root], "release": ["release", root, "--dist", out / "dist"]}
-    for name, fmt in formats().items():
+    for name in formats():
         cmds[f"export {name}"] = ["export", name, out / f"{name}-out", root]
     return cmds
 

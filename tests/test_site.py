@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from vostochny_summit.articles import read_text
 from vostochny_summit.exports import export, formats
 from vostochny_summit.exports.site import GENERATOR, palette
 from vostochny_summit.exports.site.marks import Mark, render
 from vostochny_summit.model import RESOURCES, RETIRED_IDS_FILE, entity_tables, span_tables
-from vostochny_summit.articles import read_text
 
 from .conftest import ROOT
 
@@ -147,7 +147,7 @@ def test_every_link_resolves_and_nothing_is_loaded_from_outside(site):
         parsed[page] = p
     for page, p in parsed.items():
         assert not p.twice and set(p.refs) <= p.ids, (page, p.twice, set(p.refs) - p.ids)
-        for tag, key, link in p.links:
+        for tag, _key, link in p.links:
             if re.match(r"[a-z]+:", link):
                 assert tag == "a" and link.startswith("https://"), (page, link)
                 continue

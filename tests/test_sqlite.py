@@ -13,9 +13,9 @@ import pytest
 
 from vostochny_summit.exports.datasette_metadata import datasette_metadata
 from vostochny_summit.exports.queries import QUERIES
+from vostochny_summit.exports.sqlite import FTS, VIEWS, export_sqlite
 from vostochny_summit.model import TYPES
 from vostochny_summit.package import Package
-from vostochny_summit.exports.sqlite import FTS, VIEWS, export_sqlite
 
 from .helpers import ROOT, read_csv
 
@@ -84,7 +84,8 @@ def test_full_text_search_finds_every_row_by_a_word_of_it(con):
 
 
 def test_views_join_without_losing_or_multiplying_rows(con):
-    assert con.execute("SELECT count(*) FROM claim_evidence_sources").fetchone() == con.execute("SELECT count(*) FROM claim_evidence").fetchone()
+    count = "SELECT count(*) FROM {}"
+    assert con.execute(count.format("claim_evidence_sources")).fetchone() == con.execute(count.format("claim_evidence")).fetchone()
     assert con.execute("SELECT count(*) FROM quotes_with_speakers").fetchone() == con.execute("SELECT count(*) FROM quotes").fetchone()
     unnamed = "speaker IS NULL AND (speaker_person_id IS NOT NULL OR speaker_org_id IS NOT NULL)"
     assert con.execute(f"SELECT count(*) FROM quotes_with_speakers WHERE {unnamed}").fetchone()[0] == 0

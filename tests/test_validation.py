@@ -18,7 +18,6 @@ from vostochny_summit.validation.engine import Check, CheckError, PlanError, che
 from .helpers import ROOT, read_rows, require, run_cli, write_rows
 
 
-
 # ---- the plan -----------------------------------------------------------------------------------------------------
 def nothing(ctx):
     return []

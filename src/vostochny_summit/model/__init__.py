@@ -22,8 +22,8 @@ check_model(RESOURCES)  # the model checks itself when imported: a mistake fails
 REFERENCE_FILE = "data/reference/entity-identifiers.csv"  # the frozen, verified external identifiers (CURATION.md §3)
 RETIRED_IDS_FILE = "releases/retired-ids.csv"  # every id retired from a released table, its reason and replacement
 
-__all__ = ["REFERENCE_FILE", "RETIRED_IDS_FILE", "ModelError", "check_model", "RESOURCES", "SLUG_PATTERN", "TYPES", "Field", "Resource", "Span", "Term", "Vocabulary", "resource",
-           "entity_tables", "span_tables"]
+__all__ = ["REFERENCE_FILE", "RETIRED_IDS_FILE", "ModelError", "check_model", "RESOURCES", "SLUG_PATTERN", "TYPES", "Field",
+           "Resource", "Span", "Term", "Vocabulary", "resource", "entity_tables", "span_tables"]
 
 
 def resource(name: str) -> Resource:

@@ -7,7 +7,7 @@ from the same objects in `vostochny_summit.dataframe_schemas`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # every identifier: lowercase kebab-case (CURATION.md §0)
 SLUG_WORDS = "a slug: lower-case letters and digits joined by single hyphens, such as kim-jong-un"

@@ -7,8 +7,7 @@ from __future__ import annotations
 from . import fields as f
 from . import vocabularies as v
 from .classes import Attribution, Resource, Span
-from .rules import (All, Any_, Equals, IsSet, Not, RowRule, SetCountAbove, at_most_one, before, exactly_one,
-                    set_exactly_when, together)
+from .rules import All, Any_, Equals, IsSet, Not, RowRule, SetCountAbove, at_most_one, before, exactly_one, set_exactly_when, together
 
 SPAN_FIELDS = (f.SPAN_SOURCE, f.SPAN_START, f.SPAN_END)
 SPAN_ORDER = before("span-order", "char_start", "char_end", "char_end greater than char_start", field="char_end")

@@ -16,8 +16,6 @@ from ._arrow import column as _column
 from ._arrow import compute as _pc
 
 
-
-
 class Cond:
     """A boolean condition on a row. Subclasses compile it three ways; none yields null."""
 

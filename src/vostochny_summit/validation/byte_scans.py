@@ -7,8 +7,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..tabular import _rendered, canonical_csv, first_out_of_order
 from ..package import Table
+from ..tabular import _rendered, canonical_csv, first_out_of_order
 
 
 def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset(),

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from .byte_scans import SCAN_BLOCK
 from . import roles
+from .byte_scans import SCAN_BLOCK
 from .engine import RowRules
 from .sql import Rule, q
 

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-from . import (canonical, cells, claims, coverage, descriptor, entities, events, files, foreign_keys, parquet, quotes, references,
-               row_rules, spans, table_schema, texts)
+from . import (
+               canonical,
+               cells,
+               claims,
+               coverage,
+               descriptor,
+               entities,
+               events,
+               files,
+               foreign_keys,
+               parquet,
+               quotes,
+               references,
+               row_rules,
+               spans,
+               table_schema,
+               texts,
+)
 
 CHECKS = [*descriptor.CHECKS, *files.CHECKS, *table_schema.CHECKS, *texts.CHECKS, *foreign_keys.CHECKS, *canonical.CHECKS,
           *parquet.CHECKS, *spans.CHECKS, *quotes.CHECKS, *events.CHECKS, *entities.CHECKS, *claims.CHECKS, *coverage.CHECKS,

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..package import Table
+    from .engine import RowRules
 
 
 class CheckError(RuntimeError):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .span_index import uncovered
 from ..articles import sentences
 from . import roles
 from .engine import Check
 from .problem import Problem
+from .span_index import uncovered
 from .sql import q
 
 
@@ -38,7 +38,8 @@ def check_coverage(ctx) -> list[Problem]:
         parts = []
         for n in names:
             c = roles.span_columns(ctx.pkg.table(n))
-            parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
+            parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, "
+                         f"TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
         spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
     span_source = texts.source_index(spans.column("src"))
     known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
@@ -49,7 +50,8 @@ def check_coverage(ctx) -> list[Problem]:
     pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     starts, ends = (spans.column(c).to_numpy() for c in ("cs", "ce"))
     bare = uncovered(pair_source, sent_s[pair_sentence], sent_e[pair_sentence], span_source[known], starts[known], ends[known])
-    found = sorted(((texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in zip(pair_source[bare].tolist(), pair_sentence[bare].tolist())),
+    pairs = zip(pair_source[bare].tolist(), pair_sentence[bare].tolist())
+    found = sorted(((texts.ids[j], int(sent_s[k]), int(sent_e[k])) for j, k in pairs),
                    key=lambda x: (x[0] is None, x[0] or "", x[1], x[2]))  # a source without an id sorts last
     out = []
     for sid, s, e in found:

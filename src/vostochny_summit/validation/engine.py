@@ -211,7 +211,7 @@ class Run:
         self.outputs.clear()  # the Arrow tables that may still point into the maps
         self.files.close()
 
-    def execute(self, workers: int) -> list[Problem]:
+    def execute(self, workers: int) -> list[Problem]:  # noqa: C901 - one scheduler: its queue, lock and workers share state
         """Run every node; workers=0 runs them one after another in the caller's thread (small packages: a thread
         pool costs more than the checks of a few hundred rows)."""
         nodes = self.plan()

@@ -57,7 +57,8 @@ def check_shared_qids(ctx) -> list[Problem]:
         state, t = ctx.output("table", n), ctx.pkg.table(n)
         fields = roles.qid_fields(t)
         if state is not None and state.raw is not None and fields:
-            parts.append(f"SELECT {lit(n)} AS tbl, __row, {key_sql(t)} AS k, {q(fields[0])} AS qid FROM {q(n)} WHERE {q(fields[0])} IS NOT NULL")
+            parts.append(f"SELECT {lit(n)} AS tbl, __row, {key_sql(t)} AS k, {q(fields[0])} AS qid "
+                         f"FROM {q(n)} WHERE {q(fields[0])} IS NOT NULL")
     if not parts:
         return []
     if ctx.screens and _qids_unshared(ctx):

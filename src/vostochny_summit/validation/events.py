@@ -30,7 +30,8 @@ def event_rules(t, data, ctx) -> list[Rule]:
     mapping = (f"CASE {q(E.type)} " + " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in plover.items()) + " END") if plover else "NULL"
     return [Rule("derived-plover", E.plover, f"{q(E.plover)} IS DISTINCT FROM ({mapping})",
                  "the PLOVER type that the model maps its event_type to",
-                 f"coalesce({q(E.plover)}, 'empty') || ' for event_type ' || coalesce({q(E.type)}, 'empty') || ', mapped to ' || coalesce(({mapping}), 'empty')",
+                 f"coalesce({q(E.plover)}, 'empty') || ' for event_type ' || coalesce({q(E.type)}, 'empty') "
+                 f"|| ', mapped to ' || coalesce(({mapping}), 'empty')",
                  screens.differs_from_mapping(E.type, E.plover, plover or {}))]
 
 
@@ -50,7 +51,8 @@ def _date_bounds(ctx, t, d) -> list[Problem]:
             stale.append((date, lo, hi, "edtf", E.date, f"a valid EDTF level 0 date ({exc})"))
             continue
         if (lo, hi) != want:
-            stale.append((date, lo, hi, "derived-date-bounds", f"{E.earliest}/{E.latest}", f"{want[0]}/{want[1]}, the bounds of date {date!r}"))
+            stale.append((date, lo, hi, "derived-date-bounds", f"{E.earliest}/{E.latest}",
+                          f"{want[0]}/{want[1]}, the bounds of date {date!r}"))
     if not stale:
         return []
     ctx.con.register("__stale_dates", pa.Table.from_pylist(
@@ -60,7 +62,8 @@ def _date_bounds(ctx, t, d) -> list[Problem]:
     sql = (f"SELECT e.__row, {key_sql(t, 'e')}, s.code, s.field, s.expected, CASE s.code WHEN 'edtf' THEN e.{q(E.date)} "
            "ELSE coalesce(CAST(s.lo AS VARCHAR), 'empty') || '/' || coalesce(CAST(s.hi AS VARCHAR), 'empty') END "
            f"FROM {q(t.name)} e JOIN __stale_dates s ON e.{q(E.date)} IS NOT DISTINCT FROM s.value "
-           f"AND TRY_CAST(e.{q(E.earliest)} AS DATE) IS NOT DISTINCT FROM s.lo AND TRY_CAST(e.{q(E.latest)} AS DATE) IS NOT DISTINCT FROM s.hi ORDER BY 1")
+           f"AND TRY_CAST(e.{q(E.earliest)} AS DATE) IS NOT DISTINCT FROM s.lo "
+           f"AND TRY_CAST(e.{q(E.latest)} AS DATE) IS NOT DISTINCT FROM s.hi ORDER BY 1")
     return [Problem(code=code, file=ctx.rel(t.csv_path), table=t.name, row=row, key=key, field=field, value=value, expected=expected)
             for row, key, code, field, expected, value in ctx.con.execute(sql).fetchall()]
 
@@ -121,6 +124,6 @@ def check_events(ctx) -> list[Problem]:
     return _date_bounds(ctx, t, d) + _cycles(ctx, t, d, parent) + _inside_parent(ctx, t, d, parent)
 
 
-CHECKS = [Check("event-dates-and-parents", check_events, ("edtf", "derived-date-bounds", "event-cycle", "sub-event-dates"), needs=("table",),
-                per_table=True, applies=_is_events)]
+CHECKS = [Check("event-dates-and-parents", check_events, ("edtf", "derived-date-bounds", "event-cycle", "sub-event-dates"),
+                needs=("table",), per_table=True, applies=_is_events)]
 ROW_RULES = [RowRules("event-rows", event_rules, ("derived-plover",))]

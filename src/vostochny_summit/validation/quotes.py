@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .byte_scans import scan_positions
-from . import roles, screens
 from ..sql import key_text
+from . import roles, screens
+from .byte_scans import scan_positions
 from .engine import Check
 from .problem import Problem
 from .sql import key_sql, q, rows

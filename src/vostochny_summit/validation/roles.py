@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import RESOURCES, Resource, Span, columns
+from ..model import (
+    REFERENCE_FILE,  # noqa: F401 - validation asks roles for it
+    RESOURCES,
+    Resource,
+    Span,
+    columns,
+)
 from ..model.vocabularies import QID_CONFIDENCE
-from ..model import REFERENCE_FILE  # noqa: F401 - validation asks roles for it
 from ..package import Package, SchemaField, Table
 
 

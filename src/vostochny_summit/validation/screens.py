@@ -132,7 +132,6 @@ def _row_codes(columns: list):
 
 def distinct(columns: list) -> bool:
     """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*)."""
-    import numpy as np
 
     n = len(columns[0])
     if n < 2:

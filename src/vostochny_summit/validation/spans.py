@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import roles
 from ..sql import key_text
+from . import roles
 from .engine import Check
 from .problem import Problem
 
@@ -96,9 +96,11 @@ def check_spans(ctx) -> list[Problem]:
         elif e <= s:
             continue  # the model's span-order row rule reports it (row_rules.py), with or without the texts
         elif e > len(body):
-            out.append(Problem(code="span-bounds", field=c.end, value=e, expected=f"at most the text length {len(body)} (sources.char_count)", **where))
+            out.append(Problem(code="span-bounds", field=c.end, value=e,
+                               expected=f"at most the text length {len(body)} (sources.char_count)", **where))
         elif s >= 0:
-            out.append(Problem(code="span-text", field=c.text, value=text, expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}", **where))
+            out.append(Problem(code="span-text", field=c.text, value=text,
+                               expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}", **where))
     return out
 
 

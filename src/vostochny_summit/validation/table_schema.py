@@ -185,7 +185,8 @@ def _keys(ctx, t, state: TableState) -> list[Problem]:
                 state.sorted_by_key = True
                 key_unique = not tied.any() and not ctx.exhaustive  # sorted: equal keys would be neighbours
         if not key_unique:
-            found += _duplicates(ctx, t, state.raw, t.primary_key, "primary-key", f"a unique primary key ({', '.join(t.primary_key)})", False)
+            found += _duplicates(ctx, t, state.raw, t.primary_key, "primary-key",
+                                 f"a unique primary key ({', '.join(t.primary_key)})", False)
     for f in t.fields:
         if f.constraints.get("unique") and not (key_unique and t.primary_key == [f.name]):
             found += _duplicates(ctx, t, state.raw, [f.name], "unique", f"a unique {f.name}", True)

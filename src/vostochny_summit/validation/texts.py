@@ -8,11 +8,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from .span_index import Texts
 from . import roles
 from .descriptor import unsafe_path
 from .engine import Check
 from .problem import Problem
+from .span_index import Texts
 
 
 @dataclass(frozen=True)
