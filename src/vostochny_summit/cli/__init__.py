@@ -113,6 +113,10 @@ def main(argv=None) -> int:
     args = build_parser(formats="export" in argv).parse_args(argv)
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `vostochny-summit sql … | head` ends quietly
+    if hasattr(signal, "SIGUSR1"):
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a command that seems stuck is
     return commands.run(args)
 
 
