@@ -11,6 +11,8 @@ or input that cannot be read (the file is named); 3 only for a bug (a traceback,
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import signal
 import sys
 
@@ -116,7 +118,8 @@ def main(argv=None) -> int:
     if hasattr(signal, "SIGUSR1"):
         import faulthandler
 
-        faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a command that seems stuck is
+        with contextlib.suppress(io.UnsupportedOperation, AttributeError, ValueError):  # stderr not a real file
+            faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints where a command that seems stuck is
     return commands.run(args)
 
 
