@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from vostochny_summit.docs.timeline import LEFT, RIGHT, W, centre, render_timeline
+from vostochny_summit.docs.timeline import LEFT, RIGHT, W, _descendants, centre, part_counts, render_timeline
 from vostochny_summit.tabular import read_typed
 
 
@@ -56,3 +56,20 @@ def test_the_summit_year_has_a_month_panel_where_a_month_is_wide(pkg):
         label = text + r'<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"'
         widths = [float(w) for w in re.findall(label, svg)]
         assert widths and widths[-1] >= month_width * 0.99, (r["event_id"], widths)
+
+
+def test_part_counts_are_the_subtree_sizes_in_linear_time(pkg):
+    """part_counts (rows × depth, where walking every subtree was rows²) gives each event's number of descendants, as
+    walking its subtree does; on the real events and on random forests (a cycle, which validate rejects, ends the
+    climb instead of looping)."""
+    import random
+
+    rows = read_typed(pkg.table("events")).to_pylist()
+    assert part_counts(rows) == {r["event_id"]: len(_descendants(rows, r["event_id"])) for r in rows}
+    rng = random.Random(3)
+    for _ in range(50):
+        n = rng.randint(1, 30)
+        forest = [{"event_id": f"e{i}", "parent_event_id": f"e{rng.randrange(i)}" if i and rng.random() < 0.7 else None}
+                  for i in range(n)]
+        assert part_counts(forest) == {r["event_id"]: len(_descendants(forest, r["event_id"])) for r in forest}
+    assert part_counts([{"event_id": "a", "parent_event_id": "b"}, {"event_id": "b", "parent_event_id": "a"}]) == {"a": 1, "b": 1}
