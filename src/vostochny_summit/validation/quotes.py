@@ -112,8 +112,14 @@ def _sentence_ranges(bounds: dict, source: np.ndarray, start: np.ndarray, end: n
     """Per row, the first and last index of the sentences its span [start, end) overlaps (last < first: none, or an
     unknown source or an invalid span). bounds: source index -> (sentence starts, sentence ends)."""
     first, last = np.zeros(len(source), dtype=np.int64), np.full(len(source), -1, dtype=np.int64)
+    valid = np.flatnonzero((start >= 0) & (start < end))
+    valid = valid[np.argsort(source[valid], kind="stable")]  # grouped by source: one pass, not a mask per source
+    keys, lo = np.unique(source[valid], return_index=True)
+    groups = dict(zip(keys.tolist(), np.split(valid, lo[1:])))
     for k, (s, e) in bounds.items():
-        rows = np.flatnonzero((source == k) & (start >= 0) & (start < end))
+        rows = groups.get(k)
+        if rows is None:
+            continue
         first[rows] = np.searchsorted(e, start[rows], side="right")  # the first sentence that ends after the span starts
         last[rows] = np.searchsorted(s, end[rows], side="left") - 1  # the last sentence that starts before it ends
     return first, last
