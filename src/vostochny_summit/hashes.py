@@ -41,9 +41,11 @@ def sha256(path, st: os.stat_result | None = None) -> str:
     return digest
 
 
-def hash_all(root: Path, files: dict[str, os.stat_result]) -> None:
+def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True) -> None:
     """Make sure the memo holds the hash of every file (rel -> its stat) of the package at root: from the cache file
-    where the stamp is unchanged, else computed (on two threads when there is much to hash); then save the cache."""
+    where the stamp is unchanged, else computed (on two threads when there is much to hash); then save the cache.
+    compute=False only takes what the cache file holds (a caller that may stop at its first changed file hashes the
+    rest one by one, through sha256)."""
     cached, base = _load(root), os.fspath(root)
     todo = []
     with _lock:
@@ -56,6 +58,8 @@ def hash_all(root: Path, files: dict[str, os.stat_result]) -> None:
                 _memo[path] = (now, entry[4])
             else:
                 todo.append((path, st))
+    if not compute:
+        return
     if sum(st.st_size for _, st in todo) >= PARALLEL_FROM:
         from concurrent.futures import ThreadPoolExecutor
 

@@ -197,9 +197,11 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
     if isinstance(todo, Broken):
         return out + [todo]
     stats = _stats(pkg.root, [rel for rel, _, _ in todo])
-    if not first_only:
-        hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo
-                            if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size})
+    # the hashes the cache file holds for unchanged files in both modes; the rest computed up front only when every
+    # broken file is wanted (first_only stops at the first, so it hashes one file at a time)
+    hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo
+                        if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size},
+             compute=not first_only)
     for rel, entry, kind in todo:
         broken = _compare(os.fspath(pkg.root), rel, entry, kind, stats)
         if broken:
