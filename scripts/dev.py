@@ -58,14 +58,15 @@ def setup(light: bool = False) -> None:
     if _fresh(dev) or (light and _fresh(plain)):
         step("the environment .venv is up to date")
         return
+    host_pip = light and _host_pip()  # (a subprocess: asked once)
     if not (BIN / "python").exists():
         step("creating the virtual environment .venv")
         # the demo installs with this python's pip (`pip --python`), which saves seeding a pip into .venv
-        run(sys.executable, "-m", "venv", *(["--without-pip"] if light and _host_pip() else []), VENV)
+        run(sys.executable, "-m", "venv", *(["--without-pip"] if host_pip else []), VENV)
     if light:
         pin = re.search(r'"(pyarrow==[^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
         step("installing the package and its runtime dependencies (no extras)")
-        pip = [sys.executable, "-m", "pip", "--python", BIN / "python"] if _host_pip() else [BIN / "python", "-m", "pip"]
+        pip = [sys.executable, "-m", "pip", "--python", BIN / "python"] if host_pip else [BIN / "python", "-m", "pip"]
         # --no-compile: pip would byte-compile every installed module up front (half the install's time); Python
         # compiles what the demo imports as it goes
         run(*pip, *PIP[2:], "--no-compile", "-e", ".", *([pin[1]] if pin else []))

@@ -83,11 +83,16 @@ def load(name: str, engine: str = "pandas", root=None, validate: bool = False):
     pandera.errors.SchemaErrors). That covers what one table can show on its own; foreign keys, spans against the
     texts and the other rules across tables are checked by `vostochny-summit validate`.
     """
-    if engine not in ("pandas", "polars", "arrow"):
-        raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
+    _check_engine(engine)
     if validate and engine == "arrow":
         raise ValueError("validate=True needs engine 'pandas' or 'polars' (pandera checks data frames)")
     return _read(_sealed(root), name, engine, validate)
+
+
+def _check_engine(engine: str) -> None:
+    """Before the seal is checked: a wrong engine is the caller's mistake, whatever state the package is in."""
+    if engine not in ("pandas", "polars", "arrow"):
+        raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
 
 
 def _read(pkg: Package, name: str, engine: str, validate: bool = False):
@@ -108,8 +113,7 @@ def _read(pkg: Package, name: str, engine: str, validate: bool = False):
 
 def load_all(engine: str = "pandas", root=None) -> dict:
     """Every table, by name, in descriptor order (as load() returns each)."""
-    if engine not in ("pandas", "polars", "arrow"):
-        raise ValueError(f"engine must be 'pandas', 'polars' or 'arrow', got {engine!r}")
+    _check_engine(engine)
     pkg = _sealed(root)  # the seal once, for every table
     return {name: _read(pkg, name, engine) for name in pkg.tables}
 

@@ -15,6 +15,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -81,7 +82,9 @@ class Card:
         self.rows = {name: pq.ParquetFile(t.parquet_path).metadata.num_rows for name, t in pkg.tables.items()}
         self.articles = next(t for t in pkg.tables.values() if any(f.kind == "text-path" for f in t.model.fields))
 
-    def _articles(self) -> list[dict]:
+    @functools.cached_property
+    def article_rows(self) -> list[dict]:
+        """The articles table's rows, read once (the header, the texts section and the export each use them)."""
         return pq.ParquetFile(self.articles.parquet_path).read().to_pylist()
 
     def _column(self, kind: str) -> str | None:
@@ -100,7 +103,7 @@ class Card:
         return {
             "license": licences[0] if len(licences) == 1 else licences or "other",
             "pretty_name": self.title,
-            "language": sorted({r[lang] for r in self._articles()}) if lang else [],
+            "language": sorted({r[lang] for r in self.article_rows}) if lang else [],
             "task_categories": list(TASKS),
             "task_ids": [t for ids in TASKS.values() for t in ids],
             "size_categories": [next(label for bound, label in SIZES if total < bound)],
@@ -158,7 +161,7 @@ class Card:
                "their SHA-256. Offsets are code points into the text decoded as UTF-8 with no newline translation "
                f"(`open(path, encoding=\"utf-8\", newline=\"\")`). {TEXT_LICENSE}", "",
                "| article | headline | SHA-256 |", "|---|---|---|"]
-        for r in self._articles():
+        for r in self.article_rows:
             out.append(f"| `{r[sid]}` | {_md(r[label] or '(none printed)') if label else ''} | `{r[sha]}` |")
         return out + [""]
 
@@ -191,7 +194,7 @@ class Card:
 def write(pkg: Package, out: Path) -> list[Path]:
     card = Card(pkg)
     path_col = card._column("text-path")
-    texts = sorted({r[path_col] for r in card._articles()})
+    texts = sorted({r[path_col] for r in card.article_rows})
 
     def fill(folder: Path) -> None:
         (folder / "data").mkdir()

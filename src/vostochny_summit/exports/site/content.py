@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 from dataclasses import dataclass, field, replace
 
 from ...articles import read_text, sentences
@@ -264,8 +265,10 @@ class Site:
                 return target.page(target.by_id[row[f.name]])
         return None
 
+    @functools.cached_property
     def retired(self) -> list[dict]:
-        """The retired ids (RETIRED_IDS_FILE), each with the page of its replacement when it has one."""
+        """The retired ids (RETIRED_IDS_FILE), each with the page of its replacement when it has one (read once: the
+        index lists them and each gets a page)."""
         path = self.pkg.root / RETIRED_IDS_FILE
         if not path.is_file():
             return []

@@ -133,10 +133,11 @@ def index_page(site: Site, site_title: str) -> dict:
               for tv in site.tables.values()]
     sections = []
     for tv in site.page_tables:
-        items = [Item(tv.label(r), tv.page(r), [], key=r[tv.key]) for r in _ordered(site, tv)]
+        ordered = _ordered(site, tv)
+        items = [Item(tv.label(r), tv.page(r), [], key=r[tv.key]) for r in ordered]
         status = site.status_field(tv)
         if status:
-            pairs = [(i, r[status.name]) for i, r in zip(items, _ordered(site, tv), strict=True)]
+            pairs = [(i, r[status.name]) for i, r in zip(items, ordered, strict=True)]
             groups = _vocabulary_groups(pairs, status)
         else:
             groups = [Group("", items)]
@@ -146,7 +147,7 @@ def index_page(site: Site, site_title: str) -> dict:
         sections.append({"tv": tv, "id": tv.folder, "groups": groups, "opening": opening})
     status_first = sorted(sections, key=lambda s: not any(g.key for g in s["groups"]))
     return {"heading": site_title, "about": d.get("description", ""), "counts": counts, "sections": status_first,
-            "retired": site.retired()}
+            "retired": site.retired}
 
 
 def _ordered(site: Site, tv: TableView) -> list[dict]:

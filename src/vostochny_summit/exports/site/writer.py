@@ -52,7 +52,7 @@ def pages(pkg: Package) -> dict[str, str]:
         for row in tv.rows:
             files[tv.page(row)] = page.render(common, root="../", **row_page(site, tv, row))
     retired = env.get_template("retired.html")
-    for r in site.retired():
+    for r in site.retired:
         tv = site.tables.get(r["table"])
         if tv is not None and tv.folder and r["id"] not in tv.by_id:
             files[f"{tv.folder}/{r['id']}.html"] = retired.render(common, root="../", heading=f"Retired: {r['id']}",
