@@ -4,6 +4,7 @@ the pattern itself."""
 
 from __future__ import annotations
 
+from . import screens
 from .engine import Check
 from .sql import key_sql, q, rows, run_rules
 from .table_schema import names
@@ -28,7 +29,7 @@ def check_foreign_keys(ctx):
             continue  # its deferred pattern rules run below
         cols, rcols = names(fk["fields"]), names(ref["fields"])
         dangling = []
-        if ctx.exhaustive or _may_dangle(state.raw, cols, parent.raw, rcols):
+        if not ctx.screens or _may_dangle(state.raw, cols, parent.raw, rcols):
             on = " AND ".join(f"c.{q(a)} = r.{q(b)}" for a, b in zip(cols, rcols))
             notnull = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in cols)
             value = " || '/' || ".join(f"c.{q(a)}" for a in cols)
@@ -50,17 +51,9 @@ def _may_dangle(child, cols: list[str], parent, rcols: list[str]) -> bool:
     """Whether some reference may name no parent row: False only when every non-null value of a one-column key is a
     value of the parent column (Arrow's is_in: the same bytewise equality as the anti-join, at a fraction of its
     fixed cost on a small table). A key of several columns is always left to the anti-join."""
-    import pyarrow.compute as pc
-
     if len(cols) != 1 or cols[0] not in child.column_names or rcols[0] not in parent.column_names:
         return True
-    values, known = child.column(cols[0]), parent.column(rcols[0])
-    if values.null_count == len(values):
-        return False
-    if known.type != values.type:
-        return True
-    missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known.combine_chunks())))
-    return bool(pc.any(missing).as_py())
+    return not screens.all_in(child.column(cols[0]).drop_null(), parent.column(rcols[0]))
 
 
 def _deferred(ctx, t, deferred) -> list:
