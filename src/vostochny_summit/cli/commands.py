@@ -59,17 +59,22 @@ def validate(args) -> int:
     from ..validation import tuning
 
     tuning.enable(block_pandas=not args.frictionless)
-    from ..validation import report
+    from ..package import Package
+    from ..validation import csv_bytes, report
     from ..validation import validate as run_validate
 
     root = _root(args)
     announce(root, data_on_stdout=args.format == "json")
-    tuning.large_package(_csv_bytes(root))
+    pkg = Package(root)  # read once, here and by the run
+    try:
+        tuning.large_package(csv_bytes(pkg.tables))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # the descriptor cannot say: validate reports why
     pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     try:
-        problems = run_validate(root, exhaustive=args.exhaustive, pick=pick, skip=skip)
+        problems = run_validate(pkg, exhaustive=args.exhaustive, pick=pick, skip=skip)
     except ValueError as exc:
         if "unknown error code" in str(exc):
             raise UsageError(str(exc)) from None
@@ -88,16 +93,6 @@ def _causes(root, problems) -> list[str]:
     from ..validation.advice import root_causes
 
     return root_causes(Package(root), problems) if problems else []
-
-
-def _csv_bytes(root: Path) -> int:
-    """The bytes of the package's CSVs (0 when the descriptor cannot say: validate reports why)."""
-    from ..package import Package
-
-    try:
-        return sum(t.csv_path.stat().st_size for t in Package(root).tables.values() if t.csv_path.is_file())
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return 0
 
 
 def info(args) -> int:

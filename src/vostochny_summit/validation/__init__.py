@@ -13,7 +13,7 @@ from ..package import Package
 from .catalogue import CODES
 from .problem import Problem, in_order, report
 
-__all__ = ["Problem", "report", "validate", "CODES"]
+__all__ = ["Problem", "report", "validate", "csv_bytes", "CODES"]
 
 
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
@@ -48,14 +48,15 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     pkg = root if isinstance(root, Package) else Package(root)
     run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
     if workers is None:
-        workers = 0 if _csv_bytes(run) < SERIAL_BYTES else max(2, os.cpu_count() or 2)
+        workers = 0 if csv_bytes(run.tables) < SERIAL_BYTES else max(2, os.cpu_count() or 2)
     problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
 
 
-def _csv_bytes(run) -> int:
+def csv_bytes(tables: dict) -> int:
+    """The bytes of the tables' CSVs (a file that cannot be read counts 0: its check reports it)."""
     total = 0
-    for t in run.tables.values():
+    for t in tables.values():
         try:
             total += t.csv_path.stat().st_size
         except (OSError, KeyError, TypeError):
