@@ -51,7 +51,10 @@ def build_docs(pkg: Package, nlp) -> tuple[list, list[dict]]:
     spans = Spans(pkg)
     tables = spans.tables()
     naming = next((t for t in tables if pkg.table(t).model.names_entities), None)
-    rows = {t: spans.rows(t) for t in tables}
+    rows: dict[str, dict[str, list]] = {t: {} for t in tables}  # per table, its rows per article (grouped once)
+    for t in tables:
+        for r in spans.rows(t):
+            rows[t].setdefault(r.source_id, []).append(r)
     docs, lines = [], []
     for sid, article in sorted(spans.articles.items()):
         doc = nlp.make_doc(article.text)
@@ -60,7 +63,7 @@ def build_docs(pkg: Package, nlp) -> tuple[list, list[dict]]:
         records = []
         for t in tables:
             group = []
-            for r in (r for r in rows[t] if r.source_id == sid):
+            for r in rows[t].get(sid, ()):
                 span = doc.char_span(r.start, r.end, label=r.label, kb_id=r.kb_id, span_id=r.id, alignment_mode="strict")
                 if span is None:
                     raise ExportRefused(f"{t} row {r.id}: the span {r.start}-{r.end} {r.text!r} of {sid} does not "

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from ..articles import read_text
 from ..model import RESOURCES, Resource, entity_tables, span_tables
 from ..package import Package
+from ..sql import key_text
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class SpanRow:
 
 
 def row_key(res: Resource, row: dict) -> str:
-    return "/".join(str(row[k]) for k in res.primary_key)
+    return key_text(row[k] for k in res.primary_key)
 
 
 def _kind(res: Resource, kind: str) -> str | None:

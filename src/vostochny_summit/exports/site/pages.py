@@ -97,7 +97,7 @@ def article_page(site: Site, row: dict) -> dict:
     marks, lists, legend = [], [], {}
     for order, tv in enumerate(site.span_tables):
         span = tv.res.span
-        rows = [r for r in tv.rows if r[span.source] == sid]
+        rows = list(tv.by_source.get(sid, ()))  # a copy: sorted below
         if not rows:
             continue
         layer = site.layer(tv)
