@@ -31,14 +31,25 @@ def sha256(path, st: os.stat_result | None = None) -> str:
         hit = _memo.get(path)
     if hit and hit[0] == now:
         return hit[1]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)  # hashlib lets other threads run while it hashes a large chunk
-    digest = h.hexdigest()
+    digest = file_digest(path, "sha256")
     with _lock:
         _memo[path] = (now, digest)
     return digest
+
+
+HASH_BLOCK = 1 << 22  # bytes read at a time into one reused buffer by file_digest
+
+
+def file_digest(path, algo: str) -> str:
+    """The file's digest (any hashlib algorithm), not remembered; read in blocks into one reused buffer: its pages are
+    never mapped into this process, so a large package's CSVs do not all count in its memory at once. hashlib lets
+    other threads run while it hashes a block."""
+    h, buf = hashlib.new(algo), bytearray(HASH_BLOCK)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
 
 
 def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True) -> None:

@@ -3,11 +3,11 @@ names, safe relative paths that exist), the vendored profiles, and the recorded 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path, PurePosixPath
 
+from ..hashes import file_digest
 from .engine import Check
 from .problem import Problem
 
@@ -122,20 +122,6 @@ def check_profiles(ctx) -> list[Problem]:
             where = "/".join(str(p) for p in err.path) or "(root)"
             out.append(Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
     return out
-
-
-HASH_BLOCK = 1 << 22  # bytes read at a time into one reused buffer by file_digest
-
-
-def file_digest(path: Path, algo: str) -> str:
-    """The file's digest, read in blocks into one reused buffer: its pages are never mapped into this process, so a
-    large package's CSVs do not all count in its memory at once (the table checks map each file while they need it)."""
-    h, buf = hashlib.new(algo), bytearray(HASH_BLOCK)
-    view = memoryview(buf)
-    with open(path, "rb", buffering=0) as fh:
-        while n := fh.readinto(buf):
-            h.update(view[:n])
-    return h.hexdigest()
 
 
 def check_hashes(ctx) -> list[Problem]:
