@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import roles, screens
 from .engine import Check
 from .problem import Problem
-from .sql import key_sql, lit, q, rows
+from .sql import key_sql, lit, q, rows, without_match
 
 
 def _loaded(ctx, *names) -> bool:
@@ -18,11 +18,7 @@ def check_evidenced(ctx) -> list[Problem]:
     out = []
     for parent, child, col in roles.evidence_pairs(ctx.pkg):
         if _loaded(ctx, parent, child):
-            if ctx.screens and screens.all_in(ctx.output("table", parent).raw.column(col), ctx.output("table", child).raw.column(col)):
-                continue  # every parent row has an evidence row
-            t = ctx.pkg.table(parent)
-            out += rows(ctx, "no-evidence", t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(parent)} p WHERE NOT EXISTS "
-                        f"(SELECT 1 FROM {q(child)} c WHERE c.{q(col)} = p.{q(col)}) ORDER BY 1", col, f"at least one row in {child}")
+            out += without_match(ctx, "no-evidence", parent, child, col)  # every parent row has an evidence row
     return out
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from . import roles, screens
 from .engine import Check, RowRules
 from .problem import Problem
-from .sql import Rule, key_sql, lit, q, rows
+from .sql import Rule, key_sql, lit, q, without_match
 
 
 @lru_cache(maxsize=1)
@@ -98,11 +98,7 @@ def check_unmentioned(ctx) -> list[Problem]:
     out = []
     for ent, col in roles.entity_tables(ctx.pkg).items():
         if getattr(ctx.output("table", ent), "raw", None) is not None:
-            if ctx.screens and screens.all_in(ctx.output("table", ent).raw.column(col), ctx.output("table", m).raw.column(col)):
-                continue  # every entity is mentioned
-            t = ctx.pkg.table(ent)
-            out += rows(ctx, "unmentioned-entity", t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(ent)} e WHERE NOT EXISTS "
-                        f"(SELECT 1 FROM {q(m)} m WHERE m.{q(col)} = e.{q(col)}) ORDER BY 1", col, f"at least one row in {m}")
+            out += without_match(ctx, "unmentioned-entity", ent, m, col)  # every entity is mentioned
     return out
 
 

@@ -39,6 +39,19 @@ def rows(ctx, code: str, t: Table, sql: str, field: str | None, expected: str) -
             for row, key, value in ctx.con.execute(sql).fetchall()]
 
 
+def without_match(ctx, code: str, parent: str, child: str, col: str) -> list[Problem]:
+    """One problem per row of table parent whose col has no row in table child with that value (an anti-join), for
+    the checks that every parent row is pointed at. The Arrow screen screens.all_in clears it first (but with
+    --exhaustive): the query then runs only when some parent value is missing from the child column."""
+    from . import screens
+
+    if ctx.screens and screens.all_in(ctx.output("table", parent).raw.column(col), ctx.output("table", child).raw.column(col)):
+        return []
+    t = ctx.pkg.table(parent)
+    return rows(ctx, code, t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(parent)} p WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {q(child)} c WHERE c.{q(col)} = p.{q(col)}) ORDER BY 1", col, f"at least one row in {child}")
+
+
 def run_rules(ctx, t: Table, rules: list[Rule], data=None) -> tuple[list[Problem], dict[str, int]]:
     """Count every rule's failing rows in one scan, then list the rows only of the rules that fail.
 
