@@ -88,7 +88,8 @@ class Card:
         return pq.ParquetFile(self.articles.parquet_path).read().to_pylist()
 
     def _column(self, kind: str) -> str | None:
-        return next((f.name for f in self.articles.model.fields if f.kind == kind), None)
+        f = self.articles.model.field_of_kind(kind)
+        return f.name if f else None
 
     def header(self) -> dict:
         lang = self._column("language-tag")

@@ -77,7 +77,8 @@ def row_key(res: Resource, row: dict) -> str:
 
 
 def _kind(res: Resource, kind: str) -> str | None:
-    return next((f.name for f in res.fields if f.kind == kind), None)
+    f = res.field_of_kind(kind)
+    return f.name if f else None
 
 
 class Spans:

@@ -216,6 +216,11 @@ class Resource:
                 return f
         raise KeyError(f"{self.name} has no field {name!r}")
 
+    def field_of_kind(self, kind: str) -> Field | None:
+        """The first field of that kind, None if there is none (model.columns asks for exactly one where the code
+        needs it; the exports ask this, where a missing kind leaves a part out)."""
+        return next((f for f in self.fields if f.kind == kind), None)
+
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]

@@ -108,7 +108,7 @@ class TableView:
         return f"{self.folder}/{row[self.key]}.html" if self.folder else None
 
     def kind_field(self, kind: str) -> Field | None:
-        return next((f for f in self.res.fields if f.kind == kind), None)
+        return self.res.field_of_kind(kind)
 
 
 class Site:
