@@ -133,3 +133,32 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_browse_wait_stops_on_a_ctrl_c_that_another_thread_received():
+    """The kernel may hand Ctrl-C to any thread that does not block it (Arrow's and DuckDB's C++ threads do not);
+    browse's wait for its server must still end within a second (a plain Popen.wait() blocks until the child exits)."""
+    import threading
+
+    from vostochny_summit.exports.browse import wait_for
+
+    class Interrupted(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Interrupted
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(20)"])
+    other = threading.Thread(target=lambda: (time.sleep(0.3), signal.pthread_kill(threading.get_ident(), signal.SIGINT)))
+    previous = signal.signal(signal.SIGINT, handler)
+    began = time.monotonic()
+    try:
+        other.start()
+        with pytest.raises(Interrupted):
+            wait_for(child)
+        assert time.monotonic() - began < 5
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        other.join()
+        child.kill()
+        child.wait()

@@ -48,6 +48,18 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) 
     return False
 
 
+def wait_for(server: subprocess.Popen) -> int:
+    """The server's exit code, waiting in short steps. A plain server.wait() blocks the main thread in waitpid(), and
+    a Ctrl-C that the kernel hands to another thread of this process (the libraries' C++ threads do not block signals)
+    then never interrupts it: Python's handler runs only when the main thread returns to Python, which these steps
+    guarantee within tens of milliseconds."""
+    while True:
+        try:
+            return server.wait(0.5)
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def browse(root=None, port: int = 8001, host: str = "127.0.0.1") -> int:
     """Serve the package in Datasette until Ctrl-C (exit 130) or SIGTERM; the temporary files go with it.
     A reader: the seal is checked first."""
@@ -79,7 +91,7 @@ def browse(root=None, port: int = 8001, host: str = "127.0.0.1") -> int:
                 return 2
             print(f"Datasette serving {pkg.descriptor.get('name')} {pkg.version} at {base}/{DB_NAME} (Ctrl-C stops it)",
                   flush=True)
-            return server.wait()
+            return wait_for(server)
         except KeyboardInterrupt:
             return 130
         finally:
