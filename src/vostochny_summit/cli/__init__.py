@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import signal
 import sys
@@ -31,9 +32,11 @@ def _path(sp, what: str = "the package folder") -> None:
     sp.add_argument("--path", dest="path_option", metavar="PATH", help=argparse.SUPPRESS)  # the 0.2.0 spelling
 
 
+@functools.lru_cache(maxsize=2)
 def build_parser(formats: bool = True) -> argparse.ArgumentParser:
     """The whole parser; formats=False leaves out the export formats' own parsers (importing every format module is
-    the costliest part of start-up, and only `export` needs them)."""
+    the costliest part of start-up, and only `export` needs them). Made once per process (about 10 ms; parsing does
+    not change it), for programs and tests that call main() many times."""
     from .. import __version__
 
     p = _Parser(prog="vostochny-summit", description="The Vostochny summit data package: validate, build, query and "
