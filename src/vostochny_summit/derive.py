@@ -9,6 +9,7 @@ import re
 import pyarrow as pa
 
 from .model import RESOURCES
+from .tabular import int64_array
 from .model.columns import claim_status
 from .model.columns import events as event_columns
 from .model.columns import sources as source_columns
@@ -106,8 +107,7 @@ def _distinct_per_key(keys, row_keys, row_values) -> pa.Array:
     at = pc.index_in(keys, value_set=dictionary)
     at = pc.if_else(pc.is_null(keys), pa.scalar(nk, pa.int32()), pc.fill_null(at, pa.scalar(-1, pa.int32())))
     at = at.to_numpy(zero_copy_only=False).astype("int64")
-    counts = np.ascontiguousarray(np.where(at >= 0, per_code[np.maximum(at, 0)], 0), dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(counts), [None, pa.py_buffer(counts)])  # pa.array would import numpy.ma
+    return int64_array(np.where(at >= 0, per_code[np.maximum(at, 0)], 0))
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

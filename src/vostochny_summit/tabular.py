@@ -161,6 +161,15 @@ def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     return header + "\n".join(canonical_lines(table, data).to_pylist()) + "\n"
 
 
+def int64_array(values) -> pa.Array:
+    """numpy integers as an Arrow int64 array, without a copy when they already are int64 (pa.array on a numpy array
+    imports numpy.ma, about 40 ms on first use, which a valid package's validate otherwise never pays)."""
+    import numpy as np
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
 def key_neighbours(table: Table, data: pa.Table):
     """For each pair of neighbouring rows (i, i + 1), by primary key in key_order's order (bytewise, nulls last):
     (before, tied) numpy bool arrays: row i + 1 sorts before row i; the two rows have the same key.

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sql import key_text
+from ..tabular import int64_array
 from . import roles, screens
 from .byte_scans import scan_positions
 from .engine import Check
@@ -173,10 +174,11 @@ def check_quote_event(ctx) -> list[Problem]:
     e_row, e_src, e_sentence = _pairs(*ranges(evidence, ec))
     if not len(q_row) or not len(e_row):
         return []
+    q_row, q_src, q_sentence, e_row, e_src, e_sentence = map(int64_array, (q_row, q_src, q_sentence, e_row, e_src, e_sentence))
     quote_sentences = pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
-                                "event": quotes.column(cols.event).take(pa.array(q_row)).cast(pa.string())})
+                                "event": quotes.column(cols.event).take(q_row).cast(pa.string())})
     evidence_sentences = pa.table({"src": e_src, "sentence": e_sentence,
-                                   "event": evidence.column(cols.evidence_event).take(pa.array(e_row)).cast(pa.string())})
+                                   "event": evidence.column(cols.evidence_event).take(e_row).cast(pa.string())})
     if ctx.screens and quote_event_screen(quote_sentences, evidence_sentences):
         return []
     ctx.con.register("__quote_sentences", quote_sentences)
