@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -123,10 +124,13 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
         try:
             code = proc.wait(30)
         except subprocess.TimeoutExpired:  # seen once under a loaded CI: show where it hangs
+            status = Path(f"/proc/{proc.pid}/status")
+            masks = [x for x in status.read_text().splitlines() if x.startswith("Sig")] if status.exists() else []
             proc.send_signal(signal.SIGUSR1)
             time.sleep(1)
             proc.kill()
-            pytest.fail(f"browse did not stop within 30 s of Ctrl-C; its stacks:\n{proc.communicate()[1]}")
+            pytest.fail(f"browse did not stop within 30 s of Ctrl-C; its signal masks {masks}, this process's "
+                        f"SIGINT handler {signal.getsignal(signal.SIGINT)}; its stacks:\n{proc.communicate()[1]}")
         assert code == 130
         assert "Traceback" not in proc.stderr.read()
         assert not mine & temporary(), "its temporary files are left behind"
