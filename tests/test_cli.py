@@ -108,8 +108,11 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
         return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("vostochny-summit-browse-")}
 
     before = temporary()
+    # Ctrl-C as at a terminal: a pytest started in the background of a script (`pytest &`, as some CI runners do)
+    # inherits SIGINT ignored, and a Python started with SIGINT ignored never raises KeyboardInterrupt (the cause of
+    # this test's occasional time-outs: the child's SigIgn mask held SIGINT)
     proc = subprocess.Popen([sys.executable, "-m", "vostochny_summit.cli", "browse", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout.readline().startswith("package ")
         line = proc.stdout.readline()  # printed once the server answers
@@ -123,7 +126,7 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
         proc.send_signal(signal.SIGINT)
         try:
             code = proc.wait(30)
-        except subprocess.TimeoutExpired:  # seen once under a loaded CI: show where it hangs
+        except subprocess.TimeoutExpired:  # show where it hangs, and how it treats signals
             status = Path(f"/proc/{proc.pid}/status")
             masks = [x for x in status.read_text().splitlines() if x.startswith("Sig")] if status.exists() else []
             proc.send_signal(signal.SIGUSR1)
