@@ -79,7 +79,7 @@ def measure(cmd: list[str], runs: int, before=None, warmup: int = 0, cpu: list |
     return statistics.median(times), max(peaks)
 
 
-def measure_pairs(cmd_a: list[str], cmd_b: list[str], runs: int) -> dict:
+def measure_pairs(cmd_a: list[str], cmd_b: list[str], runs: int, warmup: int = 1) -> dict:
     """Run a and b alternately, so that both see the same machine (shared hosts drift by 20 % within minutes), each
     timed run right after an untimed run of the same command (hyperfine's --warmup): this virtual machine trims its
     page cache and hands out cold memory within seconds, so a command's first run after the other one also measures
@@ -92,7 +92,7 @@ def measure_pairs(cmd_a: list[str], cmd_b: list[str], runs: int) -> dict:
     for _ in range(runs):
         a_first.append(measure(cmd_a, 1))
         a.append(measure(cmd_a, 1, cpu=a_cpu))
-        b.append(measure(cmd_b, 1, warmup=1, cpu=b_cpu))
+        b.append(measure(cmd_b, 1, warmup=warmup, cpu=b_cpu))
     med = statistics.median
     return dict(a=med(x[0] for x in a), a_first=med(x[0] for x in a_first), b=med(y[0] for y in b),
                 a_cpu=med(a_cpu), b_cpu=med(b_cpu), a_mb=max(x[1] for x in a + a_first), b_mb=max(y[1] for y in b),
@@ -142,7 +142,8 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {system}, Python {platform.python_version()}"
 
 
-def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int, single_above: int = 5_000_000) -> dict:
+def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int, single_above: int = 5_000_000,
+        warmup: int = 1) -> dict:
     import compileall
 
     compileall.compile_dir(str(ROOT / "src" / "vostochny_summit"), quiet=1)  # editable install: pip compiled nothing
@@ -162,23 +163,23 @@ def run(scales: list[int], runs: int, out: Path, frictionless_max_rows: int, sin
             ours = [*cli, "validate", str(d)]
             row = dict(k=k, rows=n, runs=r)
             if n <= frictionless_max_rows:
-                m = measure_pairs(ours, [FRICTIONLESS, "validate", str(d / "datapackage.json")], r)
+                m = measure_pairs(ours, [FRICTIONLESS, "validate", str(d / "datapackage.json")], r, warmup)
                 row.update(validate=m["a"], validate_cpu=m["a_cpu"], validate_first=m["a_first"], validate_mb=m["a_mb"],
                            frictionless=m["b"], frictionless_cpu=m["b_cpu"], frictionless_mb=m["b_mb"], ratio=m["ratio"],
                            ratio_cpu=m["ratio_cpu"], ratio_first=m["ratio_first"])
             else:
                 cpu: list = []
-                v_s, v_mb = measure(ours, r, warmup=1, cpu=cpu)
+                v_s, v_mb = measure(ours, r, warmup=warmup, cpu=cpu)
                 row.update(validate=v_s, validate_cpu=statistics.median(cpu), validate_first=nan, validate_mb=v_mb,
                            frictionless=nan, frictionless_cpu=nan, frictionless_mb=nan, ratio=nan, ratio_cpu=nan, ratio_first=nan)
             s = measure_pairs([*cli, "validate", str(d), "--pick", SCHEMA_CODES],
-                              [PY, str(ROOT / "benchmarks" / "pandera_polars.py"), str(d)], r)
+                              [PY, str(ROOT / "benchmarks" / "pandera_polars.py"), str(d)], r, warmup)
             row.update(schema=s["a"], schema_mb=s["a_mb"], pandera_polars=s["b"], pandera_polars_mb=s["b_mb"], schema_ratio=s["ratio"])
             parquet = d / "data" / "parquet"
             row["build"], row["build_mb"] = measure([*cli, "build", str(d)], r,
                                                     before=lambda parquet=parquet: shutil.rmtree(parquet, ignore_errors=True),
-                                                    warmup=1)
-            row["build_unchanged"], _ = measure([*cli, "build", str(d)], r, warmup=1)
+                                                    warmup=warmup)
+            row["build_unchanged"], _ = measure([*cli, "build", str(d)], r, warmup=warmup)
             loads = {e: in_process(load_code.format(root=str(d), engine=e), r) for e in ("pandas", "polars")}
             loads["duckdb"] = in_process(duck_code.format(root=str(d)), r)
             row.update({f"load_{e}": x for e, x in loads.items()})
@@ -284,6 +285,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scales", default="1,7,68,680,2040,6800", help="comma-separated copy counts")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1, help="untimed runs before each timed one (0: a smoke test of the harness)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     p.add_argument("--frictionless-max-rows", type=int, default=4 * 10**6, help="skip frictionless above this many rows")
     p.add_argument("--single-above", type=int, default=5 * 10**6, help="one run (after one untimed) above this many rows")
@@ -294,7 +296,7 @@ def main() -> None:
     if a.render_only:
         results = json.loads(a.results.read_text(encoding="utf-8"))
     else:
-        results = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows, a.single_above)
+        results = run([int(x) for x in a.scales.split(",")], a.runs, a.out, a.frictionless_max_rows, a.single_above, a.warmup)
         a.results.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     text = render(**results)
     if a.notes and a.notes.is_file():

@@ -71,8 +71,8 @@ def _make_bare_venv(tmp: Path) -> dict:
         pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     # the package's own modules compiled, as pip leaves them (the import-time test measures an installed package)
-    subprocess.run([str(py), "-c", "import compileall, os, vostochny_summit as v; compileall.compile_dir(os.path.dirname(v.__file__), quiet=1)"],
-                   check=True, capture_output=True, cwd=tmp)
+    compile_package = "import compileall, os, vostochny_summit as v; compileall.compile_dir(os.path.dirname(v.__file__), quiet=1)"
+    subprocess.run([str(py), "-c", compile_package], check=True, capture_output=True, cwd=tmp)
     root = subprocess.run([str(py), "-c", "from vostochny_summit.package import default_root; print(default_root())"],
                           check=True, capture_output=True, text=True, cwd=tmp).stdout.strip()
     return {"tmp": str(tmp), "wheel": str(wheel), "venv": str(venv), "py": str(py), "pip": pip, "root": root}

@@ -31,7 +31,7 @@ def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
 def test_benchmark_smoke(tmp_path):
     out, results = tmp_path / "bench.md", tmp_path / "results.json"
     bench = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--out", str(out), "--results", str(results)]
-    run = subprocess.run(bench + ["--scales", "1", "--runs", "1"], capture_output=True, text=True, cwd=tmp_path)
+    run = subprocess.run(bench + ["--scales", "1", "--runs", "1", "--warmup", "0"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     text = out.read_text(encoding="utf-8")
     assert "| scale | rows | runs | validate s |" in text and "frictionless" in text and "pandera on polars" in text

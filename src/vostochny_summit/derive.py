@@ -9,10 +9,10 @@ import re
 import pyarrow as pa
 
 from .model import RESOURCES
-from .tabular import int64_array
 from .model.columns import claim_status
 from .model.columns import events as event_columns
 from .model.columns import sources as source_columns
+from .tabular import int64_array
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
