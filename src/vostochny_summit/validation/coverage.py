@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..articles import sentences
 from . import roles
 from .engine import Check
 from .problem import Problem
@@ -22,17 +21,17 @@ def check_coverage(ctx) -> list[Problem]:
     if articles is None or not names or any(getattr(ctx.output("table", n), "raw", None) is None for n in names):
         return []
     texts = articles.texts
-    keys: dict[bytes, int] = {}
+    keys: dict[int, int] = {}  # the texts' sentence keys (equal texts share one) -> this check's own numbering
     sent_key, sent_s, sent_e, source_key = [], [], [], []
     for i in range(len(texts.ids)):
-        body = texts.utf8(i)
-        if body not in keys:  # identical texts (copies) are split once
-            keys[body] = len(keys)
-            for s, e in sentences(body.decode("utf-8")):
-                sent_key.append(keys[body])
-                sent_s.append(s)
-                sent_e.append(e)
-        source_key.append(keys[body])
+        key, starts, ends = texts.sentences(i)
+        if key not in keys:
+            keys[key] = len(keys)
+            sent_key.append(np.full(len(starts), keys[key], dtype=np.int64))
+            sent_s.append(starts)
+            sent_e.append(ends)
+        source_key.append(keys[key])
+    sent_key, sent_s, sent_e = (np.concatenate(x) if x else np.zeros(0, np.int64) for x in (sent_key, sent_s, sent_e))
     spans = _typed_spans(ctx, names) if ctx.screens else None
     if spans is None:
         parts = []
@@ -43,8 +42,8 @@ def check_coverage(ctx) -> list[Problem]:
         spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
     span_source = texts.source_index(spans.column("src"))
     known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
-    sent_s, sent_e, source_key = (np.array(x, dtype=np.int64) for x in (sent_s, sent_e, source_key))
-    first = np.searchsorted(np.array(sent_key, dtype=np.int64), np.arange(len(keys)))
+    source_key = np.array(source_key, dtype=np.int64)
+    first = np.searchsorted(sent_key, np.arange(len(keys)))
     count = np.diff(np.append(first, len(sent_key)))[source_key]
     pair_source = np.repeat(np.arange(len(source_key)), count)
     pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)

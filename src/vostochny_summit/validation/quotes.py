@@ -145,8 +145,6 @@ def check_quote_event(ctx) -> list[Problem]:
     """A quote whose sentence is event evidence takes that event (CURATION.md §6): where an event evidence span of the
     same article overlaps a sentence (text.sentences) that the quote overlaps, the quote's event is one of those
     events. Quotes without a speaker (scare quotes) name no attribution and are left alone."""
-    from ..articles import sentences
-
     cols, articles = roles.quote_event_columns(ctx.pkg), ctx.output("texts")
     states = [ctx.output("table", n) for n in (cols.quotes, cols.evidence)] if cols else []
     if not cols or articles is None or any(getattr(s, "typed", None) is None for s in states):
@@ -163,8 +161,8 @@ def check_quote_event(ctx) -> list[Problem]:
     used = set((np.flatnonzero(np.bincount(texts.source_index(quotes.column(qc.source)) + 1)) - 1).tolist()) - {-1}
     bounds = {}
     for k in sorted(used):
-        spans = sentences(texts.text(texts.ids[k])) or [(0, 0)]
-        bounds[k] = tuple(np.array(x, dtype=np.int64) for x in zip(*spans))
+        _, starts, ends = texts.sentences(k)
+        bounds[k] = (starts, ends) if len(starts) else (np.zeros(1, np.int64), np.zeros(1, np.int64))  # no sentence: [(0, 0)]
     spoken = np.zeros(quotes.num_rows, dtype=bool)
     for col in cols.speakers:
         spoken |= pc.is_valid(quotes.column(col)).to_numpy(zero_copy_only=False)

@@ -8,10 +8,13 @@ One Arrow `equal` then compares every span with its recorded text. The result is
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..articles import sentences
 from .byte_scans import byte_views, scan_positions
 
 
@@ -41,6 +44,20 @@ class Texts:
         self.byte_end = self.byte_offset(self.base + self.length)
         self.id_array = pa.array(self.ids, pa.string())
         self.position = {sid: i for i, sid in enumerate(self.ids)}
+        self._sentences: dict[bytes, tuple] = {}
+        self._sentences_lock = threading.Lock()
+
+    def sentences(self, i: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """Text number i's sentences (articles.sentences) as (key, starts, ends). Split once per run for the checks that
+        need them (coverage, quote-event), and once per distinct text: equal texts share a key and one split."""
+        body = self.utf8(i)
+        found = self._sentences.get(body)
+        if found is None:
+            spans = sentences(body.decode("utf-8"))
+            starts, ends = (np.array(x, dtype=np.int64) for x in zip(*spans)) if spans else (np.zeros(0, np.int64),) * 2
+            with self._sentences_lock:  # checks on two threads may split the same text; the first split is kept
+                found = self._sentences.setdefault(body, (len(self._sentences), starts, ends))
+        return found
 
     def utf8(self, i: int) -> bytes:
         """The bytes of text number i."""
