@@ -18,6 +18,19 @@ def _norm(v):
         return str(v)
 
 
+def _unverified(values: tuple, allowed: set) -> bool:
+    """Whether a row's identifier values are set and are not exactly one reference row's."""
+    norm = tuple(_norm(v) for v in values)
+    return any(v is not None for v in norm) and norm not in allowed
+
+
+def _distinct(d, cols: list[str]) -> set[tuple]:
+    """The distinct combinations of the columns' values (a set below 100 k rows: a group-by would import Acero)."""
+    if d.num_rows < 100_000:
+        return set(zip(*(d.column(c).to_pylist() for c in cols)))
+    return {tuple(r[c] for c in cols) for r in d.select(cols).group_by(cols).aggregate([]).to_pylist()}
+
+
 def check_references(ctx) -> list[Problem]:
     entities = roles.entity_tables(ctx.pkg)
     if not entities:
@@ -37,9 +50,11 @@ def check_references(ctx) -> list[Problem]:
         kind = roles.entity_kind(name)
         allowed = [tuple(_norm(r[cols[c]]) for c in cols) for r in ref if r["kind"] == kind]
         allowed_set = set(allowed)
+        if not any(_unverified(row, allowed_set) for row in _distinct(d, list(cols))):  # each distinct combination judged once
+            continue
         for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0], *cols])), 1):
-            vals = tuple(_norm(v) for v in row[1:])
-            if any(v is not None for v in vals) and vals not in allowed_set:
+            if _unverified(row[1:], allowed_set):
+                vals = tuple(_norm(v) for v in row[1:])
                 # name the fields that differ from the closest reference row
                 best = max(allowed, key=lambda a: sum(x == y for x, y in zip(a, vals)), default=(None,) * len(cols))
                 for c, have, want in zip(cols, vals, best):
