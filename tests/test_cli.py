@@ -131,7 +131,11 @@ def test_browse_picks_a_free_port_and_stops_quietly_on_ctrl_c():
             masks = [x for x in status.read_text().splitlines() if x.startswith("Sig")] if status.exists() else []
             proc.send_signal(signal.SIGUSR1)
             time.sleep(1)
-            proc.kill()
+            proc.terminate()  # browse stops its server on SIGTERM (a kill would leave the server running)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
             pytest.fail(f"browse did not stop within 30 s of Ctrl-C; its signal masks {masks}, this process's "
                         f"SIGINT handler {signal.getsignal(signal.SIGINT)}; its stacks:\n{proc.communicate()[1]}")
         assert code == 130
