@@ -63,6 +63,36 @@ class Node:
     priority: tuple = ()
 
 
+class Ready:
+    """The nodes whose needs are all done, highest priority first: both schedulers' queue (not thread-safe: the
+    threaded one calls it under its lock). A side node is never a need, so leaving side nodes out is safe."""
+
+    def __init__(self, nodes: list[Node]):
+        self._waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
+        self._dependents: dict = {}
+        for n in nodes:
+            for d in n.deps:
+                self._dependents.setdefault(d, []).append(n)
+        self._heap = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps]
+        heapq.heapify(self._heap)
+        self._seq = len(nodes)
+
+    def __bool__(self) -> bool:
+        return bool(self._heap)
+
+    def pop(self) -> Node:
+        return heapq.heappop(self._heap)[2]
+
+    def done(self, node: Node) -> None:
+        """Node has run: each node that needed it, and now needs nothing more, becomes ready."""
+        for d in self._dependents.get((node.check.name, node.table), []):
+            k = (d.check.name, d.table)
+            self._waiting[k] -= 1
+            if not self._waiting[k]:
+                self._seq += 1
+                heapq.heappush(self._heap, (d.priority, self._seq, d))
+
+
 class Run:
     def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
         check_plan(checks, row_rules)
@@ -179,24 +209,12 @@ class Run:
         problems: list[Problem] = []
         lock = threading.Lock()
         self.serial = True
-        waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
-        dependents: dict = {}
-        for n in nodes:
-            for d in n.deps:
-                dependents.setdefault(d, []).append(n)
-        ready = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps]
-        heapq.heapify(ready)
-        seq = len(nodes)
+        ready = Ready(nodes)
         try:
             while ready:
-                node = heapq.heappop(ready)[2]
+                node = ready.pop()
                 self._run_node(node, problems, lock)
-                for d in dependents.get((node.check.name, node.table), []):
-                    k = (d.check.name, d.table)
-                    waiting[k] -= 1
-                    if not waiting[k]:
-                        seq += 1
-                        heapq.heappush(ready, (d.priority, seq, d))
+                ready.done(node)
         finally:
             self._close()
         return problems
@@ -211,7 +229,7 @@ class Run:
         self.outputs.clear()  # the Arrow tables that may still point into the maps
         self.files.close()
 
-    def execute(self, workers: int) -> list[Problem]:  # noqa: C901 - one scheduler: its queue, lock and workers share state
+    def execute(self, workers: int) -> list[Problem]:
         """Run every node; workers=0 runs them one after another in the caller's thread (small packages: a thread
         pool costs more than the checks of a few hundred rows)."""
         nodes = self.plan()
@@ -219,16 +237,9 @@ class Run:
             return self._serial(nodes)
         problems: list[Problem] = []
         lock = threading.Condition()
-        waiting = {(n.check.name, n.table): len(n.deps) for n in nodes}
-        dependents: dict = {}
-        for n in nodes:
-            for d in n.deps:
-                dependents.setdefault(d, []).append(n)
-        ready = [(n.priority, i, n) for i, n in enumerate(nodes) if not n.deps and not n.check.side]
         side = [n for n in nodes if n.check.side]
-        heapq.heapify(ready)
+        ready = Ready([n for n in nodes if not n.check.side])
         state = {"left": len(nodes) - len(side), "error": None}
-        seq = [len(nodes)]
 
         def run_node(node: Node) -> None:
             self._run_node(node, problems, lock)
@@ -246,7 +257,7 @@ class Run:
                         if state["error"] or not state["left"]:
                             lock.notify_all()
                             return
-                        node = heapq.heappop(ready)[2]
+                        node = ready.pop()
                 try:
                     run_node(node)
                 except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
@@ -258,12 +269,7 @@ class Run:
                     continue
                 with lock:
                     state["left"] -= 1
-                    for d in dependents.get((node.check.name, node.table), []):
-                        k = (d.check.name, d.table)
-                        waiting[k] -= 1
-                        if not waiting[k]:
-                            seq[0] += 1
-                            heapq.heappush(ready, (d.priority, seq[0], d))
+                    ready.done(node)
                     lock.notify_all()
 
         threads = [threading.Thread(target=worker, args=(None,), daemon=True) for _ in range(workers)]
