@@ -114,7 +114,8 @@ def write_descriptor(pkg: Package, version: str, changed: list[str]) -> None:
 
 
 def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
-    """CITATION.cff's version, croissant.json, the vocabularies of CURATION.md, the data dictionary, the timeline."""
+    """CITATION.cff's version, croissant.json, the vocabularies of CURATION.md, the data dictionary, the timeline.
+    pkg must be read after the descriptor was written (none of these files changes the descriptor or a schema)."""
     from .docs.pages import render_data_dictionary, with_formats, with_vocabularies
     from .docs.timeline import render_timeline
     from .exports.croissant import render_croissant
@@ -125,15 +126,15 @@ def write_docs(pkg: Package, version: str, events, changed: list[str]) -> None:
         text = citation.read_text(encoding="utf-8")
         write_if_changed(citation, re.sub(r'^version: .*$', f'version: "{version}"', text, count=1, flags=re.M), changed, root)
         # croissant.json takes citeAs from CITATION.cff and hashes every file written before it
-        write_if_changed(root / "croissant.json", render_croissant(Package(root)), changed, root)
+        write_if_changed(root / "croissant.json", render_croissant(pkg), changed, root)
     curation, readme = root / "CURATION.md", root / "README.md"
     if curation.is_file():
         write_if_changed(curation, with_vocabularies(curation.read_text(encoding="utf-8")), changed, root)
     if readme.is_file():
-        write_if_changed(readme, with_formats(readme.read_text(encoding="utf-8"), Package(root)), changed, root)
+        write_if_changed(readme, with_formats(readme.read_text(encoding="utf-8"), pkg), changed, root)
     docs = root / "docs"
     if docs.is_dir():
-        write_if_changed(docs / "data-dictionary.md", render_data_dictionary(Package(root)), changed, root)
+        write_if_changed(docs / "data-dictionary.md", render_data_dictionary(pkg), changed, root)
         write_if_changed(docs / "timeline.svg", render_timeline(events), changed, root)
 
 
