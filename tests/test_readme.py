@@ -91,7 +91,7 @@ def _run(env, block) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=env["root"], capture_output=True, text=True, env=path, timeout=300)
 
 
-@pytest.mark.slow(cost=70, setup="bare-venv")
+@pytest.mark.slow(cost=30, setup="bare-venv")
 def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     env = bare_venv
     assert ROOT not in env["root"].parents and "site-packages" in str(env["root"]), env["root"]

@@ -27,7 +27,7 @@ def test_synthesized_package_is_valid_and_scaled(tmp_path, pkg):
     assert frictionless.Package(str(big.descriptor_path)).validate().valid
 
 
-@pytest.mark.slow(cost=15)
+@pytest.mark.slow(cost=11)
 def test_benchmark_smoke(tmp_path):
     out, results = tmp_path / "bench.md", tmp_path / "results.json"
     bench = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--out", str(out), "--results", str(results)]

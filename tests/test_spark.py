@@ -28,7 +28,7 @@ def spark():
     session.stop()
 
 
-@pytest.mark.slow(cost=40)
+@pytest.mark.slow(cost=13)
 def test_every_parquet_file_reads_in_spark_with_the_schema_types_and_rows(spark, pkg):
     for name, t in pkg.tables.items():
         df = spark.read.parquet(str(t.parquet_path))
