@@ -52,6 +52,12 @@ def bare_venv(tmp_path_factory):
     return {k: Path(v) if k != "pip" else v for k, v in env.items()}
 
 
+def _bare_env() -> dict:
+    """This process's environment without PYTHONPATH: the venv's python then imports the installed package, never a
+    checkout that PYTHONPATH names."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def _make_bare_venv(tmp: Path) -> dict:
     dist = tmp / "dist"
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
@@ -72,15 +78,15 @@ def _make_bare_venv(tmp: Path) -> dict:
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     # the package's own modules compiled, as pip leaves them (the import-time test measures an installed package)
     compile_package = "import compileall, os, vostochny_summit as v; compileall.compile_dir(os.path.dirname(v.__file__), quiet=1)"
-    subprocess.run([str(py), "-c", compile_package], check=True, capture_output=True, cwd=tmp)
+    bare = _bare_env()
+    subprocess.run([str(py), "-c", compile_package], check=True, capture_output=True, cwd=tmp, env=bare)
     root = subprocess.run([str(py), "-c", "from vostochny_summit.package import default_root; print(default_root())"],
-                          check=True, capture_output=True, text=True, cwd=tmp).stdout.strip()
+                          check=True, capture_output=True, text=True, cwd=tmp, env=bare).stdout.strip()
     return {"tmp": str(tmp), "wheel": str(wheel), "venv": str(venv), "py": str(py), "pip": pip, "root": root}
 
 
 def _run(env, block) -> subprocess.CompletedProcess:
-    path = dict(os.environ, PATH=f"{env['venv'] / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    path.pop("PYTHONPATH", None)
+    path = dict(_bare_env(), PATH=f"{env['venv'] / 'bin'}{os.pathsep}{os.environ['PATH']}")
     path.pop("PYTHONDONTWRITEBYTECODE", None)  # see _make_bare_venv
     if block["lang"] == "python":
         cmd = [str(env["py"]), "-c", block["body"]]
@@ -107,7 +113,7 @@ def test_every_readme_example_runs_from_a_bare_install(bare_venv):
     run_all([b for b in blocks if not b["extra"]])
     # a missing optional engine says, in one line, which extra to install
     missing = subprocess.run([str(env["py"]), "-c", "import vostochny_summit as vs; vs.load('claims', engine='polars')"],
-                             capture_output=True, text=True, cwd=env["tmp"])
+                             capture_output=True, text=True, cwd=env["tmp"], env=_bare_env())
     last = missing.stderr.strip().splitlines()[-1]
     assert missing.returncode != 0 and "pip install 'vostochny-summit[polars]'" in last, missing.stderr[-800:]
     extras = sorted({b["extra"] for b in blocks if b["extra"]})
@@ -124,7 +130,7 @@ def test_import_stays_light_and_fast(bare_venv):
             "heavy = {'pandas', 'polars', 'pandera', 'pyarrow', 'duckdb', 'numpy'} & set(sys.modules); print(t, sorted(heavy))")
     times = []
     for _ in range(5):
-        out = subprocess.run([str(bare_venv["py"]), "-c", code], capture_output=True, text=True, check=True,
+        out = subprocess.run([str(bare_venv["py"]), "-c", code], capture_output=True, text=True, check=True, env=_bare_env(),
                              cwd=bare_venv["tmp"]).stdout.split(maxsplit=1)
         assert out[1].strip() == "[]", out
         times.append(float(out[0]))
