@@ -256,14 +256,14 @@ def test_claim_status_column_agrees_with_the_rule():
         assert got == [want.get(c, "single-source") for c in claims], (rows, sources)
 
 
-def test_reference_check_judges_the_same_distinct_identifiers_at_every_size():
-    """references._distinct: a set of the rows below 100 k rows, Arrow's group-by above; both give every distinct
-    combination of identifier values (nulls included), which the check judges instead of every row."""
-    from vostochny_summit.validation.references import _distinct
+def test_distinct_rows_are_the_same_at_every_size():
+    """screens.distinct_rows (the reference and event-date checks judge each distinct combination, not each row): a
+    set of the rows below 100 k rows, Arrow's group-by above; both give every distinct combination, nulls included."""
+    from vostochny_summit.validation.screens import distinct_rows
 
     rng = random.Random(7)
     qids = [None, "Q1", "Q2", "Q10"]
     for n in (0, 7, 100_000, 150_001):
         rows = [(rng.choice(qids), rng.choice([None, 0.5, 1.0])) for _ in range(n)]
         t = pa.table({"qid": pa.array([r[0] for r in rows], pa.string()), "conf": pa.array([r[1] for r in rows], pa.float64())})
-        assert _distinct(t, ["qid", "conf"]) == set(rows), n
+        assert distinct_rows(t, ["qid", "conf"]) == set(rows), n

@@ -40,11 +40,7 @@ def _date_bounds(ctx, t, d) -> list[Problem]:
 
     stale = []  # (date, earliest, latest, code, field, expected)
     cols = [E.date, E.earliest, E.latest]
-    if d.num_rows < 100_000:  # a set, not a group-by (which would import Acero)
-        triples = sorted(set(zip(*(d.column(c).to_pylist() for c in cols))), key=repr)
-    else:
-        triples = [(r[E.date], r[E.earliest], r[E.latest]) for r in d.group_by(cols).aggregate([]).to_pylist()]
-    for date, lo, hi in triples:
+    for date, lo, hi in sorted(screens.distinct_rows(d, cols), key=repr):  # each distinct (date, bounds) judged once
         try:
             want = edtf_bounds(date)
         except ValueError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from . import roles
+from . import roles, screens
 from .engine import Check
 from .problem import Problem
 
@@ -22,13 +22,6 @@ def _unverified(values: tuple, allowed: set) -> bool:
     """Whether a row's identifier values are set and are not exactly one reference row's."""
     norm = tuple(_norm(v) for v in values)
     return any(v is not None for v in norm) and norm not in allowed
-
-
-def _distinct(d, cols: list[str]) -> set[tuple]:
-    """The distinct combinations of the columns' values (a set below 100 k rows: a group-by would import Acero)."""
-    if d.num_rows < 100_000:
-        return set(zip(*(d.column(c).to_pylist() for c in cols)))
-    return {tuple(r[c] for c in cols) for r in d.select(cols).group_by(cols).aggregate([]).to_pylist()}
 
 
 def check_references(ctx) -> list[Problem]:
@@ -50,7 +43,7 @@ def check_references(ctx) -> list[Problem]:
         kind = roles.entity_kind(name)
         allowed = [tuple(_norm(r[cols[c]]) for c in cols) for r in ref if r["kind"] == kind]
         allowed_set = set(allowed)
-        if not any(_unverified(row, allowed_set) for row in _distinct(d, list(cols))):  # each distinct combination judged once
+        if not any(_unverified(row, allowed_set) for row in screens.distinct_rows(d, list(cols))):  # each distinct combination judged once
             continue
         for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0], *cols])), 1):
             if _unverified(row[1:], allowed_set):
