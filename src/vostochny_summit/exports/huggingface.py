@@ -80,7 +80,7 @@ class Card:
                                                               ("name", "title", "description", "homepage"))
         self.title = self.title or self.name
         self.rows = {name: pq.ParquetFile(t.parquet_path).metadata.num_rows for name, t in pkg.tables.items()}
-        self.articles = next(t for t in pkg.tables.values() if any(f.kind == "text-path" for f in t.model.fields))
+        self.articles = next(t for t in pkg.tables.values() if t.model.field_of_kind("text-path"))
 
     @functools.cached_property
     def article_rows(self) -> list[dict]:
