@@ -7,7 +7,7 @@ import json
 import re
 
 import pandas as pd
-import pandera.errors as pandera_errors  # noqa: E402 - a runtime dependency
+import pandera.errors as pandera_errors  # a runtime dependency
 import pyarrow as pa
 import pytest
 
