@@ -116,6 +116,22 @@ def _two_defects(root):
     write_rows(root, "people", rows)
 
 
+def test_profile_verdicts_are_remembered_by_text_and_follow_every_edit(package_copy):
+    """The profile check remembers its verdicts by each document's text: in one process, a document that breaks the
+    profile after a run that passed it is reported, with and without --exhaustive, and passes again once restored."""
+    p = package_copy / "schemas" / "people.schema.json"
+    good = p.read_text(encoding="utf-8")
+    for exhaustive in (False, True):
+        assert validate(package_copy, pick=["profile-error"], exhaustive=exhaustive) == []
+        d = json.loads(good)
+        d["fields"][0]["type"] = ["string"]  # the profile wants one type name
+        p.write_text(json.dumps(d, indent=2) + "\n", encoding="utf-8")
+        found = validate(package_copy, pick=["profile-error"], exhaustive=exhaustive)
+        assert [(x.file, x.value) for x in found] == [("schemas/people.schema.json", "fields/0")], [x.line() for x in found]
+        p.write_text(good, encoding="utf-8")
+    assert validate(package_copy, pick=["profile-error"]) == []
+
+
 def test_pick_and_skip_choose_codes(package_copy):
     _two_defects(package_copy)
     everything = {p.code for p in validate(package_copy)}

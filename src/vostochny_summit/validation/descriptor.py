@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from ..hashes import file_digest
@@ -90,38 +91,57 @@ def check_profiles(ctx) -> list[Problem]:
     """The descriptor and every readable Table Schema against the vendored Data Package v2 profiles (jsonschema).
 
     A document the exact predicate of profile_screen passes has no error to name, so jsonschema (imported only then)
-    runs only on the others, or on every document with --exhaustive."""
-    from .profile_screen import profile_predicate
-
+    runs only on the others, or on every document with --exhaustive. Both verdicts are functions of the document's
+    text alone, so each is reached once per process for a given text (runs in one process, such as a notebook's or
+    the test suite's, mostly see the same schemas again)."""
     desc, unreadable = _read(ctx)
     if unreadable:
         return []
     name = ctx.rel(ctx.pkg.descriptor_path)
-    docs = [(desc, "datapackage-2.0.json", name)]
+    docs = [(ctx.pkg.descriptor_path.read_text(encoding="utf-8"), "datapackage-2.0.json", name)]
     for res in desc.get("resources") or []:
         schema = res.get("schema") if isinstance(res, dict) else None
         if isinstance(schema, str) and not unsafe_path(schema) and (ctx.pkg.root / schema).is_file():
             try:
-                docs.append((json.loads((ctx.pkg.root / schema).read_text(encoding="utf-8")), "tableschema-2.0.json", schema))
+                text = (ctx.pkg.root / schema).read_text(encoding="utf-8")
+                json.loads(text)
             except (UnicodeDecodeError, json.JSONDecodeError):
-                pass  # schema-unreadable
+                continue  # schema-unreadable
+            docs.append((text, "tableschema-2.0.json", schema))
     if not ctx.exhaustive:
-        docs = [(doc, profile, file) for doc, profile, file in docs
-                if not (predicate := profile_predicate(str(PROFILES / profile))) or not predicate(doc)]
-    if not docs:
-        return []
-    try:
-        import jsonschema
-    except ImportError:
-        return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
-    out, validators = [], {}
-    for doc, profile, file in docs:
-        if profile not in validators:
-            validators[profile] = jsonschema.Draft7Validator(json.loads((PROFILES / profile).read_text(encoding="utf-8")))
-        for err in sorted(validators[profile].iter_errors(doc), key=lambda e: list(e.path)):
-            where = "/".join(str(p) for p in err.path) or "(root)"
-            out.append(Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {err.message[:200]}"))
+        docs = [(text, profile, file) for text, profile, file in docs if not screen_passes(profile, text)]
+    out = []
+    for text, profile, file in docs:
+        try:
+            errors = profile_errors(profile, text)
+        except ImportError:
+            return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
+        out += [Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {message}") for where, message in errors]
     return out
+
+
+@lru_cache(maxsize=256)
+def screen_passes(profile: str, text: str) -> bool:
+    """Whether the exact predicate of the profile (profile_screen) passes the JSON document text."""
+    from .profile_screen import profile_predicate
+
+    predicate = profile_predicate(str(PROFILES / profile))
+    return bool(predicate) and predicate(json.loads(text))
+
+
+@lru_cache(maxsize=256)
+def profile_errors(profile: str, text: str) -> tuple[tuple[str, str], ...]:
+    """jsonschema's errors of the JSON document text against the profile: (where, message) in the order of the
+    document's paths (ImportError without jsonschema)."""
+    errors = sorted(_validator(profile).iter_errors(json.loads(text)), key=lambda e: list(e.path))
+    return tuple(("/".join(str(p) for p in err.path) or "(root)", err.message[:200]) for err in errors)
+
+
+@lru_cache(maxsize=None)
+def _validator(profile: str):
+    import jsonschema
+
+    return jsonschema.Draft7Validator(json.loads((PROFILES / profile).read_text(encoding="utf-8")))
 
 
 def check_hashes(ctx) -> list[Problem]:
