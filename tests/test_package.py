@@ -11,8 +11,9 @@ import pytest
 
 from vostochny_summit.build import build
 from vostochny_summit.tabular import canonical_csv, read_typed
+from vostochny_summit.validation import validate
 
-from .helpers import ROOT, SHARED, read_csv, require, run_cli
+from .helpers import ROOT, SHARED, read_csv, read_rows, require, run_cli, write_rows
 
 
 def test_every_table_has_a_schema_file_and_a_csv(pkg):
@@ -237,3 +238,22 @@ def test_curation_vocabularies_are_generated_from_the_model():
     assert with_vocabularies(text) == text, "CURATION.md vocabularies are stale: run `vostochny-summit build`"
     for vocab in {f.vocabulary.name for r in RESOURCES.values() for f in r.fields if f.vocabulary}:
         assert f"#### `{vocab}`" in text, vocab
+
+
+def test_validate_command_ends_without_teardown_and_loses_no_output(tmp_path, package_copy):
+    """The command ends its process as soon as its report is flushed (no atexit handler runs), with its exit code and
+    every line of a report larger than a pipe's buffer; a command that writes files ends normally."""
+    rows = read_rows(package_copy, "claim_evidence")
+    for r in rows:
+        r["stance"] = "agrees"  # not in the vocabulary: a problem on every row
+    write_rows(package_copy, "claim_evidence", rows)
+    want = validate(package_copy)
+    probe = ("import atexit, sys; atexit.register(lambda: print('TEARDOWN', file=sys.stderr)); "
+             "from vostochny_summit.cli import console; console()")
+    out = subprocess.run([sys.executable, "-c", probe, "validate", str(package_copy), "--format", "json"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 1, out.stderr[-2000:]
+    assert len(out.stdout) > 1 << 16 and len(json.loads(out.stdout)) == len(want) >= len(rows), len(out.stdout)
+    assert "TEARDOWN" not in out.stderr
+    fmt = subprocess.run([sys.executable, "-c", probe, "fmt", str(package_copy)], capture_output=True, text=True, cwd=tmp_path)
+    assert "TEARDOWN" in fmt.stderr, fmt.stderr[-2000:]
