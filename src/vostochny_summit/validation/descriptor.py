@@ -35,17 +35,18 @@ def unsafe_path(p) -> str | None:
 
 
 def _read(ctx):
-    """(descriptor dict or None, problem when unreadable)."""
+    """(descriptor dict or None, problem when unreadable, the descriptor's text or None)."""
     f = ctx.pkg.descriptor_path
     try:
-        return json.loads(f.read_text(encoding="utf-8")), None
+        text = f.read_text(encoding="utf-8")
+        return json.loads(text), None, text
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, Problem(code="descriptor-unreadable", file=ctx.rel(f), value=str(exc),
-                             expected="a readable JSON descriptor")
+                             expected="a readable JSON descriptor"), None
 
 
 def check_descriptor(ctx) -> list[Problem]:
-    desc, unreadable = _read(ctx)
+    desc, unreadable, _ = _read(ctx)
     if unreadable:
         return [unreadable]
     name, root = ctx.rel(ctx.pkg.descriptor_path), ctx.pkg.root
@@ -94,26 +95,26 @@ def check_profiles(ctx) -> list[Problem]:
     runs only on the others, or on every document with --exhaustive. Both verdicts are functions of the document's
     text alone, so each is reached once per process for a given text (runs in one process, such as a notebook's or
     the test suite's, mostly see the same schemas again)."""
-    desc, unreadable = _read(ctx)
+    desc, unreadable, text = _read(ctx)
     if unreadable:
         return []
     name = ctx.rel(ctx.pkg.descriptor_path)
-    docs = [(ctx.pkg.descriptor_path.read_text(encoding="utf-8"), "datapackage-2.0.json", name)]
+    docs = [(text, "datapackage-2.0.json", name)]
     for res in desc.get("resources") or []:
         schema = res.get("schema") if isinstance(res, dict) else None
         if isinstance(schema, str) and not unsafe_path(schema) and (ctx.pkg.root / schema).is_file():
             try:
-                text = (ctx.pkg.root / schema).read_text(encoding="utf-8")
-                json.loads(text)
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                continue  # schema-unreadable
-            docs.append((text, "tableschema-2.0.json", schema))
-    if not ctx.exhaustive:
-        docs = [(text, profile, file) for text, profile, file in docs if not screen_passes(profile, text)]
+                docs.append(((ctx.pkg.root / schema).read_text(encoding="utf-8"), "tableschema-2.0.json", schema))
+            except UnicodeDecodeError:
+                pass  # schema-unreadable
     out = []
     for text, profile, file in docs:
         try:
+            if not ctx.exhaustive and screen_passes(profile, text):
+                continue
             errors = profile_errors(profile, text)
+        except json.JSONDecodeError:
+            continue  # schema-unreadable (check_descriptor reports it)
         except ImportError:
             return [Problem(code="missing-dependency", file=name, expected="the jsonschema package (pip install jsonschema)")]
         out += [Problem(code="profile-error", file=file, value=where, expected=f"{profile}: {message}") for where, message in errors]
