@@ -43,10 +43,12 @@ def check_references(ctx) -> list[Problem]:
         kind = roles.entity_kind(name)
         allowed = [tuple(_norm(r[cols[c]]) for c in cols) for r in ref if r["kind"] == kind]
         allowed_set = set(allowed)
-        if not any(_unverified(row, allowed_set) for row in screens.distinct_rows(d, list(cols))):  # each distinct combination judged once
+        # each distinct combination judged once; the rows are listed only when one of them fails
+        unverified = {row for row in screens.distinct_rows(d, list(cols)) if _unverified(row, allowed_set)}
+        if not unverified:
             continue
         for i, row in enumerate(zip(*(d.column(c).to_pylist() for c in [t.primary_key[0], *cols])), 1):
-            if _unverified(row[1:], allowed_set):
+            if row[1:] in unverified:
                 vals = tuple(_norm(v) for v in row[1:])
                 # name the fields that differ from the closest reference row
                 best = max(allowed, key=lambda a: sum(x == y for x, y in zip(a, vals)), default=(None,) * len(cols))
