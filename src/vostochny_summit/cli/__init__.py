@@ -131,6 +131,9 @@ def main(argv=None) -> int:
     return commands.run(_parse(argv))
 
 
+PRINT_ONLY = (commands.validate,)  # commands whose only output is what they print: console() ends them at once
+
+
 def console() -> None:
     """The `vostochny-summit` command (and `python -m vostochny_summit`): main, then the process ends.
 
@@ -142,9 +145,6 @@ def console() -> None:
     if getattr(args, "func", None) in PRINT_ONLY:
         end_now(code)
     sys.exit(code)
-
-
-PRINT_ONLY = (commands.validate,)  # commands whose only output is what they print: console() ends them at once
 
 
 def end_now(code: int) -> None:
