@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from vostochny_summit.tabular import canonical_csv, read_raw, typed
-from vostochny_summit.validation.byte_scans import byte_views, first_noncanonical_line
+from vostochny_summit.validation.byte_scans import SCAN_BLOCK, byte_views, first_noncanonical_line, pages_behind, scan_positions
 from vostochny_summit.validation.span_index import Texts
 
 
@@ -267,3 +267,31 @@ def test_distinct_rows_are_the_same_at_every_size():
         rows = [(rng.choice(qids), rng.choice([None, 0.5, 1.0])) for _ in range(n)]
         t = pa.table({"qid": pa.array([r[0] for r in rows], pa.string()), "conf": pa.array([r[1] for r in rows], pa.float64())})
         assert distinct_rows(t, ["qid", "conf"]) == set(rows), n
+
+
+def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp_path):
+    """scan_positions calls `behind` once per block, in order, covering the buffer exactly; pages_behind drops a
+    mapped file's pages (madvise) without changing what the map reads, and gives no call for bytes in memory."""
+    from vostochny_summit.tabular import map_file
+
+    rng = random.Random(7)
+    data = bytes(rng.choice(b'ab,"\n\r') for _ in range(2 * SCAN_BLOCK + 12345))
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    m = map_file(path)
+    seen = []
+    drop = pages_behind(m)
+    assert drop is not None and pages_behind(data) is None
+
+    def behind(start, end):
+        seen.append((start, end))
+        drop(start, end)
+
+    buf = np.frombuffer(m, dtype=np.uint8)
+    got = scan_positions(buf, lambda b: b == 10, lambda b: b == 13, behind=behind)
+    want = scan_positions(np.frombuffer(data, dtype=np.uint8), lambda b: b == 10, lambda b: b == 13)
+    assert [g.tolist() for g in got] == [w.tolist() for w in want]
+    assert seen == [(0, SCAN_BLOCK), (SCAN_BLOCK, 2 * SCAN_BLOCK), (2 * SCAN_BLOCK, len(data))]
+    assert m[:] == data  # the dropped pages read back from the file
+    del buf
+    m.close()

@@ -41,7 +41,9 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         return None if len(raw) == len(header) else 2
     unsorted = first_out_of_order(table, data, out_of_order)
     buf = np.frombuffer(raw, dtype=np.uint8)
-    ends, quotes = scan_positions(buf, lambda b: b == 10, lambda b: b == 34)
+    # one pass for the line ends, the quotes and any CR; a mapped file's pages leave this process's memory behind it
+    ends, quotes, crs = scan_positions(buf, lambda b: b == 10, lambda b: b == 34, lambda b: b == 13,
+                                       behind=pages_behind(raw))
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
         return first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
@@ -59,7 +61,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     extra = have - want
     quote_row = np.searchsorted(ends, quotes) - 1  # the data row of each '"' (the header, checked above, holds none)
     per_row = np.bincount(quote_row, minlength=n)
-    if raw.find(b"\r") >= 0:
+    if len(crs):
         render = np.arange(n)
         structural = np.zeros(0, dtype=np.int64)
     else:
@@ -122,9 +124,9 @@ SCAN_BLOCK = 1 << 20  # bytes compared at a time by scan_positions
 
 
 
-def scan_positions(buf, *tests) -> list:
+def scan_positions(buf, *tests, behind=None) -> list:
     """For each test (a function from a block of bytes, a numpy uint8 array, to a bool array): the positions in buf
-    where it holds, as int64 arrays.
+    where it holds, as int64 arrays. behind(start, end), when given, is called with each block once it is scanned.
 
     The buffer is scanned in blocks of 1 MiB, so that the temporary arrays stay in the CPU cache and reuse their
     memory: comparing a whole 45 MB file at once asks for 45 MB of fresh memory per test, which costs more than the
@@ -137,8 +139,21 @@ def scan_positions(buf, *tests) -> list:
         block = buf[start:start + SCAN_BLOCK]
         for positions, test in zip(found, tests):
             positions.append(np.flatnonzero(test(block)) + start)
+        if behind is not None:
+            behind(start, start + len(block))
     return [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in found]
 
+
+
+def pages_behind(raw):
+    """For scan_positions over a memory-mapped file: a call that lets the pages of each scanned block leave this
+    process's resident memory (madvise DONTNEED: they stay in the page cache, and a later read maps them again), so
+    that a scan of a large file does not hold all of it at once. None for bytes in memory."""
+    import mmap
+
+    if not isinstance(raw, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+        return None
+    return lambda start, end: raw.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
