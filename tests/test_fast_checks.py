@@ -222,6 +222,31 @@ def test_hygiene_suspects_agrees_with_the_rules():
                 assert hygiene_suspects(column, whitespace, formula) == want, (values, whitespace, formula)
 
 
+def test_hygiene_rules_in_sql_read_as_the_codebook_says():
+    """The empty-string, whitespace and formula-cell rules as DuckDB runs them (--exhaustive runs them on every cell)
+    flag exactly the values the codebook's definition flags: first or last code point a blank, first a formula sign."""
+    import duckdb
+
+    from types import SimpleNamespace
+
+    from vostochny_summit.validation.cells import string_rules
+
+    blank = "\t\n\x0b\x0c\r \xa0"
+    alphabet = ["a", "é", "漢", "😀", "\xa0", " ", "\n", "\r", "\t", "=", "+", "-", "@", "Р", "\u2003", "\u0301", "\\", "$"]
+    rng, con = random.Random(12), duckdb.connect()
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(3000)] + [None]
+    con.register("t", pa.table({"c": pa.array(values, pa.string())}))
+    want = {"empty-string": lambda v: v == "", "whitespace": lambda v: v != "" and (v[0] in blank or v[-1] in blank),
+            "formula-cell": lambda v: v != "" and v[0] in "=+-@\t\r"}
+    rules = string_rules(SimpleNamespace(name="c", type="string", model=None))  # a string field of no span
+    assert sorted(r.code for r in rules) == sorted(want)
+    for rule in rules:
+        flagged = [v for (v,) in con.execute(f"SELECT c FROM t WHERE {rule.cond}").fetchall()]
+        expected = [v for v in values if v is not None and want[rule.code](v)]
+        assert sorted(flagged) == sorted(expected), rule.code
+        assert expected, rule.code  # the sample holds values of each kind
+
+
 def test_sentence_coverage_agrees_with_the_obvious_loop():
     from vostochny_summit.validation.span_index import uncovered
 
