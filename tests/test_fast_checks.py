@@ -225,9 +225,9 @@ def test_hygiene_suspects_agrees_with_the_rules():
 def test_hygiene_rules_in_sql_read_as_the_codebook_says():
     """The empty-string, whitespace and formula-cell rules as DuckDB runs them (--exhaustive runs them on every cell)
     flag exactly the values the codebook's definition flags: first or last code point a blank, first a formula sign."""
-    import duckdb
-
     from types import SimpleNamespace
+
+    import duckdb
 
     from vostochny_summit.validation.cells import string_rules
 
