@@ -261,7 +261,9 @@ def test_sentence_coverage_agrees_with_the_obvious_loop():
 
 
 def test_claim_status_column_agrees_with_the_rule():
-    """The rule build and validate use gives what a row-at-a-time reading of CURATION.md §7 gives."""
+    """The rule build and validate use gives what a row-at-a-time reading of CURATION.md §7 gives; a missing claim id
+    matches the evidence rows without one, a repeated id gets its status at every row, evidence of no claim (c9) and
+    a package without claims or evidence count nowhere."""
     from vostochny_summit.derive import claim_status_column
 
     from .oracles import claim_status
@@ -269,15 +271,18 @@ def test_claim_status_column_agrees_with_the_rule():
     rng = random.Random(3)
     for _ in range(200):
         sources = {f"s{i}": rng.choice(["g1", "g2", "g3"]) for i in range(rng.randint(1, 4))}  # a group is required
-        claims = [f"c{i}" for i in range(rng.randint(1, 5))]
-        rows = [(rng.choice(claims), rng.choice(list(sources) + ["unknown"]), rng.choice(["supports", "refutes", "qualifies"]),
+        claims = [f"c{i}" for i in range(rng.randint(0, 5))]
+        claims += rng.sample([None, *claims[:1]], rng.randint(0, min(2, len(claims) + 1)))  # a missing id, a repeated one
+        rng.shuffle(claims)
+        rows = [(rng.choice(claims + ["c9"]), rng.choice(list(sources) + ["unknown"]), rng.choice(["supports", "refutes", "qualifies"]),
                  rng.choice([None, None, "g1", "g2", "elsewhere"])) for _ in range(rng.randint(0, 10))]
         want = claim_status(rows, sources)
         evidence = pa.table({k: pa.array([r[i] for r in rows], pa.string())
                              for i, k in enumerate(("claim_id", "source_id", "stance", "attributed_org_id"))})
         src = pa.table({"source_id": pa.array(list(sources), pa.string()),
                         "independence_group": pa.array(list(sources.values()), pa.string())})
-        got = claim_status_column(pa.chunked_array([pa.array(claims, pa.string())]), evidence, src).to_pylist()
+        ids = pa.chunked_array([pa.array(claims[:1], pa.string()), pa.array(claims[1:], pa.string())])  # two chunks
+        got = claim_status_column(ids, evidence, src).to_pylist()
         assert got == [want.get(c, "single-source") for c in claims], (rows, sources)
 
 

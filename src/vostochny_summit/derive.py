@@ -78,7 +78,7 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     group = evidence_groups(evidence, sources)  # converting a bare str imports dateutil
     stance = evidence.column(c.stance)
     supporting = pc.fill_null(pc.equal(stance, supports), False)
-    groups_per_claim = _distinct_per_key(claim_ids, evidence.column(c.claim).filter(supporting), group.filter(supporting))
+    groups_per_claim = _distinct_per_key(claim_ids, evidence.column(c.claim), group, supporting)
     refuted = pc.unique(evidence.column(c.claim).filter(pc.fill_null(pc.equal(stance, refutes), False)))
     is_contested = pc.and_(pc.greater(groups_per_claim, pa.scalar(0, pa.int64())), pc.is_in(claim_ids, value_set=refuted))
     is_corroborated = pc.greater_equal(groups_per_claim, pa.scalar(2, pa.int64()))
@@ -90,24 +90,32 @@ def _codes(values) -> tuple:
 
     enc = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
     n = len(enc.dictionary)
-    return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), enc.dictionary, n
+    return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), n
 
 
-def _distinct_per_key(keys, row_keys, row_values) -> pa.Array:
-    """For each of keys: how many distinct values (a null counting as one) the rows with that key hold; a null key
-    matches the rows whose key is null. With numpy codes, not a group-by (which would import Acero)."""
+def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
+    """For each of keys: how many distinct values (a null counting as one) the chosen rows (a boolean mask) with that
+    key hold; a null key matches the rows whose key is null. The keys and the rows' keys are encoded together, in one
+    dictionary (one hash table: equal values share a code, the keys' values first), then counted with numpy: not a
+    group-by (which would import Acero), nor a string column of the chosen rows' keys (at a million rows of evidence,
+    a third less memory than a dictionary of the rows' keys looked up by the keys)."""
     import numpy as np
     import pyarrow.compute as pc
 
-    k, dictionary, nk = _codes(row_keys)
-    v, _, nv = _codes(row_values)
-    pairs = np.sort(k * (nv + 1) + v)
+    def chunks(a):
+        return a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+
+    n = len(keys)
+    enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], pa.string()))
+    nd = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
+    codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
+    codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    key_code, row_code = codes[:n], codes[n:][chosen.to_numpy(zero_copy_only=False)]
+    v, nv = _codes(row_values.filter(chosen))
+    pairs = np.sort(row_code * (nv + 1) + v)
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
-    per_code = np.bincount(pairs // (nv + 1), minlength=nk + 1)  # the last code: null keys
-    at = pc.index_in(keys, value_set=dictionary)
-    at = pc.if_else(pc.is_null(keys), pa.scalar(nk, pa.int32()), pc.fill_null(at, pa.scalar(-1, pa.int32())))
-    at = at.to_numpy(zero_copy_only=False).astype("int64")
-    return int64_array(np.where(at >= 0, per_code[np.maximum(at, 0)], 0))
+    per_code = np.bincount(pairs // (nv + 1), minlength=nd + 1)
+    return int64_array(per_code[key_code])
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
