@@ -62,9 +62,10 @@ class SchemaField:
     raw: dict = field(repr=False, compare=False)
     table: str = field(default="", compare=False)  # the table it belongs to: the model's resource of that name
 
-    @property
+    @cached_property
     def model(self):
-        """The model's declaration of this field (model.Field), or None when the model has no such field."""
+        """The model's declaration of this field (model.Field), or None when the model has no such field (asked once
+        per field: the model never changes in a process)."""
         from .model import RESOURCES
 
         res = RESOURCES.get(self.table)

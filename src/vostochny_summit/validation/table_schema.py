@@ -45,7 +45,8 @@ def slim(state: TableState, pkg, t) -> TableState:
     (names, descriptions, statements, span texts), which are most of a large table's bytes."""
     if state.raw is None:
         return state
-    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in roles.read_across_tables(pkg, t)]
+    across = roles.read_across_tables(pkg, t)
+    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in across]
     if not drop:
         return state
     keep = lambda data: None if data is None else data.drop_columns([c for c in drop if c in data.column_names])  # noqa: E731
