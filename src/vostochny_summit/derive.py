@@ -106,7 +106,7 @@ def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
         return a.chunks if isinstance(a, pa.ChunkedArray) else [a]
 
     n = len(keys)
-    enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], pa.string()))
+    enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], keys.type))
     nd = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
     codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
     codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
