@@ -120,7 +120,7 @@ def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain
 
 
 
-SCAN_BLOCK = 1 << 20  # bytes compared at a time by scan_positions
+SCAN_BLOCK = 1 << 20  # bytes compared at a time by scan_positions; a multiple of the page size (madvise, pages_behind)
 
 
 
