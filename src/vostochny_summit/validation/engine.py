@@ -14,6 +14,7 @@ collects them for its table (Context.row_rules). The engine holds no check logic
 from __future__ import annotations
 
 import heapq
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,6 +94,25 @@ class Ready:
                 heapq.heappush(self._heap, (d.priority, self._seq, d))
 
 
+_SERIAL_DB: dict = {}  # pid -> the DuckDB database the serial runs of this process share
+_SERIAL_DB_LOCK = threading.Lock()
+
+
+def serial_db():
+    """The in-memory DuckDB database that every serial run (a small package) of this process works in, each on a
+    cursor of its own: opening a database costs about 20 ms, more than all the SQL of a small run. A cursor is its own
+    connection, so the tables a run registers are seen by that run only, and go when it closes its cursor. (Keyed by
+    the process id: a forked child opens its own.)"""
+    with _SERIAL_DB_LOCK:
+        db = _SERIAL_DB.get(os.getpid())
+        if db is None:
+            import duckdb
+
+            _SERIAL_DB.clear()
+            db = _SERIAL_DB[os.getpid()] = duckdb.connect(config={"threads": 1})
+        return db
+
+
 class Run:
     def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
         check_plan(checks, row_rules)
@@ -112,6 +132,8 @@ class Run:
             pkg.__dict__["tables"] = self.tables
 
     def db(self):
+        if self.serial:
+            return serial_db()
         with self._db_lock:
             if self._db is None:
                 import duckdb
@@ -123,7 +145,9 @@ class Run:
     def shared_cursor(self):
         """The one cursor of a serial run (made on first use), else None."""
         if self.serial and self._shared is None:
-            self._shared = self.db().cursor()
+            db = self.db()
+            with _SERIAL_DB_LOCK:  # (a cursor of a database other threads may be using)
+                self._shared = db.cursor()
         return self._shared
 
     def reads(self, node: Node) -> list[str]:

@@ -62,7 +62,7 @@ def run_rules(ctx, t: Table, rules: list[Rule], data=None) -> tuple[list[Problem
     if not rules:
         return [], {}
     tn = q(t.name)
-    counts = ctx.con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {r.cond})" for r in rules) + f" FROM {tn}").fetchall()[0]
+    counts = ctx.con.execute("SELECT " + ", ".join(f"count_if({r.cond})" for r in rules) + f" FROM {tn}").fetchall()[0]
     key = key_sql(t)
     found, failed = [], {}
     for r, n in zip(rules, counts):
