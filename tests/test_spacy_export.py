@@ -5,6 +5,7 @@ JSONL twin says the same; a span that does not align with the tokens refuses the
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import sys
 
@@ -18,7 +19,8 @@ from vostochny_summit.model import span_tables
 
 from .conftest import ROOT
 
-spacy = pytest.importorskip("spacy")
+# spaCy is imported where a test needs it, not at collection (a second in every worker, most of which never use it)
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("spacy") is None, reason="spacy is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +33,7 @@ def folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def docs(folder):
+    import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")

@@ -100,11 +100,11 @@ def test_validate_changes_no_process_wide_state_and_closes_its_maps(package_copy
 
 
 def test_serial_runs_share_one_database_but_never_each_others_tables(package_copy, tmp_path):
-    """Small runs of one process share a DuckDB database (engine.serial_db), each on a cursor of its own: runs on two
+    """Small runs of one process share a DuckDB database (context.serial_db), each on a cursor of its own: runs on two
     packages at once in two threads (one holding a defect its SQL lists) report what each reports alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from vostochny_summit.validation.engine import serial_db
+    from vostochny_summit.validation.context import serial_db
 
     from .defects import DEFECTS, plant
     from .helpers import copy_package

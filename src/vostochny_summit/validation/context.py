@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,3 +129,29 @@ class FileMaps:
                 except BufferError:
                     pass  # still exported by an object the caller holds: closed when that is freed
         self._maps.clear()
+
+
+_SERIAL_DB: dict = {}  # pid -> the DuckDB database the serial runs of this process share
+_SERIAL_DB_LOCK = threading.Lock()
+
+
+def serial_db():
+    """The in-memory DuckDB database that every serial run (a small package) of this process works in, each on a
+    cursor of its own: opening a database costs about 20 ms, more than all the SQL of a small run. A cursor is its own
+    connection, so the tables a run registers are seen by that run only, and go when it closes its cursor. (Keyed by
+    the process id: a forked child opens its own.)"""
+    with _SERIAL_DB_LOCK:
+        db = _SERIAL_DB.get(os.getpid())
+        if db is None:
+            import duckdb
+
+            _SERIAL_DB.clear()
+            db = _SERIAL_DB[os.getpid()] = duckdb.connect(config={"threads": 1})
+        return db
+
+
+def serial_cursor():
+    """A new cursor of serial_db (made under its lock: other threads may be using the database)."""
+    db = serial_db()
+    with _SERIAL_DB_LOCK:
+        return db.cursor()

@@ -14,14 +14,13 @@ collects them for its table (Context.row_rules). The engine holds no check logic
 from __future__ import annotations
 
 import heapq
-import os
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ..package import Package, Table
-from .context import CheckError, Context, FileMaps
+from .context import CheckError, Context, FileMaps, serial_cursor, serial_db
 from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
 
@@ -94,25 +93,6 @@ class Ready:
                 heapq.heappush(self._heap, (d.priority, self._seq, d))
 
 
-_SERIAL_DB: dict = {}  # pid -> the DuckDB database the serial runs of this process share
-_SERIAL_DB_LOCK = threading.Lock()
-
-
-def serial_db():
-    """The in-memory DuckDB database that every serial run (a small package) of this process works in, each on a
-    cursor of its own: opening a database costs about 20 ms, more than all the SQL of a small run. A cursor is its own
-    connection, so the tables a run registers are seen by that run only, and go when it closes its cursor. (Keyed by
-    the process id: a forked child opens its own.)"""
-    with _SERIAL_DB_LOCK:
-        db = _SERIAL_DB.get(os.getpid())
-        if db is None:
-            import duckdb
-
-            _SERIAL_DB.clear()
-            db = _SERIAL_DB[os.getpid()] = duckdb.connect(config={"threads": 1})
-        return db
-
-
 class Run:
     def __init__(self, pkg: Package, checks: list[Check], row_rules: list[RowRules], options: Options):
         check_plan(checks, row_rules)
@@ -145,9 +125,7 @@ class Run:
     def shared_cursor(self):
         """The one cursor of a serial run (made on first use), else None."""
         if self.serial and self._shared is None:
-            db = self.db()
-            with _SERIAL_DB_LOCK:  # (a cursor of a database other threads may be using)
-                self._shared = db.cursor()
+            self._shared = serial_cursor()
         return self._shared
 
     def reads(self, node: Node) -> list[str]:
