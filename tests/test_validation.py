@@ -98,7 +98,6 @@ def test_validate_changes_no_process_wide_state_and_closes_its_maps(package_copy
     assert not mapped, mapped[:3]
 
 
-
 def test_serial_runs_share_one_database_but_never_each_others_tables(package_copy, tmp_path):
     """Small runs of one process share a DuckDB database (context.serial_db), each on a cursor of its own: runs on two
     packages at once in two threads (one holding a defect its SQL lists) report what each reports alone."""
@@ -117,6 +116,7 @@ def test_serial_runs_share_one_database_but_never_each_others_tables(package_cop
         together = dict(zip((package_copy, broken), pool.map(lambda p: validate(p, exhaustive=True), (package_copy, broken))))
     assert together == alone
     assert serial_db() is serial_db(), "one database per process"
+
 
 def test_tuning_is_the_command_lines_and_the_environment_turns_it_off():
     code = ("import sys, vostochny_summit.cli as c; c.main(['validate', '--pick', 'fixity']); "

@@ -27,7 +27,8 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     to leave out (checks that can report none of the wanted codes do not run). checks / row_rules: replace the
     registered ones (tests). workers: threads of the pool, 0 for none (default: none for a package under
     SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). Changes no process-wide state
-    (tuning.py is the command line's).
+    (tuning.py is the command line's); the serial runs of a process share one in-memory DuckDB database, each on a
+    cursor of its own (context.serial_db).
     """
     from . import checks as registry
     from .engine import Options, Run, check_plan, select
