@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..package import Package, Table
-from .context import CheckError, Context, FileMaps, serial_cursor, serial_db
+from .context import CheckError, Context, FileMaps, open_db, serial_cursor
 from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
 
@@ -112,14 +112,10 @@ class Run:
             pkg.__dict__["tables"] = self.tables
 
     def db(self):
-        if self.serial:
-            return serial_db()
+        """A threaded run's own database (a serial run works on a cursor of context.serial_db instead)."""
         with self._db_lock:
             if self._db is None:
-                import duckdb
-
-                # One DuckDB thread per query: the pool already runs a query per core (measured: 5 % less CPU).
-                self._db = duckdb.connect(config={"threads": 1})
+                self._db = open_db()
             return self._db
 
     def shared_cursor(self):
