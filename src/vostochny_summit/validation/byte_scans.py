@@ -1,5 +1,6 @@
-"""Byte-level scans that only validation uses: the canonical-form comparison without rendering every line, positions
-of bytes in a buffer, zero-copy views of byte ranges, the cheap hygiene screen of string columns, and row numbers.
+"""Byte-level scans of validation (the canonical-form comparison is also the seal's test of a CSV out of canonical
+form): the canonical-form comparison without rendering every line, positions of bytes in a buffer, zero-copy views of
+byte ranges, the cheap hygiene screen of string columns, and row numbers.
 """
 
 from __future__ import annotations

@@ -1,0 +1,68 @@
+"""The seal's one-line refusal names the right fix for a changed CSV: `fmt` first when the file is out of canonical
+form (seal._needs_fmt, by validation's byte scan), else `build`. The byte scan must give the answer that rendering
+the whole file gives (canonical_csv of its rows, compared byte for byte)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vostochny_summit import seal
+from vostochny_summit.package import Package
+from vostochny_summit.tabular import canonical_csv, read_typed
+
+
+def _people(root):
+    return root / "data" / "people.csv"
+
+
+def canonical_edit(root):  # a new description, written as fmt writes it: build alone is the fix
+    p = _people(root)
+    p.write_bytes(p.read_bytes().replace(b"President of Belarus [art-001].", b"Belarusian president [art-001].", 1))
+
+
+def needless_quotes(root):  # a cell quoted though it holds no comma: it reads the same, fmt writes it bare
+    p = _people(root)
+    p.write_bytes(p.read_bytes().replace(b",Alexander Lukashenko,", b',"Alexander Lukashenko",', 1))
+
+
+def swapped_rows(root):  # two rows out of primary-key order
+    p = _people(root)
+    header, first, second, *rest = p.read_bytes().split(b"\n")
+    p.write_bytes(b"\n".join([header, second, first, *rest]))
+
+
+def spreadsheet_line_ends(root):
+    p = _people(root)
+    p.write_bytes(p.read_bytes().replace(b"\n", b"\r\n"))
+
+
+def integer_with_plus(root):  # an integer cell that reads as its value but is not its rendering
+    p = root / "data" / "quotes.csv"
+    p.write_bytes(p.read_bytes().replace(b",2527,2551,", b",+2527,2551,", 1))
+
+
+def ragged_row(root):  # a row that cannot be read: build's located problems, not fmt
+    p = _people(root)
+    p.write_bytes(p.read_bytes().replace(b",BY,Q2866,", b",BY,Q2866,,", 1))
+
+
+CASES = {f.__name__: (f, needs_fmt) for f, needs_fmt in (
+    (canonical_edit, False), (needless_quotes, True), (swapped_rows, True), (spreadsheet_line_ends, True),
+    (integer_with_plus, True), (ragged_row, False))}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refusal_of_a_changed_csv_names_fmt_exactly_when_it_is_not_canonical(case, package_copy):
+    edit, needs_fmt = CASES[case]
+    edit(package_copy)
+    pkg = Package(package_copy)
+    broken = seal.check(pkg)
+    assert len(broken) == 1 and broken[0].file.endswith(".csv"), broken
+    line = seal.refusal(pkg, broken)
+    assert line.startswith(f"{package_copy}: {broken[0].file} has changed since the package was sealed: "), line
+    assert ("`vostochny-summit fmt`" in line) is needs_fmt, line
+    assert "`vostochny-summit build`" in line, line
+    if case != "ragged_row":  # the byte scan agrees with rendering every row
+        t = next(t for t in pkg.tables.values() if t.resource.get("path") == broken[0].file)
+        rendered = canonical_csv(t, read_typed(t)).encode("utf-8")
+        assert (rendered != t.csv_path.read_bytes().removeprefix(b"\xef\xbb\xbf")) is needs_fmt
