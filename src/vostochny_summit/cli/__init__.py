@@ -132,15 +132,23 @@ def main(argv=None) -> int:
 
 
 PRINT_ONLY = (commands.validate,)  # commands whose only output is what they print: console() ends them at once
+# commands that run only this package's code, which never uses pandas: console() declines it in their process (pyarrow
+# would import it, about 0.2 s, only to ask whether a value is a DataFrame); validate declines it itself (tuning.py)
+WITHOUT_PANDAS = (commands.build, commands.fmt, commands.sql, commands.info, commands.diff, commands.locate)
 
 
 def console() -> None:
     """The `vostochny-summit` command (and `python -m vostochny_summit`): main, then the process ends.
 
-    A command that only prints (validate) ends its process as soon as its report is flushed, without the
-    interpreter's teardown: unloading pyarrow, numpy and the checks' modules takes 60-110 ms after the last line,
-    which is a sixth of validating the real package. The other commands write files and end normally."""
+    The commands of WITHOUT_PANDAS run without pandas. A command that only prints (validate) ends its process as soon
+    as its report is flushed, without the interpreter's teardown: unloading pyarrow, numpy and the checks' modules
+    takes 60-110 ms after the last line, which is a sixth of validating the real package. The other commands write
+    files and end normally."""
     args = _parse(None)
+    if getattr(args, "func", None) in WITHOUT_PANDAS:
+        from ..validation.tuning import decline_pandas
+
+        decline_pandas()
     code = commands.run(args)
     if getattr(args, "func", None) in PRINT_ONLY:
         end_now(code)

@@ -1,7 +1,6 @@
-"""`python -m vostochny_summit.cli`: the same as the `vostochny-summit` command."""
+"""`python -m vostochny_summit.cli`: the same as the `vostochny-summit` command (console: how the process ends, and
+what it declines to import, included)."""
 
-import sys
+from . import console
 
-from . import main
-
-sys.exit(main())
+console()
