@@ -176,7 +176,7 @@ def test_browse_wait_stops_on_a_ctrl_c_that_another_thread_received():
 
 
 def test_commands_of_this_package_alone_run_without_pandas(package_copy):
-    """build, fmt and sql (cli.WITHOUT_PANDAS) work in a process that declines pandas, and never import it: pyarrow
+    """build, fmt, sql and export (cli.WITHOUT_PANDAS) work in a process that declines pandas, and never import it: pyarrow
     would, about 0.2 s, only to ask whether a value is a DataFrame. A command that needs pandas would fail here."""
     probe = ("import atexit, sys; atexit.register(lambda: print('pandas imported:', 'pandas' in sys.modules, "
              "file=sys.stderr)); sys.argv = ['vostochny-summit', *sys.argv[1:]]; from vostochny_summit.cli import console; "
@@ -186,8 +186,9 @@ def test_commands_of_this_package_alone_run_without_pandas(package_copy):
     people.write_bytes(people.read_bytes().replace(b",Alexander Lukashenko,", b',"Alexander Lukashenko",', 1)
                        .replace(b"President of Belarus [art-001].", b"Belarusian president [art-001].", 1))
     for argv, said in ((["fmt"], "reformatted data/people.csv"), (["build"], "wrote data/parquet/people.parquet"),
-                       (["sql", "select count(*) from people"], "count_star()")):
-        out = subprocess.run([sys.executable, "-c", probe, *argv, str(package_copy)], capture_output=True, text=True,
+                       (["sql", "select count(*) from people"], "count_star()"),
+                       (["export", "claims", package_copy / "claims.jsonl"], "claims.jsonl")):
+        out = subprocess.run([sys.executable, "-c", probe, *map(str, argv), str(package_copy)], capture_output=True, text=True,
                              env=env, timeout=120)
         assert out.returncode == 0 and said in out.stdout, f"{argv}: {out.stdout[-500:]}{out.stderr[-2000:]}"
         assert out.stderr.strip().splitlines()[-1] == "pandas imported: False", f"{argv}: {out.stderr[-2000:]}"

@@ -132,9 +132,11 @@ def main(argv=None) -> int:
 
 
 PRINT_ONLY = (commands.validate,)  # commands whose only output is what they print: console() ends them at once
-# commands that run only this package's code, which never uses pandas: console() declines it in their process (pyarrow
-# would import it, about 0.2 s, only to ask whether a value is a DataFrame); validate declines it itself (tuning.py)
-WITHOUT_PANDAS = (commands.build, commands.fmt, commands.sql, commands.info, commands.diff, commands.locate)
+# commands that never use pandas (this package's code does not, nor do jinja2, sqlite3 and spaCy, which exports call):
+# console() declines it in their process (pyarrow would import it, about 0.2 s, only to ask whether a value is a
+# DataFrame); validate declines it itself (tuning.py)
+WITHOUT_PANDAS = (commands.build, commands.fmt, commands.sql, commands.info, commands.diff, commands.locate,
+                  commands.export, commands.release)  # not browse: Datasette's plug-ins are other people's code
 
 
 def console() -> None:

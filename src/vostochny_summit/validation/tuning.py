@@ -6,9 +6,9 @@ process; validate() called from Python changes none of this. VOSTOCHNY_SUMMIT_NO
 - The GIL switch interval 0.5 ms instead of 5 ms: worker threads return from C++ to Python often and briefly, and each
   return waits for the GIL; 0.5 ms beat both 5 ms and 0.1 ms (0.1 ms cost 10-15 % CPU in futex hand-overs).
 - An import blocker that declines pandas (decline_pandas): validate never uses it, but pyarrow imports it (about
-  0.2 s) only to ask whether a value is a DataFrame. The command line sets it for the other commands that run only
-  this package's code (cli/commands.py, WITHOUT_PANDAS): build, fmt, sql, info, diff, locate. Measured: `build` after
-  an edit of the real package 1.00 s -> 0.67 s (medians of 7).
+  0.2 s) only to ask whether a value is a DataFrame. The command line sets it for the other commands that never use
+  it either (cli/__init__.py, WITHOUT_PANDAS): build, fmt, sql, info, diff, locate, export, release. Measured:
+  `build` after an edit of the real package 1.10 s -> 0.68 s (medians of 9 pairs).
 - A large package (large_package: CSVs over LARGE_BYTES): jemalloc returns freed pages at once (decay 0) instead of
   keeping them for a second. Measured at 3 M rows: peak 0.94 GB instead of 1.1-1.2 GB, for 15 % more time; below
   that size the time matters more and memory is well under 1 GB anyway.
@@ -30,7 +30,8 @@ class WithoutPandas:
 
     def find_spec(self, name, path=None, target=None):
         if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("pandas is not needed by validate", name=name)
+            raise ModuleNotFoundError("this command declines pandas, which it does not use (cli.WITHOUT_PANDAS, "
+                                      "validation/tuning.py); VOSTOCHNY_SUMMIT_NO_TUNING=1 lets it load", name=name)
         return None
 
 
