@@ -160,3 +160,28 @@ def test_release_artefacts_are_reproducible_complete_and_valid(tmp_path):
 
         records = list(mlc.Dataset(jsonld=str(unpacked / "croissant.json")).records(record_set="claims"))
         assert len(records) == len(snapshot_keys(pkg_of(unpacked))["keys"]["claims"])
+
+
+def test_release_outside_a_source_checkout_refuses_in_one_line_and_writes_nothing(package_copy, tmp_path, monkeypatch):
+    """A sealed package folder that is not a checkout (a copy, an unzipped data zip, the installed package) cannot
+    build a wheel: release says so and why, exit 2, no traceback, no dist folder, no key snapshot."""
+    from .helpers import run_cli
+
+    snapshots = sorted((package_copy / "releases").glob("*-keys.json")) if (package_copy / "releases").is_dir() else []
+    out = run_cli("release", package_copy, "--dist", tmp_path / "dist")
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert out.stderr.strip().splitlines()[-1] == (
+        f"release refused: {package_copy} is not a source checkout (it has no pyproject.toml), and release builds the "
+        f"wheel and the sdist from one: run it in a clone of the repository"), out.stderr
+    assert not (tmp_path / "dist").exists()
+    assert (sorted((package_copy / "releases").glob("*-keys.json")) if (package_copy / "releases").is_dir() else []) == snapshots
+
+    # a checkout without the `build` package (it is a dev dependency): the same, naming the fix
+    from vostochny_summit.release import ReleaseRefused
+
+    (package_copy / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "build" else real(name, *a))
+    with pytest.raises(ReleaseRefused, match=r"with the `build` package, which is not installed: pip install build"):
+        release(package_copy, tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()

@@ -243,6 +243,7 @@ def run(args) -> int:
     from ..build import BuildRefused
     from ..exports import ExportRefused
     from ..package import DescriptorError
+    from ..release import ReleaseRefused
     from ..seal import SealBroken
 
     try:
@@ -266,6 +267,9 @@ def run(args) -> int:
     except ExportRefused as exc:
         print(f"export refused: {exc}", file=sys.stderr)
         return 1
+    except ReleaseRefused as exc:  # not a source checkout, or no `build`: cannot, rather than invalid data
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 2
     except KeyError as exc:  # an unknown table or format name
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

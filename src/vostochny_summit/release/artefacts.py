@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from ..package import Package
+from . import ReleaseRefused
 
 ZIP_FILES = ["datapackage.json", "croissant.json", "README.md", "CHANGELOG.md", "CURATION.md", "CITATION.cff", "LICENSE",
              "LICENSE-DATA.md"]
@@ -101,10 +102,23 @@ def write_exports(pkg: Package, dist: Path, work: Path, epoch: int) -> dict[str,
     return in_zip
 
 
+def _can_build(root: Path) -> None:
+    """The wheel and the sdist are built from a source checkout with the `build` package: both must be there."""
+    import importlib.util
+
+    if not (root / "pyproject.toml").is_file():
+        raise ReleaseRefused(f"{root} is not a source checkout (it has no pyproject.toml), and release builds the wheel "
+                             f"and the sdist from one: run it in a clone of the repository")
+    if importlib.util.find_spec("build") is None:
+        raise ReleaseRefused("release builds the wheel and the sdist with the `build` package, which is not installed: "
+                             "pip install build (it comes with the [dev] extra)")
+
+
 def release(root=None, dist: Path | None = None) -> list[Path]:
     from ..seal import open_sealed
 
     pkg = open_sealed(root)
+    _can_build(pkg.root)
     dist = Path(dist or pkg.root / "dist")
     dist.mkdir(parents=True, exist_ok=True)
     for old in dist.glob("*"):
@@ -115,8 +129,12 @@ def release(root=None, dist: Path | None = None) -> list[Path]:
         write_snapshot(pkg)  # the first release of a version records its keys; commit the file
     epoch = source_date_epoch(pkg.root)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist), str(pkg.root)],
-                   check=True, env=env, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(dist),
+                            str(pkg.root)], env=env, capture_output=True, text=True)
+    if built.returncode != 0:
+        last = (built.stderr.strip() or built.stdout.strip() or f"exit {built.returncode}").splitlines()[-1]
+        raise ReleaseRefused(f"building the wheel and the sdist of {pkg.root} failed ({last}): run `python -m build "
+                             f"--no-isolation {pkg.root}` to see why")
     with tempfile.TemporaryDirectory(prefix="vostochny-summit-release-") as work:
         exports = write_exports(pkg, dist, Path(work), epoch)
         package_zip(pkg, dist, epoch, {f"exports/{k}": p for k, p in exports.items()})
