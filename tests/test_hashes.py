@@ -33,3 +33,20 @@ def test_both_check_modes_take_unchanged_hashes_from_the_cache_and_rehash_an_edi
         monkeypatch.setattr(hashes, "_memo", {})
         quotes.write_bytes(quotes.read_bytes().replace(b"Kin", b"Kim", 1))
         seal.check(Package(package_copy))
+
+
+def test_a_check_that_hashes_one_by_one_saves_what_it_hashed(package_copy, tmp_path, monkeypatch):
+    """build's check (first_only) hashes file by file; it saves those hashes too, so that the next build of an
+    unchanged package (a new process) hashes nothing (at 1.09 M rows: 3,440 files, 0.6 s)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(hashes, "_memo", {})
+    assert not hashes._cache_file(package_copy).exists()
+    assert seal.check(Package(package_copy), first_only=True) == []
+    assert hashes._cache_file(package_copy).exists()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError(f"hashed again: {args[0]}")
+
+    monkeypatch.setattr(hashes, "_memo", {})  # a new process
+    monkeypatch.setattr(hashes, "open", no_reading, raising=False)
+    assert seal.check(Package(package_copy), first_only=True) == []

@@ -52,11 +52,11 @@ def file_digest(path, algo: str) -> str:
     return h.hexdigest()
 
 
-def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True) -> None:
+def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True) -> bool:
     """Make sure the memo holds the hash of every file (rel -> its stat) of the package at root: from the cache file
     where the stamp is unchanged, else computed (on two threads when there is much to hash); then save the cache.
     compute=False only takes what the cache file holds (a caller that may stop at its first changed file hashes the
-    rest one by one, through sha256)."""
+    rest one by one, through sha256, then saves them with save). Returns whether some file's hash was not cached."""
     cached, base = _load(root), os.fspath(root)
     todo = []
     with _lock:
@@ -70,7 +70,7 @@ def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True)
             else:
                 todo.append((path, st))
     if not compute:
-        return
+        return bool(todo)
     if sum(st.st_size for _, st in todo) >= PARALLEL_FROM:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -80,8 +80,18 @@ def hash_all(root: Path, files: dict[str, os.stat_result], compute: bool = True)
         for path, st in todo:
             sha256(path, st)
     if todo:
-        with _lock:
-            _save(root, {rel: [*stamp(st), _memo[f"{base}/{rel}"][1]] for rel, st in files.items() if f"{base}/{rel}" in _memo})
+        save(root, files)
+    return bool(todo)
+
+
+def save(root: Path, files: dict[str, os.stat_result]) -> None:
+    """Write the cache file of the package at root: the hash of each file (rel -> its stat) that the memo holds for
+    that stamp."""
+    base = os.fspath(root)
+    with _lock:
+        entries = {rel: [*stamp(st), hit[1]] for rel, st in files.items()
+                   if (hit := _memo.get(f"{base}/{rel}")) and hit[0] == stamp(st)}
+        _save(root, entries)
 
 
 def _cache_file(root: Path) -> Path:

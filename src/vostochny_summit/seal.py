@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .hashes import hash_all, sha256
+from .hashes import hash_all, save, sha256
 from .package import DESCRIPTOR, Package
 
 SEAL = "x-seal"
@@ -199,15 +199,17 @@ def check(pkg: Package, first_only: bool = False) -> list[Broken]:
     stats = _stats(pkg.root, [rel for rel, _, _ in todo])
     # the hashes the cache file holds for unchanged files in both modes; the rest computed up front only when every
     # broken file is wanted (first_only stops at the first, so it hashes one file at a time)
-    hash_all(pkg.root, {rel: stats[rel] for rel, entry, _ in todo
-                        if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size},
-             compute=not first_only)
+    wanted = {rel: stats[rel] for rel, entry, _ in todo
+              if rel in stats and isinstance(entry, dict) and entry.get("bytes") == stats[rel].st_size}
+    uncached = hash_all(pkg.root, wanted, compute=not first_only)
     for rel, entry, kind in todo:
         broken = _compare(os.fspath(pkg.root), rel, entry, kind, stats)
         if broken:
             out.append(broken)
             if first_only:
                 break
+    if first_only and uncached:
+        save(pkg.root, wanted)  # what was hashed one by one (build's check): the next process takes it from the cache
     return out
 
 
