@@ -85,3 +85,17 @@ def test_every_export_format_is_registered_released_and_documented():
         assert f"export {name}" in readme, f"README does not show `vostochny-summit export {name}`"
         assert any(name in p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")
                    if p.name != Path(__file__).name), f"format {name} has no test"
+
+
+def test_listing_the_formats_imports_no_heavy_library():
+    """The registry imports every format module (for `export --help` and every `export`): each imports its heavy
+    libraries inside `write` (CONTRIBUTING.md). One module importing pyarrow.parquet at its top cost `export --help`
+    160 ms."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from vostochny_summit.exports import formats; formats(); "
+            "print(sorted({'pyarrow', 'numpy', 'pandas', 'polars', 'duckdb', 'jinja2', 'spacy', 'urllib.request'} "
+            "& set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -9,8 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from .datasette_metadata import write_metadata
@@ -37,6 +35,9 @@ def port_is_free(host: str, port: int) -> bool:
 
 def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> bool:
     """Whether the server answered `url` before it exited or the time ran out."""
+    import urllib.error
+    import urllib.request  # here: every command that lists the formats imports this module
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and server.poll() is None:
         try:

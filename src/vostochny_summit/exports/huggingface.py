@@ -20,8 +20,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from ..package import Package
 from . import Format, write_folder
 from .croissant import RAI, cite_as
@@ -79,12 +77,16 @@ class Card:
         self.name, self.title, self.summary, self.homepage = (self.d.get(k) or "" for k in
                                                               ("name", "title", "description", "homepage"))
         self.title = self.title or self.name
+        import pyarrow.parquet as pq
+
         self.rows = {name: pq.ParquetFile(t.parquet_path).metadata.num_rows for name, t in pkg.tables.items()}
         self.articles = next(t for t in pkg.tables.values() if t.model.field_of_kind("text-path"))
 
     @functools.cached_property
     def article_rows(self) -> list[dict]:
         """The articles table's rows, read once (the header, the texts section and the export each use them)."""
+        import pyarrow.parquet as pq
+
         return pq.ParquetFile(self.articles.parquet_path).read().to_pylist()
 
     def _column(self, kind: str) -> str | None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import pyarrow.parquet as pq
-
 from ..articles import read_text
 from ..model import RESOURCES, Resource, entity_tables, span_tables
 from ..package import Package
@@ -91,6 +89,8 @@ class Spans:
 
     def read(self, name: str) -> list[dict]:
         if name not in self._rows:
+            import pyarrow.parquet as pq
+
             self._rows[name] = pq.ParquetFile(self.pkg.table(name).parquet_path).read().to_pylist()
         return self._rows[name]
 

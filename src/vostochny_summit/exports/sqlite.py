@@ -20,8 +20,6 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from ..model import RESOURCES as _RESOURCES
 from ..model import TYPES
 from ..package import Package, Table
@@ -99,6 +97,8 @@ def create_table_sql(t: Table) -> str:
 
 
 def _rows(t: Table):
+    import pyarrow.parquet as pq
+
     data = pq.ParquetFile(t.parquet_path).read()  # typed, sorted by primary key
     kinds = [f.type for f in t.fields]
     for row in zip(*(data.column(f.name).to_pylist() for f in t.fields), strict=True):
