@@ -1,12 +1,13 @@
-"""The seal's one-line refusal names the right fix for a changed CSV: `fmt` first when the file is out of canonical
-form (seal._needs_fmt, by validation's byte scan), else `build`. The byte scan must give the answer that rendering
-the whole file gives (canonical_csv of its rows, compared byte for byte)."""
+"""Canonical form, told by validation's byte scan (is_canonical_file): the seal's one-line refusal names `fmt` first
+exactly when a changed CSV is out of canonical form, else `build`; `fmt` rewrites exactly the files out of it. The
+byte scan must give the answer that rendering the whole file gives (canonical_csv of its rows, byte for byte)."""
 
 from __future__ import annotations
 
 import pytest
 
 from vostochny_summit import seal
+from vostochny_summit.build import fmt
 from vostochny_summit.package import Package
 from vostochny_summit.tabular import canonical_csv, read_typed
 
@@ -66,3 +67,22 @@ def test_refusal_of_a_changed_csv_names_fmt_exactly_when_it_is_not_canonical(cas
         t = next(t for t in pkg.tables.values() if t.resource.get("path") == broken[0].file)
         rendered = canonical_csv(t, read_typed(t)).encode("utf-8")
         assert (rendered != t.csv_path.read_bytes().removeprefix(b"\xef\xbb\xbf")) is needs_fmt
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CASES if c != "ragged_row"))
+def test_fmt_rewrites_exactly_the_files_out_of_canonical_form(case, package_copy):
+    edit, needs_fmt = CASES[case]
+    before = {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")}
+    edit(package_copy)
+    edited = {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")}
+    touched = sorted(n for n in before if edited[n] != before[n])
+    changed = fmt(package_copy)
+    assert changed == ([f"data/{n}" for n in touched] if needs_fmt else []), changed
+    pkg = Package(package_copy)
+    for t in pkg.tables.values():
+        now = t.csv_path.read_bytes()
+        assert now == canonical_csv(t, read_typed(t)).encode("utf-8"), t.name
+        if t.csv_path.name not in touched:
+            assert now == before[t.csv_path.name], t.name
+    if needs_fmt:  # each of these edits changed only the form: fmt undoes it
+        assert {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")} == before

@@ -176,6 +176,7 @@ def fmt(root=None) -> list[str]:
     """Rewrite every CSV in canonical form; return the files that changed. Refuses input it cannot read (the file
     and Table Schema problems other than the form itself)."""
     from .tabular import canonical_csv, read_typed
+    from .validation.byte_scans import is_canonical_file
 
     pkg = Package(root)
     pkg.tables  # noqa: B018 - an unreadable descriptor or schema is named (DescriptorError) before anything else
@@ -188,5 +189,6 @@ def fmt(root=None) -> list[str]:
         raise BuildRefused(problems)
     changed: list[str] = []
     for t in pkg.tables.values():
-        write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
+        if not is_canonical_file(t, t.csv_path.read_bytes()):  # rendering a whole table is the costly part
+            write_if_changed(t.csv_path, canonical_csv(t, read_typed(t)), changed, pkg.root)
     return changed

@@ -225,11 +225,10 @@ def refusal(pkg: Package, broken: list[Broken]) -> str:
 
 def _needs_fmt(pkg: Package, rel: str) -> bool:
     """Whether a changed CSV is out of canonical form (a byte order mark, CR line ends, or rows that read but are
-    written otherwise), which `fmt` restores before `build` can seal it. The rows are compared with their canonical
-    form by validation's byte scan (first_noncanonical_line), which renders only the lines it cannot settle: at 226 k
-    rows it takes 0.03 s where rendering the whole file took 0.3-0.6 s."""
-    from .tabular import read_raw, typed
-    from .validation.byte_scans import first_noncanonical_line
+    written otherwise), which `fmt` restores before `build` can seal it. By validation's byte scan
+    (is_canonical_file), which renders only the lines it cannot settle: at 226 k rows it takes 0.03 s where rendering
+    the whole file took 0.3-0.6 s."""
+    from .validation.byte_scans import is_canonical_file
 
     t = next((t for t in pkg.tables.values() if t.resource.get("path") == rel), None)
     if t is None:
@@ -241,11 +240,8 @@ def _needs_fmt(pkg: Package, rel: str) -> bool:
     if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
         return True
     try:
-        raw = read_raw(data)
-        if raw.error or raw.data is None or raw.ragged_rows:
-            return False  # a file that cannot be read needs build's located problems, not fmt
-        return first_noncanonical_line(t, typed(t, raw.data), data, raw.data) is not None
-    except Exception:  # noqa: BLE001 - as above: a cell that cannot be cast, a broken table
+        return not is_canonical_file(t, data)
+    except Exception:  # noqa: BLE001 - a file that cannot be read needs build's located problems, not fmt
         return False
 
 

@@ -12,6 +12,24 @@ from ..package import Table
 from ..tabular import _rendered, canonical_csv, first_out_of_order
 
 
+def is_canonical_file(table: Table, data: bytes) -> bool:
+    """Whether a CSV's bytes are exactly canonical_csv of its rows (a byte order mark or a CR line end is not), by
+    first_noncanonical_line: only the lines it cannot settle are rendered. ValueError when the bytes cannot be read
+    as the table (unparseable, a ragged row, a cell its type cannot hold). For `fmt` and the seal's refusal."""
+    from ..tabular import read_raw, typed
+
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return False
+    raw = read_raw(data)
+    if raw.error or raw.data is None or raw.ragged_rows:
+        raise ValueError(raw.error or f"ragged rows {raw.ragged_rows[:5]}")
+    try:
+        cast = typed(table, raw.data)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError) as exc:
+        raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    return first_noncanonical_line(table, cast, data, raw.data) is None
+
+
 def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.Table, plain: set[str] = frozenset(),
                             rendered: set[str] = frozenset(), out_of_order=None) -> int | None:
     """The 1-based line number of the first line of `raw` that differs from canonical_csv(table, data), else None.
