@@ -5,6 +5,7 @@ field's pattern (which a foreign key may settle). Each rule carries its exact Ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -105,7 +106,13 @@ def _lengths(f, ex: bool) -> list[Rule]:
 
 def _clean_enum(f) -> bool:
     enum = f.constraints.get("enum")
-    return bool(enum) and not hygiene_suspects(pa.chunked_array([pa.array([str(v) for v in enum], pa.string())]))
+    return bool(enum) and _clean_vocabulary(tuple(str(v) for v in enum))
+
+
+@lru_cache(maxsize=1024)
+def _clean_vocabulary(values: tuple[str, ...]) -> bool:
+    """No value is empty, padded or formula-like: judged once per vocabulary in a process (a function of the values)."""
+    return not hygiene_suspects(pa.chunked_array([pa.array(list(values), pa.string())]))
 
 
 def _hygiene(f, data, ex: bool, typed_rule: bool) -> tuple[list[Rule], list[Rule]]:
