@@ -175,7 +175,7 @@ def test_browse_wait_stops_on_a_ctrl_c_that_another_thread_received():
         child.wait()
 
 
-def test_commands_of_this_package_alone_run_without_pandas(package_copy):
+def test_commands_that_never_use_pandas_run_without_it(package_copy):
     """build, fmt, sql and export (cli.WITHOUT_PANDAS) work in a process that declines pandas, and never import it: pyarrow
     would, about 0.2 s, only to ask whether a value is a DataFrame. A command that needs pandas would fail here."""
     probe = ("import atexit, sys; atexit.register(lambda: print('pandas imported:', 'pandas' in sys.modules, "
