@@ -237,10 +237,8 @@ def _needs_fmt(pkg: Package, rel: str) -> bool:
     header = data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
     if header != ",".join(t.field_names).encode("utf-8"):
         return False  # a missing, extra or moved column: fmt refuses it too; build names it
-    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
-        return True
     try:
-        return not is_canonical_file(t, data)
+        return not is_canonical_file(t, data)  # a byte order mark or a CR: not canonical, before any parse
     except Exception:  # noqa: BLE001 - a file that cannot be read needs build's located problems, not fmt
         return False
 

@@ -7,8 +7,8 @@ process; validate() called from Python changes none of this. VOSTOCHNY_SUMMIT_NO
   return waits for the GIL; 0.5 ms beat both 5 ms and 0.1 ms (0.1 ms cost 10-15 % CPU in futex hand-overs).
 - An import blocker that declines pandas (decline_pandas): validate never uses it, but pyarrow imports it (about
   0.2 s) only to ask whether a value is a DataFrame. The command line sets it for the other commands that never use
-  it either (cli/__init__.py, WITHOUT_PANDAS): build, fmt, sql, info, diff, locate, export, release. Measured:
-  `build` after an edit of the real package 1.10 s -> 0.68 s (medians of 9 pairs).
+  it either (cli/__init__.py lists them: WITHOUT_PANDAS). Measured: `build` after an edit of the real package
+  1.10 s -> 0.68 s (medians of 9 pairs).
 - A large package (large_package: CSVs over LARGE_BYTES): jemalloc returns freed pages at once (decay 0) instead of
   keeping them for a second. Measured at 3 M rows: peak 0.94 GB instead of 1.1-1.2 GB, for 15 % more time; below
   that size the time matters more and memory is well under 1 GB anyway.
