@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -42,7 +41,9 @@ def _one(text: str) -> tuple[dt.date, dt.date]:
     if mo:
         if not 1 <= mo <= 12:
             raise ValueError(f"month out of range: {text!r}")
-        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        # the month's last day, without the calendar module (it imports locale: 2.5 ms of every validate)
+        last = dt.date(y, 12, 31) if mo == 12 else dt.date(y, mo + 1, 1) - dt.timedelta(days=1)
+        return dt.date(y, mo, 1), last
     return dt.date(y, 1, 1), dt.date(y, 12, 31)
 
 
