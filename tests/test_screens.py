@@ -221,15 +221,17 @@ def test_quote_event_screen_agrees_with_its_query():
     from vostochny_summit.validation.quotes import QUOTE_EVENT_SQL, quote_event_screen
 
     rng, con, verdicts = random.Random(6), duckdb.connect(), set()
-    for _ in range(400):
+    for _ in range(600):
         nq, ne = rng.randint(0, 6), rng.randint(0, 6)
+        # a null source or sentence never occurs in a run, but the screen must not join on one either
+        src = lambda: rng.choice([0, 1, 1, None] if rng.random() < 0.1 else [0, 1])  # noqa: E731
         quote_sentences = pa.table({"row": pa.array([rng.randint(0, 3) for _ in range(nq)], pa.int64()),
-                                    "src": pa.array([rng.randint(0, 1) for _ in range(nq)], pa.int64()),
+                                    "src": pa.array([src() for _ in range(nq)], pa.int64()),
                                     "sentence": pa.array([rng.randint(0, 2) for _ in range(nq)], pa.int64()),
-                                    "event": pa.array([rng.choice(["a", "b", None]) for _ in range(nq)], pa.string())})
-        evidence_sentences = pa.table({"src": pa.array([rng.randint(0, 1) for _ in range(ne)], pa.int64()),
+                                    "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(nq)], pa.string())})
+        evidence_sentences = pa.table({"src": pa.array([src() for _ in range(ne)], pa.int64()),
                                        "sentence": pa.array([rng.randint(0, 2) for _ in range(ne)], pa.int64()),
-                                       "event": pa.array([rng.choice(["a", "b", None]) for _ in range(ne)], pa.string())})
+                                       "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(ne)], pa.string())})
         con.register("__quote_sentences", quote_sentences)
         con.register("__evidence_sentences", evidence_sentences)
         clear = quote_event_screen(quote_sentences, evidence_sentences)

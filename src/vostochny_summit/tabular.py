@@ -107,7 +107,7 @@ def typed(table: Table, raw: pa.Table, version: str | None = None, enforce_requi
     for f in schema:
         col = raw.column(f.name)
         if f.type == pa.bool_():
-            col = pc.equal(col, "true")
+            col = pc.equal(col, string_scalar("true"))
         try:
             cols.append(col.cast(f.type))
         except pa.ArrowInvalid:
@@ -130,22 +130,29 @@ def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
     return data.take(key_order(table, data))
 
 
+def string_scalar(value: str) -> pa.Scalar:
+    """A string as an Arrow scalar, for a compute function's argument: pyarrow converts a bare str through its generic
+    path, which imports dateutil and calendar (about 3 ms, once per process)."""
+    return pa.scalar(value, pa.string())
+
+
 def _rendered(col, type_: pa.DataType):
     """A column as canonical CSV cell text: strings quoted only when they hold a comma, quote, CR or LF."""
+    quote, empty = string_scalar('"'), string_scalar("")
     if pa.types.is_string(type_):
         needs = pc.match_substring_regex(col, '[,"\r\n]')
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
+        quoted = pc.binary_join_element_wise(quote, pc.replace_substring(col, '"', '""'), quote, empty)
         col = pc.if_else(needs, quoted, col)
     else:
         col = col.cast(pa.string())  # ints as digits, floats shortest round-trip, dates ISO, bools true/false
-    return pc.fill_null(col, "")
+    return pc.fill_null(col, empty)
 
 
 def canonical_lines(table: Table, data: pa.Array) -> pa.Array:
     """Each row of typed data as its canonical CSV line (without the LF), in the order given."""
     data = data.select(table.field_names)
     cells = [_rendered(data.column(n), data.schema.field(n).type) for n in table.field_names]
-    return pc.binary_join_element_wise(*cells, ",")
+    return pc.binary_join_element_wise(*cells, string_scalar(","))
 
 
 def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..package import Table
-from ..tabular import _rendered, canonical_csv, first_out_of_order
+from ..tabular import _rendered, canonical_csv, first_out_of_order, string_scalar
 
 
 def is_canonical_file(table: Table, data: bytes) -> bool:
@@ -134,8 +134,8 @@ def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain
             col = data.column(f.name).take(rows)
         else:
             col = _rendered(data.column(f.name).take(rows), pa.string())
-        out.append(pc.fill_null(col, ""))
-    return pc.binary_join_element_wise(*out, ",")
+        out.append(pc.fill_null(col, string_scalar("")))
+    return pc.binary_join_element_wise(*out, string_scalar(","))
 
 
 
