@@ -171,6 +171,33 @@ def test_profile_screen_gives_jsonschemas_verdict(profile, documents):
             assert predicate(mutated) == validator.is_valid(mutated), rel
 
 
+def test_profile_screen_picks_a_fields_alternative_by_its_type_as_jsonschema_would():
+    """The Table Schema profile's 15 field alternatives are told apart by `type` (profile_screen._discriminator): every
+    field of two schemas, with each type name, junk and no type at all, gets jsonschema's verdict; and a oneOf whose
+    enums overlap is still counted alternative by alternative."""
+    schema = json.loads((PROFILES / "tableschema-2.0.json").read_text(encoding="utf-8"))
+    predicate, validator = compile_schema(schema), jsonschema.Draft7Validator(schema)
+    names = [alt["properties"]["type"]["enum"][0] for alt in schema["properties"]["fields"]["items"]["oneOf"]]
+    verdicts = set()
+    for rel in ("schemas/events.schema.json", "schemas/places.schema.json"):
+        for field in json.loads((ROOT / rel).read_text(encoding="utf-8"))["fields"]:
+            for value in [*names, "", "x", "String", 1, None, True, ["string"], {"a": 1}, "(none)"]:
+                d = {"fields": [copy.deepcopy(field)]}  # one field at a time: the rest of a schema changes nothing
+                if value == "(none)":
+                    d["fields"][0].pop("type", None)
+                else:
+                    d["fields"][0]["type"] = value
+                verdicts.add(validator.is_valid(d))
+                assert predicate(d) == validator.is_valid(d), (rel, field["name"], value)
+    assert verdicts == {True, False}
+    told_apart = {"oneOf": [{"properties": {"k": {"enum": ["a"]}}}, {"properties": {"k": {"enum": ["b"]}}}]}
+    overlapping = {"oneOf": [{"properties": {"k": {"enum": ["a", "b"]}}}, {"properties": {"k": {"enum": ["b"]}}}]}
+    for one_of in (told_apart, overlapping):
+        check, exact = compile_schema(one_of), jsonschema.Draft7Validator(one_of)
+        for x in ({"k": "a"}, {"k": "b"}, {"k": "c"}, {"k": 1}, {}, 1):  # {} and 1: every alternative matches
+            assert check(x) == exact.is_valid(x), (one_of, x)
+
+
 def test_country_codes_are_pycountrys():
     import pycountry
 

@@ -95,6 +95,36 @@ def _exactly_one(tests, x) -> bool:
     return found
 
 
+def _discriminator(alternatives) -> tuple[str, dict] | None:
+    """(name, {value: alternative}) when every alternative holds property `name` to an enum of strings and no string is
+    in two of them (a Table Schema field's `type`): an object that has the property can match only the alternative
+    its value names."""
+    if not alternatives or not all(isinstance(a, dict) and isinstance(a.get("properties"), dict) for a in alternatives):
+        return None
+    for name in sorted(set.intersection(*(set(a["properties"]) for a in alternatives))):
+        index = {}
+        for i, a in enumerate(alternatives):
+            sub = a["properties"][name]
+            values = sub.get("enum") if isinstance(sub, dict) else None
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values) or index.keys() & set(values):
+                break
+            index.update((v, i) for v in values)
+        else:
+            return name, index
+    return None
+
+
+def _one_named(by, tests, x) -> bool:
+    """oneOf through its discriminator: the alternative that x's value names, alone (a value no alternative names, or
+    one that is not a string, matches none: each enum holds only strings); without the property, every alternative."""
+    name, index = by
+    if isinstance(x, dict) and name in x:
+        value = x[name]
+        i = index.get(value) if isinstance(value, str) else None
+        return i is not None and tests[i](x)
+    return _exactly_one(tests, x)
+
+
 def _all(tests):
     tests = tuple(tests)
     if not tests:
@@ -160,7 +190,8 @@ def _compile(schema):  # noqa: C901 - one branch per JSON Schema keyword the pro
         tests.append(lambda x, s=subs: any(t(x) for t in s))
     if "oneOf" in schema:
         subs = tuple(_compile(s) for s in schema["oneOf"])
-        tests.append(lambda x, s=subs: _exactly_one(s, x))
+        by = _discriminator(schema["oneOf"])
+        tests.append((lambda x, s=subs, by=by: _one_named(by, s, x)) if by else (lambda x, s=subs: _exactly_one(s, x)))
     return _all(tests)
 
 
