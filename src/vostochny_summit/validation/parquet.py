@@ -29,7 +29,7 @@ def check_parquet(ctx) -> list[Problem]:
 
     try:
         # not read_table: its dataset layer is several times slower here; no pre-buffering (it coalesces reads for
-        # remote storage) and no decoding threads (the checks already keep every core busy)
+        # remote storage, and holds whole row groups)
         have = pq.ParquetFile(t.parquet_path, pre_buffer=False)
         have_schema, have_rows = have.schema_arrow, have.metadata.num_rows
     except (OSError, pa.ArrowInvalid) as exc:
@@ -49,7 +49,10 @@ def check_parquet(ctx) -> list[Problem]:
         return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV")
     differs, offset = set(), 0
     try:
-        for batch in have.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=False):
+        # decoding threads only for a file of more than one batch: on a small one their hand-offs cost more than
+        # the decoding itself
+        threads = have_rows > PARQUET_BATCH_ROWS
+        for batch in have.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=threads):
             part = want.slice(offset, batch.num_rows)
             offset += batch.num_rows
             for i, f in enumerate(t.field_names):
