@@ -173,8 +173,9 @@ def test_profile_screen_gives_jsonschemas_verdict(profile, documents):
 
 def test_profile_screen_picks_a_fields_alternative_by_its_type_as_jsonschema_would():
     """The Table Schema profile's 15 field alternatives are told apart by `type` (profile_screen._discriminator): every
-    field of two schemas, with each type name, junk and no type at all, gets jsonschema's verdict; and a oneOf whose
-    enums overlap is still counted alternative by alternative."""
+    field of two schemas, with each type name, junk and no type at all, gets jsonschema's verdict; and so do two small
+    oneOfs, one told apart by its property and one whose enums overlap (counted alternative by alternative), on
+    objects with and without the property."""
     schema = json.loads((PROFILES / "tableschema-2.0.json").read_text(encoding="utf-8"))
     predicate, validator = compile_schema(schema), jsonschema.Draft7Validator(schema)
     names = [alt["properties"]["type"]["enum"][0] for alt in schema["properties"]["fields"]["items"]["oneOf"]]
