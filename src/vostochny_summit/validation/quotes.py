@@ -199,13 +199,15 @@ def quote_event_screen(quote_sentences: pa.Table, evidence_sentences: pa.Table) 
         return True
     comma = string_scalar(",")
 
-    def keys(t: pa.Table, with_event: bool):
-        parts = [t.column("src").cast(pa.string()), t.column("sentence").cast(pa.string())]
-        return pc.binary_join_element_wise(*parts, *([t.column("event")] if with_event else []), comma)
+    def keys(t: pa.Table) -> tuple:
+        """The rows' 'src,sentence' pairs, and the same with ',event' appended."""
+        pair = pc.binary_join_element_wise(t.column("src").cast(pa.string()), t.column("sentence").cast(pa.string()), comma)
+        return pair, pc.binary_join_element_wise(pair, t.column("event"), comma)
 
+    (q_pair, q_triple), (e_pair, e_triple) = keys(quote_sentences), keys(evidence)
     # a null (an event, or a source or sentence) matches nothing, as in the query's join
-    shares = pc.is_in(keys(quote_sentences, False), value_set=keys(evidence, False).combine_chunks(), skip_nulls=True)
-    matches = pc.is_in(keys(quote_sentences, True), value_set=keys(evidence, True).combine_chunks(), skip_nulls=True)
+    shares = pc.is_in(q_pair, value_set=e_pair.combine_chunks(), skip_nulls=True)
+    matches = pc.is_in(q_triple, value_set=e_triple.combine_chunks(), skip_nulls=True)
     rows = quote_sentences.column("row")
     return screens.all_in(rows.filter(shares), rows.filter(matches))
 
