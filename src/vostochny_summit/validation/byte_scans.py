@@ -88,14 +88,18 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         render = np.flatnonzero(per_row != extra)
         structural = np.flatnonzero((per_row > 0) & (per_row == extra))
     if len(structural):
-        texts = data.select([f.name for f in table.fields if f.type == "string" and f.name not in plain]).take(indices(structural))
-        comma_cells = np.zeros(len(structural), dtype=np.int64)
-        for col in texts.columns:
-            comma_cells += pc.fill_null(pc.match_substring(col, ","), False).to_numpy(zero_copy_only=False)
-        bad.append(structural[extra[structural] != 2 * comma_cells])
-        # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
+        # the structural rows' texts filtered chunk by chunk: taking them would first copy every chunk of each column
+        # into one array (at 1 M rows a transient larger than the rest of this check)
         mine = np.zeros(n, dtype=bool)
         mine[structural] = True
+        keep = pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.packbits(mine, bitorder="little"))])
+        comma_cells = np.zeros(len(structural), dtype=np.int64)
+        for f in table.fields:
+            if f.type == "string" and f.name not in plain:
+                texts = data.column(f.name).filter(keep)
+                comma_cells += pc.fill_null(pc.match_substring(texts, ","), False).to_numpy(zero_copy_only=False)
+        bad.append(structural[extra[structural] != 2 * comma_cells])
+        # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
         first_of_row = np.cumsum(per_row) - per_row
         rank = np.arange(len(quotes)) - first_of_row[quote_row]
         closing = mine[quote_row] & (rank % 2 == 1)
