@@ -171,16 +171,19 @@ def _in_chunks(data: pa.Table, rows: int) -> pa.Table:
     return pa.Table.from_batches(data.to_batches(max_chunksize=rows))
 
 
-@pytest.mark.parametrize("table", ["claim_evidence", "claims"])
-def test_quoted_lines_are_checked_chunk_by_chunk_without_copying_the_texts(pkg, table):
-    """A large CSV reads into many chunks. Lines whose every '"' quotes a cell have their comma cells counted from
-    each text column filtered chunk by chunk: taking those rows instead would first copy every chunk of the column
-    into one array (a 147 MiB transient at 1 M rows). Held to that with an Arrow pool that records its peak, and to
-    the line a needless pair of quotes spoils."""
+@pytest.mark.parametrize("table, kind", [("claim_evidence", "quoting only"), ("claims", "quoting only"),
+                                         ("events", "a quote inside")])
+def test_quoted_lines_are_checked_chunk_by_chunk_without_copying_the_texts(pkg, table, kind):
+    """A large CSV reads into many chunks. Of the lines that hold a '"', those whose every '"' quotes a cell have their
+    comma cells counted from each text column filtered chunk by chunk: taking those rows instead would first copy
+    every chunk of each column into one array (a 147 MiB transient at 1 M rows), and an Arrow pool that records its
+    peak holds them to that. Lines with a '"' inside a value are rendered from their rows, filtered the same way
+    (the rendering outweighs the copy, so there only the line is held). Each finds the line a needless pair of
+    quotes spoils."""
     t = pkg.table(table)
     raw = t.csv_path.read_bytes()
     lines = raw.split(b"\n")
-    quoted = [n for n, line in enumerate(lines[1:-1], 2) if b'"' in line and b'""' not in line]
+    quoted = [n for n, line in enumerate(lines[1:-1], 2) if b'"' in line and (b'""' in line) == (kind == "a quote inside")]
     assert len(quoted) > 10
     line = quoted[len(quoted) // 2]
     spoilt = _edit_line(raw, line, _quote_first_cell)
@@ -195,7 +198,8 @@ def test_quoted_lines_are_checked_chunk_by_chunk_without_copying_the_texts(pkg, 
         finally:
             pa.set_memory_pool(default)
         assert got == want
-        assert pool.max_memory() < texts / 2, (pool.max_memory(), texts)
+        if kind == "quoting only":
+            assert pool.max_memory() < texts / 2, (pool.max_memory(), texts)
 
 
 def test_blank_line_and_crlf_are_found(places):

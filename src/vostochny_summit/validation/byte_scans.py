@@ -90,9 +90,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     if len(structural):
         # the structural rows' texts filtered chunk by chunk: taking them would first copy every chunk of each column
         # into one array (at 1 M rows a transient larger than the rest of this check)
-        mine = np.zeros(n, dtype=bool)
-        mine[structural] = True
-        keep = pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.packbits(mine, bitorder="little"))])
+        keep = row_mask(n, structural)
         comma_cells = np.zeros(len(structural), dtype=np.int64)
         for f in table.fields:
             if f.type == "string" and f.name not in plain:
@@ -100,6 +98,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
                 comma_cells += pc.fill_null(pc.match_substring(texts, ","), False).to_numpy(zero_copy_only=False)
         bad.append(structural[extra[structural] != 2 * comma_cells])
         # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
+        mine = np.zeros(n, dtype=bool)
+        mine[structural] = True
         first_of_row = np.cumsum(per_row) - per_row
         rank = np.arange(len(quotes)) - first_of_row[quote_row]
         closing = mine[quote_row] & (rank % 2 == 1)
@@ -128,16 +128,17 @@ def first_different_line(a, b: bytes) -> int | None:
 
 
 def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:
-    """The canonical lines of the given rows, for the canonical check: non-string cells as their text (which the
-    check compares with their rendering separately), plain string columns as they are, the rest rendered."""
-    out, rows = [], indices(rows)
+    """The canonical lines of the given rows (ascending positions), for the canonical check: non-string cells as their
+    text (which the check compares with their rendering separately), plain string columns as they are, the rest
+    rendered."""
+    out, keep = [], row_mask(data.num_rows, rows)
     for f in table.fields:
         if f.type != "string":
-            col = cells.column(f.name).take(rows)
+            col = cells.column(f.name).filter(keep)
         elif f.name in plain:
-            col = data.column(f.name).take(rows)
+            col = data.column(f.name).filter(keep)
         else:
-            col = _rendered(data.column(f.name).take(rows), pa.string())
+            col = _rendered(data.column(f.name).filter(keep), pa.string())
         out.append(pc.fill_null(col, string_scalar("")))
     return pc.binary_join_element_wise(*out, string_scalar(","))
 
@@ -253,13 +254,15 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
 
 
 
-def indices(positions) -> pa.Array:
-    """A numpy array of positions as an Arrow int64 array, without a copy (pa.array and take would first import
-    numpy.ma to ask whether it is a masked array)."""
+def row_mask(n: int, positions) -> pa.Array:
+    """A boolean Arrow array of n values, true at the given positions: filtering a table or column by it keeps those
+    rows in order, chunk by chunk, where take would first copy all the chunks of each column into one array (a table
+    read from a large CSV comes in many chunks)."""
     import numpy as np
 
-    positions = np.ascontiguousarray(positions, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(positions), [None, pa.py_buffer(positions)])
+    mine = np.zeros(n, dtype=bool)
+    mine[np.asarray(positions, dtype=np.int64)] = True
+    return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.packbits(mine, bitorder="little"))])
 
 
 def row_numbers(n: int) -> pa.Array:

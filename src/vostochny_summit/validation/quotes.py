@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 from ..sql import key_text
 from ..tabular import int64_array, string_scalar
 from . import roles, screens
-from .byte_scans import scan_positions
+from .byte_scans import row_mask, scan_positions
 from .engine import Check
 from .problem import Problem
 from .sql import key_sql, q, rows
@@ -102,7 +102,7 @@ def check_quote_pairs(ctx) -> list[Problem]:
     for mark in roles.SYMMETRIC_MARKS:
         bad |= _marks(col, mark)[0] % 2 == 1
     found = np.flatnonzero(bad).tolist()
-    keys = state.typed.take(pa.array(found, pa.int64())).select(t.primary_key).to_pylist() if found else []
+    keys = state.typed.select(t.primary_key).filter(row_mask(len(col), found)).to_pylist() if found else []
     return [Problem(code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
                     key=key_text(keys[j].values()),
                     field=text, value=col[i].as_py(), expected="both quotation marks of a pair (“…”, \"…\") inside the span, or neither")

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from ..sql import key_text
 from . import roles
+from .byte_scans import row_mask
 from .engine import Check
 from .problem import Problem
 
@@ -77,7 +78,7 @@ def check_spans(ctx) -> list[Problem]:
     failing = np.flatnonzero(~ok | cuts)
     if not len(failing):
         return out
-    rows = d.take(pa.array(failing)).select(list(dict.fromkeys([c.source, c.start, c.end, c.text, *t.primary_key])))
+    rows = d.select(list(dict.fromkeys([c.source, c.start, c.end, c.text, *t.primary_key]))).filter(row_mask(d.num_rows, failing))
     columns = [rows.column(x).to_pylist() for x in (c.source, c.start, c.end, c.text)]
     keys = [rows.column(k).to_pylist() for k in t.primary_key]
     bodies: dict[str, str] = {}  # decoded as the failing rows need them
