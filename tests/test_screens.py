@@ -134,6 +134,36 @@ def test_key_and_group_screens_agree_with_sql():
             assert missing == 0, (a, known)
 
 
+def _chunked(values: list, rng: random.Random) -> pa.ChunkedArray:
+    cuts = sorted(rng.sample(range(1, len(values)), min(len(values) - 1, rng.randint(0, 3)))) if len(values) > 1 else []
+    bounds = [0, *cuts, len(values)]
+    return pa.chunked_array([pa.array(values[a:b], pa.string()) for a, b in zip(bounds, bounds[1:])], pa.string())
+
+
+def test_all_in_compares_sorted_columns_by_their_distinct_values_exactly(monkeypatch):
+    """all_in against set inclusion, with its sorted comparison forced at every size: sorted and shuffled columns, in
+    chunks, with repeats, empty strings, a value beyond ASCII (bytewise order is code point order) and nulls among
+    the known values. Both of its answers are exact, so each must be the inclusion's."""
+    monkeypatch.setattr(screens, "SORTED_FROM", 0)
+    both_sorted = []
+    real = screens.sorted_distinct
+    monkeypatch.setattr(screens, "sorted_distinct", lambda col: both_sorted.append(real(col) is not None) or real(col))
+    rng, words = random.Random(7), ["", "a", "ab", "b", "ba", "c", "é", "z"]
+    outcomes = {True: 0, False: 0}
+    for _ in range(600):
+        known = sorted(rng.choices(words, k=rng.randint(1, 9)))
+        values = sorted(rng.choices(known if rng.random() < 0.5 else words, k=rng.randint(1, 9)))
+        for column in (values, known):
+            if rng.random() < 0.25:
+                rng.shuffle(column)
+        if rng.random() < 0.3:
+            known.insert(rng.randrange(len(known) + 1), None)
+        want = set(values) <= set(known) - {None}
+        assert screens.all_in(_chunked(values, rng), _chunked(known, rng)) == want, (values, known)
+        outcomes[want] += 1
+    assert min(outcomes.values()) > 100 and both_sorted.count(True) > 600, (outcomes, both_sorted.count(True))
+
+
 def _mutations(doc, rng):
     """Copies of a JSON document with one node replaced, removed or duplicated."""
     values = [None, True, False, 0, 1, 1.0, -1, 2.5, "", "x", "string", "integer", [], {}, ["a", "a"], {"name": "x"}]

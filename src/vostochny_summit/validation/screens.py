@@ -100,8 +100,16 @@ def condition(cond, arrow_types: dict):
     return screen
 
 
+SORTED_FROM = 1 << 14  # rows (values and known together) from which all_in first tries the sorted comparison
+
+
 def all_in(values, known) -> bool:
-    """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row."""
+    """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row.
+
+    Two sorted columns (each in ascending order, as a table in canonical form holds its first key column: a claim's
+    evidence by claim, the claims by id) are compared by their distinct values, with no hash table: when both hold as
+    many distinct values, the values are all known exactly when the two are equal element by element, and when the
+    values hold more, some cannot be known."""
     if len(values) == 0:
         return True
     if values.null_count:
@@ -111,7 +119,31 @@ def all_in(values, known) -> bool:
     known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
     if known.type != values.type:
         return False
-    return not _any(pc.invert(pc.is_in(values, value_set=known.drop_null())))
+    known = known.drop_null()
+    if len(values) + len(known) >= SORTED_FROM:
+        mine = sorted_distinct(values)
+        theirs = sorted_distinct(known) if mine is not None else None
+        if theirs is not None:
+            if len(mine) > len(theirs):
+                return False
+            if len(mine) == len(theirs):
+                return bool(pc.all(pc.equal(mine, theirs)).as_py())
+            values = mine  # fewer values to look up
+    return not _any(pc.invert(pc.is_in(values, value_set=known)))
+
+
+def sorted_distinct(col):
+    """The distinct values of a column without nulls when they stand in ascending order (bytewise for text, as
+    DuckDB and Arrow compare it), else None."""
+    if len(col) < 2:
+        return col
+    before, after = col.slice(0, len(col) - 1), col.slice(1)
+    if not pc.all(pc.less_equal(before, after)).as_py():
+        return None
+    first = pc.not_equal(before, after)  # a value that differs from the one before it starts a run
+    chunks = first.chunks if isinstance(first, pa.ChunkedArray) else [first]
+    one_true = pa.Array.from_buffers(pa.bool_(), 1, [None, pa.py_buffer(b"\x01")])  # pa.array([True]) imports pandas
+    return col.filter(pa.chunked_array([one_true, *chunks], pa.bool_()))
 
 
 def _row_codes(columns: list):
