@@ -363,3 +363,29 @@ def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp
     assert m[:] == data  # the dropped pages read back from the file
     del buf
     m.close()
+
+
+def test_sentence_ranges_search_all_sources_at_once_as_each_alone():
+    """quotes._sentence_ranges, one search over every source's sentences laid end to end, against the search in
+    each source's own sentences: spans inside, across, before and beyond a text, empty and reversed ones, unknown
+    sources, sources without sentences, and the empty sentence (0, 0) that stands for none."""
+    from vostochny_summit.validation.quotes import _sentence_ranges
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        bounds = {}
+        for k in rng.choice(8, size=rng.integers(0, 6), replace=False).tolist():
+            cuts = np.sort(rng.choice(np.arange(0, 40), size=2 * rng.integers(0, 5), replace=False))
+            bounds[k] = (cuts[0::2].astype(np.int64), cuts[1::2].astype(np.int64))
+            if not len(cuts) and rng.random() < 0.5:  # what check_quote_event gives a text without sentences
+                bounds[k] = (np.zeros(1, np.int64), np.zeros(1, np.int64))
+        n = int(rng.integers(0, 30))
+        source = rng.integers(-2, 10, size=n)
+        start, end = rng.integers(-3, 50, size=n), rng.integers(-3, 50, size=n)
+        first, last = _sentence_ranges(bounds, source, start, end)
+        for i in range(n):
+            want = (0, -1)
+            if source[i] in bounds and 0 <= start[i] < end[i]:
+                s, e = bounds[int(source[i])]
+                want = (int(np.searchsorted(e, start[i], side="right")), int(np.searchsorted(s, end[i], side="left")) - 1)
+            assert (first[i], last[i]) == want, (bounds, source[i], start[i], end[i])
