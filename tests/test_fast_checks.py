@@ -295,30 +295,51 @@ def test_sentence_coverage_agrees_with_the_obvious_loop():
         assert uncovered(*arrays).tolist() == want, (sentences, spans)
 
 
-def test_claim_status_column_agrees_with_the_rule():
+@pytest.mark.parametrize("order", ["any", "canonical"])
+def test_claim_status_column_agrees_with_the_rule(monkeypatch, order):
     """The rule build and validate use gives what a row-at-a-time reading of CURATION.md §7 gives; a missing claim id
     matches the evidence rows without one, a repeated id gets its status at every row, evidence of no claim (c9) and
-    a package without claims or evidence count nowhere."""
+    a package without claims or evidence count nowhere. In canonical order (claims by id, evidence by claim, every
+    claim with evidence, as in a valid package) the claims are matched to their evidence's runs, not hashed: that
+    way is taken, and gives the same; in order but with a claim twice, or evidence of another claim, it is not."""
+    from vostochny_summit import derive
     from vostochny_summit.derive import claim_status_column
 
     from .oracles import claim_status
 
+    sorted_way = []
+    real = derive._same_sorted_keys
+    monkeypatch.setattr(derive, "_same_sorted_keys", lambda *a: (lambda r: sorted_way.append(r is not None) or r)(real(*a)))
     rng = random.Random(3)
     for _ in range(200):
         sources = {f"s{i}": rng.choice(["g1", "g2", "g3"]) for i in range(rng.randint(1, 4))}  # a group is required
         claims = [f"c{i}" for i in range(rng.randint(0, 5))]
-        claims += rng.sample([None, *claims[:1]], rng.randint(0, min(2, len(claims) + 1)))  # a missing id, a repeated one
-        rng.shuffle(claims)
-        rows = [(rng.choice(claims + ["c9"]), rng.choice(list(sources) + ["unknown"]), rng.choice(["supports", "refutes", "qualifies"]),
-                 rng.choice([None, None, "g1", "g2", "elsewhere"])) for _ in range(rng.randint(0, 10))]
+        stance = lambda: rng.choice(["supports", "refutes", "qualifies"])  # noqa: E731
+        relay = lambda: rng.choice([None, None, "g1", "g2", "elsewhere"])  # noqa: E731
+        if order == "canonical":
+            rows = sorted(((c, rng.choice(list(sources) + ["unknown"]), stance(), relay())
+                          for c in claims for _ in range(rng.randint(1, 3))), key=lambda r: r[0])
+            if claims and rng.random() < 0.25:  # in order still, but the last claim's evidence names c9 instead
+                rows = [("c9", *r[1:]) if r[0] == claims[-1] else r for r in rows]
+            elif claims and rng.random() < 0.3:  # in order still, a claim twice and evidence of c9 too
+                claims.insert(0, claims[0])
+                rows += [("c9", "s0", "supports", None)]
+        else:
+            claims += rng.sample([None, *claims[:1]], rng.randint(0, min(2, len(claims) + 1)))  # a missing id, a repeated one
+            rng.shuffle(claims)
+            rows = [(rng.choice(claims + ["c9"]), rng.choice(list(sources) + ["unknown"]), stance(), relay())
+                    for _ in range(rng.randint(0, 10))]
         want = claim_status(rows, sources)
         evidence = pa.table({k: pa.array([r[i] for r in rows], pa.string())
                              for i, k in enumerate(("claim_id", "source_id", "stance", "attributed_org_id"))})
         src = pa.table({"source_id": pa.array(list(sources), pa.string()),
                         "independence_group": pa.array(list(sources.values()), pa.string())})
         ids = pa.chunked_array([pa.array(claims[:1], pa.string()), pa.array(claims[1:], pa.string())])  # two chunks
+        if order == "canonical":
+            evidence = pa.Table.from_batches(evidence.to_batches(max_chunksize=rng.randint(1, 4)), evidence.schema)
         got = claim_status_column(ids, evidence, src).to_pylist()
         assert got == [want.get(c, "single-source") for c in claims], (rows, sources)
+    assert sorted_way.count(order == "canonical") > 80, sorted_way.count(True)
 
 
 def test_distinct_rows_are_the_same_at_every_size():

@@ -11,7 +11,7 @@ from .model import RESOURCES
 from .model.columns import claim_status
 from .model.columns import events as event_columns
 from .model.columns import sources as source_columns
-from .tabular import int64_array
+from .tabular import ascending_runs, int64_array
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -107,16 +107,36 @@ def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
         return a.chunks if isinstance(a, pa.ChunkedArray) else [a]
 
     n = len(keys)
-    enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], keys.type))
-    nd = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
-    codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
-    codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
-    key_code, row_code = codes[:n], codes[n:][chosen.to_numpy(zero_copy_only=False)]
+    runs = _same_sorted_keys(keys, row_keys)
+    if runs is not None:  # key i is the i-th run of the rows' keys
+        nd, key_code = n, np.arange(n, dtype=np.int64)
+        row_code = (np.cumsum(runs.to_numpy(zero_copy_only=False), dtype=np.int64) - 1)[chosen.to_numpy(zero_copy_only=False)]
+    else:
+        enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], keys.type))
+        nd = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
+        codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
+        codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+        key_code, row_code = codes[:n], codes[n:][chosen.to_numpy(zero_copy_only=False)]
     v, nv = _codes(row_values.filter(chosen))
     pairs = np.sort(row_code * (nv + 1) + v)
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
     per_code = np.bincount(pairs // (nv + 1), minlength=nd + 1)
     return int64_array(per_code[key_code])
+
+
+def _same_sorted_keys(keys, row_keys):
+    """Where the keys are distinct and ascending and the rows' keys ascending with exactly those values (the claims
+    and their evidence, each in canonical form, in a valid package): where each run of the rows' keys begins (a
+    boolean array); else None, and the keys are encoded with a hash table instead."""
+    import pyarrow.compute as pc
+
+    mine = ascending_runs(keys)
+    if mine is None or len(mine[0]) != len(keys):
+        return None
+    theirs = ascending_runs(row_keys)
+    if theirs is None or len(theirs[0]) != len(keys) or not pc.all(pc.equal(theirs[0], mine[0])).as_py():
+        return None
+    return theirs[1]
 
 
 def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

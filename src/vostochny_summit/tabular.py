@@ -177,6 +177,23 @@ def int64_array(values) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
+def ascending_runs(col) -> tuple | None:
+    """For a column without nulls whose values stand in ascending order (bytewise for text, as DuckDB and Arrow
+    compare it): (its distinct values, a boolean array true where a run of equal values begins); else None. A table
+    in canonical form holds its first key column so; its distinct values then come without a hash table."""
+    if col.null_count:
+        return None
+    one_true = pa.Array.from_buffers(pa.bool_(), 1, [None, pa.py_buffer(b"\x01")])  # pa.array([True]) imports pandas
+    if len(col) < 2:
+        return col, one_true.slice(0, len(col))
+    before, after = col.slice(0, len(col) - 1), col.slice(1)
+    if not pc.all(pc.less_equal(before, after)).as_py():
+        return None
+    differs = pc.not_equal(before, after)  # a value that differs from the one before it begins a run
+    begins = pa.chunked_array([one_true, *(differs.chunks if isinstance(differs, pa.ChunkedArray) else [differs])], pa.bool_())
+    return col.filter(begins), begins
+
+
 def key_neighbours(table: Table, data: pa.Table):
     """For each pair of neighbouring rows (i, i + 1), by primary key in key_order's order (bytewise, nulls last):
     (before, tied) numpy bool arrays: row i + 1 sorts before row i; the two rows have the same key.

@@ -13,6 +13,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..tabular import ascending_runs
+
 
 def _any(mask) -> bool:
     return bool(pc.any(pc.fill_null(mask, False)).as_py())
@@ -133,17 +135,9 @@ def all_in(values, known) -> bool:
 
 
 def sorted_distinct(col):
-    """The distinct values of a column without nulls when they stand in ascending order (bytewise for text, as
-    DuckDB and Arrow compare it), else None."""
-    if len(col) < 2:
-        return col
-    before, after = col.slice(0, len(col) - 1), col.slice(1)
-    if not pc.all(pc.less_equal(before, after)).as_py():
-        return None
-    first = pc.not_equal(before, after)  # a value that differs from the one before it starts a run
-    chunks = first.chunks if isinstance(first, pa.ChunkedArray) else [first]
-    one_true = pa.Array.from_buffers(pa.bool_(), 1, [None, pa.py_buffer(b"\x01")])  # pa.array([True]) imports pandas
-    return col.filter(pa.chunked_array([one_true, *chunks], pa.bool_()))
+    """The distinct values of a column without nulls when they stand in ascending order, else None."""
+    runs = ascending_runs(col)
+    return None if runs is None else runs[0]
 
 
 def _row_codes(columns: list):
