@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from vostochny_summit.tabular import canonical_csv, read_raw, typed
@@ -215,6 +216,19 @@ def test_byte_views_slice_without_copying():
     lengths = [2, 3, 0, len(buf), 20]
     views = byte_views(buf, offsets, lengths)
     assert views.to_pylist() == [buf[o:o + n] for o, n in zip(offsets, lengths)]
+
+
+def test_byte_views_equal_the_slices_they_name_anywhere_in_the_buffer():
+    """Random slices, near the buffer's end too, long and inline: each view reads as its slice, and compares equal to
+    an Arrow array of the same values (an inline value's unused bytes must be zeros for that)."""
+    rng = random.Random(5)
+    for _ in range(400):
+        buf = bytes(rng.randrange(256) for _ in range(rng.randint(0, 40)))
+        slices = [(o, rng.randint(0, len(buf) - o)) for o in (rng.randint(0, len(buf)) for _ in range(rng.randint(0, 12)))]
+        views = byte_views(buf, [o for o, _ in slices], [n for _, n in slices])
+        want = pa.array([buf[o:o + n] for o, n in slices], pa.binary())
+        assert views.to_pylist() == want.to_pylist()
+        assert pc.all(pc.equal(views, want.cast(pa.binary_view()))).as_py() is not False, (buf, slices)
 
 
 def test_span_check_agrees_with_python_slicing():
