@@ -191,7 +191,7 @@ def ascending_runs(col) -> tuple | None:
         return None
     differs = pc.not_equal(before, after)  # a value that differs from the one before it begins a run
     begins = pa.chunked_array([one_true, *(differs.chunks if isinstance(differs, pa.ChunkedArray) else [differs])], pa.bool_())
-    return col.filter(begins), begins
+    return (col if pc.all(differs).as_py() else col.filter(begins)), begins  # distinct already (a key): no copy
 
 
 def key_neighbours(table: Table, data: pa.Table):

@@ -118,7 +118,6 @@ def all_in(values, known) -> bool:
         return False
     if len(known) == 0:
         return False
-    known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
     if known.type != values.type:
         return False
     known = known.drop_null()
@@ -130,7 +129,8 @@ def all_in(values, known) -> bool:
                 return False
             if len(mine) == len(theirs):
                 return bool(pc.all(pc.equal(mine, theirs)).as_py())
-            values = mine  # fewer values to look up
+            values, known = mine, theirs  # fewer values to look up, a smaller set to look them up in
+    known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known  # the set is one array
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
 
 
