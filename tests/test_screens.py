@@ -276,26 +276,37 @@ def test_reporter_voice_screen_agrees_with_its_queries(pkg):
 
 
 def test_quote_event_screen_agrees_with_its_query():
-    from vostochny_summit.validation.quotes import QUOTE_EVENT_SQL, quote_event_screen
+    """The screen, given each (source, sentence) pair as one integer and the events coded as check_quote_event codes
+    them (_event_codes: one dictionary for both sides, -1 for none), clears exactly the cases where the query over
+    the same rows, with the events as text, finds no row; events that hold a comma included."""
+    import numpy as np
+
+    from vostochny_summit.validation.quotes import QUOTE_EVENT_SQL, _event_codes, quote_event_screen
 
     rng, con, verdicts = random.Random(6), duckdb.connect(), set()
     for _ in range(600):
         nq, ne = rng.randint(0, 6), rng.randint(0, 6)
-        # a null source or sentence never occurs in a run, but the screen must not join on one either
-        src = lambda: rng.choice([0, 1, 1, None] if rng.random() < 0.1 else [0, 1])  # noqa: E731
         quote_sentences = pa.table({"row": pa.array([rng.randint(0, 3) for _ in range(nq)], pa.int64()),
-                                    "src": pa.array([src() for _ in range(nq)], pa.int64()),
+                                    "src": pa.array([rng.randint(0, 2) for _ in range(nq)], pa.int64()),
                                     "sentence": pa.array([rng.randint(0, 2) for _ in range(nq)], pa.int64()),
                                     "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(nq)], pa.string())})
-        evidence_sentences = pa.table({"src": pa.array([src() for _ in range(ne)], pa.int64()),
+        evidence_sentences = pa.table({"src": pa.array([rng.randint(0, 2) for _ in range(ne)], pa.int64()),
                                        "sentence": pa.array([rng.randint(0, 2) for _ in range(ne)], pa.int64()),
                                        "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(ne)], pa.string())})
         con.register("__quote_sentences", quote_sentences)
         con.register("__evidence_sentences", evidence_sentences)
-        clear = quote_event_screen(quote_sentences, evidence_sentences)
+        q, e = ({k: np.asarray(t.column(k).to_pylist(), dtype=np.int64) for k in ("row", "src", "sentence") if k in t.column_names}
+                for t in (quote_sentences, evidence_sentences))
+        q_code, e_code = _event_codes(quote_sentences.column("event"), evidence_sentences.column("event"))
+        width = 3
+        clear = quote_event_screen(q["row"], q["src"] * width + q["sentence"], q_code, e["src"] * width + e["sentence"], e_code)
         verdicts.add(clear)
         assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (quote_sentences.to_pylist(), evidence_sentences.to_pylist())
     assert verdicts == {True, False}, "the random cases reach both verdicts"
+    # pairs and codes that could pass 62 bits as one integer: the screen cannot tell, and leaves it to the query
+    big, one = np.array([2**61], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    assert quote_event_screen(one, big, one, big, one) is False
+    assert quote_event_screen(one, one, one, one, one) is True
 
 
 def test_a_valid_package_validates_without_duckdb():

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..sql import key_text
-from ..tabular import int64_array, string_scalar
+from ..tabular import int64_array
 from . import roles, screens
 from .byte_scans import row_mask, scan_positions
 from .engine import Check
@@ -184,13 +184,16 @@ def check_quote_event(ctx) -> list[Problem]:
     e_row, e_src, e_sentence = _pairs(*ranges(evidence, ec))
     if not len(q_row) or not len(e_row):
         return []
+    if ctx.screens:
+        q_code, e_code = _event_codes(quotes.column(cols.event), evidence.column(cols.evidence_event))
+        width = int(max(q_sentence.max(), e_sentence.max())) + 1  # a (source, sentence) pair as one integer
+        if quote_event_screen(q_row, q_src * width + q_sentence, q_code[q_row], e_src * width + e_sentence, e_code[e_row]):
+            return []
     q_row, q_src, q_sentence, e_row, e_src, e_sentence = map(int64_array, (q_row, q_src, q_sentence, e_row, e_src, e_sentence))
     quote_sentences = pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
                                 "event": quotes.column(cols.event).take(q_row).cast(pa.string())})
     evidence_sentences = pa.table({"src": e_src, "sentence": e_sentence,
                                    "event": evidence.column(cols.evidence_event).take(e_row).cast(pa.string())})
-    if ctx.screens and quote_event_screen(quote_sentences, evidence_sentences):
-        return []
     ctx.con.register("__quote_sentences", quote_sentences)
     ctx.con.register("__evidence_sentences", evidence_sentences)
     found = ctx.con.execute(QUOTE_EVENT_SQL).fetchall()
@@ -201,27 +204,35 @@ def check_quote_event(ctx) -> list[Problem]:
             for row, event, events in found]
 
 
-def quote_event_screen(quote_sentences: pa.Table, evidence_sentences: pa.Table) -> bool:
-    """True only when the quote-event query would find no row (set membership in Arrow, no DuckDB): every quote row
-    that shares a (source, sentence) with event evidence shares one with evidence of its own event. The pairs and
-    triples are compared as text ('src,sentence' and 'src,sentence,event': the integers hold no comma, so the text is
-    exact); no join, so Arrow's join engine (Acero, with pyarrow.dataset: 6-9 ms of imports) is never loaded."""
-    evidence = evidence_sentences.filter(pc.is_valid(evidence_sentences.column("event")))
-    if evidence.num_rows == 0 or quote_sentences.num_rows == 0:
+def _event_codes(*columns) -> list:
+    """Each column's events as integer codes that are equal exactly where the events are (one dictionary for all the
+    columns), -1 for none."""
+    text = [c.cast(pa.string()) for c in columns]
+    enc = pc.dictionary_encode(pa.chunked_array([ch for c in text for ch in c.chunks], pa.string()))  # one dictionary
+    codes = pc.fill_null(pa.chunked_array([ch.indices for ch in enc.chunks], pa.int32()), -1)
+    codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    ends = np.cumsum([len(c) for c in text])
+    return np.split(codes, ends[:-1])
+
+
+def quote_event_screen(q_row: np.ndarray, q_pair: np.ndarray, q_event: np.ndarray, e_pair: np.ndarray,
+                       e_event: np.ndarray) -> bool:
+    """True only when QUOTE_EVENT_SQL would find no row, from integers (no DuckDB, no text): each quote sentence's row,
+    (source, sentence) pair and event code, and each evidence sentence's pair and event code (a code is equal exactly
+    where the events are; -1 for none). Every quote row that shares a pair with event evidence shares one with
+    evidence of its own event. A pair and a code make one integer, pair * (codes + 1) + code; False (the query then
+    decides) if that could pass 62 bits."""
+    codes = int(max(q_event.max(initial=-1), e_event.max(initial=-1))) + 2  # the codes 0..codes - 2, and one more
+    if (int(max(q_pair.max(initial=0), e_pair.max(initial=0))) + 1) * codes >= 2**62:
+        return False
+    evidence = e_event >= 0  # evidence of no event joins nothing
+    e_pair, e_triple = e_pair[evidence], e_pair[evidence] * codes + e_event[evidence]
+    if not len(e_pair) or not len(q_row):
         return True
-    comma = string_scalar(",")
-
-    def keys(t: pa.Table) -> tuple:
-        """The rows' 'src,sentence' pairs, and the same with ',event' appended."""
-        pair = pc.binary_join_element_wise(t.column("src").cast(pa.string()), t.column("sentence").cast(pa.string()), comma)
-        return pair, pc.binary_join_element_wise(pair, t.column("event"), comma)
-
-    (q_pair, q_triple), (e_pair, e_triple) = keys(quote_sentences), keys(evidence)
-    # a null (an event, or a source or sentence) matches nothing, as in the query's join
-    shares = pc.is_in(q_pair, value_set=e_pair.combine_chunks(), skip_nulls=True)
-    matches = pc.is_in(q_triple, value_set=e_triple.combine_chunks(), skip_nulls=True)
-    rows = quote_sentences.column("row")
-    return screens.all_in(rows.filter(shares), rows.filter(matches))
+    q_triple = q_pair * codes + q_event  # a quote of no event (-1) matches nothing: its code part would be codes - 1
+    shares = pc.is_in(int64_array(q_pair), value_set=int64_array(e_pair)).to_numpy(zero_copy_only=False)
+    matches = pc.is_in(int64_array(q_triple), value_set=int64_array(e_triple)).to_numpy(zero_copy_only=False)
+    return screens.all_in(int64_array(q_row[shares]), int64_array(q_row[matches]))
 
 
 def _quote_event_reads(pkg, _t) -> list[str]:
