@@ -12,7 +12,14 @@ import pyarrow.compute as pc
 import pytest
 
 from vostochny_summit.tabular import canonical_csv, read_raw, typed
-from vostochny_summit.validation.byte_scans import SCAN_BLOCK, byte_views, first_noncanonical_line, pages_behind, scan_positions
+from vostochny_summit.validation.byte_scans import (
+    SCAN_BLOCK,
+    byte_views,
+    first_noncanonical_line,
+    pages_behind,
+    scan_positions,
+    values_holding,
+)
 from vostochny_summit.validation.span_index import Texts
 
 
@@ -176,10 +183,10 @@ def _in_chunks(data: pa.Table, rows: int) -> pa.Table:
                                          ("events", "a quote inside")])
 def test_quoted_lines_are_checked_chunk_by_chunk_without_copying_the_texts(pkg, table, kind):
     """A large CSV reads into many chunks. Of the lines that hold a '"', those whose every '"' quotes a cell have their
-    comma cells counted from each text column filtered chunk by chunk: taking those rows instead would first copy
-    every chunk of each column into one array (a 147 MiB transient at 1 M rows), and an Arrow pool that records its
-    peak holds them to that. Lines with a '"' inside a value are rendered from their rows, filtered the same way
-    (the rendering outweighs the copy, so there only the line is held). Each finds the line a needless pair of
+    comma cells counted from each text column's buffers, chunk by chunk: taking those rows first would copy every
+    chunk of each column into one array (a 147 MiB transient at 1 M rows), and an Arrow pool that records its peak
+    holds them to that. Lines with a '"' inside a value are rendered from their rows, filtered chunk by chunk (the
+    rendering outweighs the copy, so there only the line is held). Each finds the line a needless pair of
     quotes spoils."""
     t = pkg.table(table)
     raw = t.csv_path.read_bytes()
@@ -229,6 +236,25 @@ def test_byte_views_equal_the_slices_they_name_anywhere_in_the_buffer():
         want = pa.array([buf[o:o + n] for o, n in slices], pa.binary())
         assert views.to_pylist() == want.to_pylist()
         assert pc.all(pc.equal(views, want.cast(pa.binary_view()))).as_py() is not False, (buf, slices)
+
+
+def test_values_holding_a_byte_are_found_from_the_buffers():
+    """values_holding against Python's `in`: values with the byte at the start, the end, twice or not at all, empty
+    ones, nulls (whose slot may still hold bytes), characters beyond ASCII, sliced and chunked arrays, large strings."""
+    rng = random.Random(9)
+    for _ in range(300):
+        values = [rng.choice([None, "", ",", "a,b", "ab,", ",ab", "a,,b", "abc", "é,漢", "😀"]) for _ in range(rng.randint(0, 12))]
+        whole = pa.array(values, rng.choice([pa.string(), pa.large_string()]))
+        start = rng.randint(0, len(values))
+        part = whole.slice(start)  # an offset into the buffers
+        cut = rng.randint(0, len(part))
+        col = pa.chunked_array([part.slice(0, cut), part.slice(cut)], part.type)
+        want = [v is not None and "," in v for v in values[start:]]
+        assert values_holding(col, 44).tolist() == want, values[start:]
+    # a null slot that holds bytes: its validity decides
+    data = pa.py_buffer(b"a,b")
+    nulled = pa.Array.from_buffers(pa.string(), 1, [pa.py_buffer(b"\x00"), pa.py_buffer(np.array([0, 3], np.int32)), data], 1)
+    assert values_holding(pa.chunked_array([nulled]), 44).tolist() == [False]
 
 
 def test_span_check_agrees_with_python_slicing():

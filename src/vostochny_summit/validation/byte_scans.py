@@ -88,14 +88,12 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         render = np.flatnonzero(per_row != extra)
         structural = np.flatnonzero((per_row > 0) & (per_row == extra))
     if len(structural):
-        # the structural rows' texts filtered chunk by chunk: taking them would first copy every chunk of each column
-        # into one array (at 1 M rows a transient larger than the rest of this check)
-        keep = row_mask(n, structural)
+        # read from each text column's buffers, with no copy: taking the structural rows' texts first would copy every
+        # chunk of each column into one array (at 1 M rows a transient larger than the rest of this check)
         comma_cells = np.zeros(len(structural), dtype=np.int64)
         for f in table.fields:
             if f.type == "string" and f.name not in plain:
-                texts = data.column(f.name).filter(keep)
-                comma_cells += pc.fill_null(pc.match_substring(texts, ","), False).to_numpy(zero_copy_only=False)
+                comma_cells += values_holding(data.column(f.name), 44)[structural]
         bad.append(structural[extra[structural] != 2 * comma_cells])
         # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
         mine = np.zeros(n, dtype=bool)
@@ -257,6 +255,31 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
                 return True
     return False
 
+
+
+def values_holding(col: pa.ChunkedArray, byte: int):
+    """For each value of a string column: whether its bytes hold `byte` (an ASCII byte, so never part of another
+    character), as a numpy bool array; False for a null. Read from the Arrow buffers: the byte's positions in each
+    chunk's data, then the values they fall in (about 5 times as fast as match_substring, which searches value by
+    value)."""
+    import numpy as np
+
+    out = []
+    for chunk in col.chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            chunk = chunk.cast(pa.large_string())
+        holds = np.zeros(len(chunk), dtype=bool)
+        _, offsets_buf, data_buf = chunk.buffers()
+        if len(chunk) and data_buf is not None:
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # the offsets as they are stored
+            offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1].astype(np.int64)
+            data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
+            at = np.flatnonzero(data == byte)
+            holds[np.searchsorted(offsets[1:] - offsets[0], at, side="right")] = True  # the value each byte falls in
+            if chunk.null_count:
+                holds &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        out.append(holds)
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
 
 
 def row_mask(n: int, positions) -> pa.Array:
