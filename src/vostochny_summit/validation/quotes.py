@@ -220,16 +220,17 @@ def quote_event_screen(q_row: np.ndarray, q_pair: np.ndarray, q_event: np.ndarra
     """True only when QUOTE_EVENT_SQL would find no row, from integers (no DuckDB, no text): each quote sentence's row,
     (source, sentence) pair and event code, and each evidence sentence's pair and event code (a code is equal exactly
     where the events are; -1 for none). Every quote row that shares a pair with event evidence shares one with
-    evidence of its own event. A pair and a code make one integer, pair * (codes + 1) + code; False (the query then
-    decides) if that could pass 62 bits."""
-    codes = int(max(q_event.max(initial=-1), e_event.max(initial=-1))) + 2  # the codes 0..codes - 2, and one more
-    if (int(max(q_pair.max(initial=0), e_pair.max(initial=0))) + 1) * codes >= 2**62:
+    evidence of its own event. A pair and a code make one integer, pair * slots + code, with one slot more than the
+    codes in use (so a quote of no event lands where no evidence can); False (the query then decides) if that could
+    pass 62 bits."""
+    slots = int(max(q_event.max(initial=-1), e_event.max(initial=-1))) + 2  # the codes 0..slots - 2, and one more
+    if (int(max(q_pair.max(initial=0), e_pair.max(initial=0))) + 1) * slots >= 2**62:
         return False
     evidence = e_event >= 0  # evidence of no event joins nothing
-    e_pair, e_triple = e_pair[evidence], e_pair[evidence] * codes + e_event[evidence]
+    e_pair, e_triple = e_pair[evidence], e_pair[evidence] * slots + e_event[evidence]
     if not len(e_pair) or not len(q_row):
         return True
-    q_triple = q_pair * codes + q_event  # a quote of no event (-1) matches nothing: its code part would be codes - 1
+    q_triple = q_pair * slots + q_event  # a quote of no event (-1) matches nothing: its code part is slots - 1
     shares = pc.is_in(int64_array(q_pair), value_set=int64_array(e_pair)).to_numpy(zero_copy_only=False)
     matches = pc.is_in(int64_array(q_triple), value_set=int64_array(e_triple)).to_numpy(zero_copy_only=False)
     return screens.all_in(int64_array(q_row[shares]), int64_array(q_row[matches]))
