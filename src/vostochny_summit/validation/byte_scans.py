@@ -114,7 +114,6 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     return None if first is None else first + 2
 
 
-
 def first_different_line(a, b: bytes) -> int | None:
     """1-based number of the first line where two files differ, else None."""
     la, lb = bytes(a).split(b"\n"), b.split(b"\n")
@@ -122,7 +121,6 @@ def first_different_line(a, b: bytes) -> int | None:
         if x != y:
             return i
     return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
-
 
 
 def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:
@@ -141,9 +139,7 @@ def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain
     return pc.binary_join_element_wise(*out, string_scalar(","))
 
 
-
 SCAN_BLOCK = 1 << 20  # bytes compared at a time by scan_positions; a multiple of the page size (madvise, pages_behind)
-
 
 
 def scan_positions(buf, *tests, behind=None) -> list:
@@ -164,7 +160,6 @@ def scan_positions(buf, *tests, behind=None) -> list:
         if behind is not None:
             behind(start, start + len(block))
     return [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in found]
-
 
 
 def pages_behind(raw):
@@ -254,7 +249,6 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
             if (blank[first] | blank[last] | nbsp_first | nbsp_last).any():
                 return True
     return False
-
 
 
 def values_holding(col: pa.ChunkedArray, byte: int):
