@@ -304,9 +304,9 @@ def test_quote_event_screen_agrees_with_its_query():
         assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (quote_sentences.to_pylist(), evidence_sentences.to_pylist())
     assert verdicts == {True, False}, "the random cases reach both verdicts"
     # pairs and codes that could pass 62 bits as one integer: the screen cannot tell, and leaves it to the query
-    big, one = np.array([2**61], dtype=np.int64), np.zeros(1, dtype=np.int64)
-    assert quote_event_screen(one, big, one, big, one) is False
-    assert quote_event_screen(one, one, one, one, one) is True
+    big, zero = np.array([2**61], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    assert quote_event_screen(zero, big, zero, big, zero) is False
+    assert quote_event_screen(zero, zero, zero, zero, zero) is True
 
 
 def test_a_valid_package_validates_without_duckdb():
