@@ -18,9 +18,9 @@ from vostochny_summit.validation.byte_scans import (
     first_noncanonical_line,
     pages_behind,
     scan_positions,
-    values_holding,
 )
 from vostochny_summit.validation.span_index import Texts
+from vostochny_summit.validation.string_scans import occurrences
 
 
 def _first_difference(a: bytes, b: bytes) -> int | None:
@@ -238,23 +238,34 @@ def test_byte_views_equal_the_slices_they_name_anywhere_in_the_buffer():
         assert pc.all(pc.equal(views, want.cast(pa.binary_view()))).as_py() is not False, (buf, slices)
 
 
-def test_values_holding_a_byte_are_found_from_the_buffers():
-    """values_holding against Python's `in`: values with the byte at the start, the end, twice or not at all, empty
-    ones, nulls (whose slot may still hold bytes), characters beyond ASCII, sliced and chunked arrays, large strings."""
+def test_occurrences_of_a_mark_are_found_from_the_buffers():
+    """occurrences against Python: per value, how often the mark occurs and the byte position of the first one in
+    its chunk's data. Marks at the start, the end, twice or not at all, empty values, nulls (whose slot may still
+    hold bytes), characters beyond ASCII and a mark of three bytes, sliced and chunked arrays, large strings."""
     rng = random.Random(9)
-    for _ in range(300):
-        values = [rng.choice([None, "", ",", "a,b", "ab,", ",ab", "a,,b", "abc", "é,漢", "😀"]) for _ in range(rng.randint(0, 12))]
-        whole = pa.array(values, rng.choice([pa.string(), pa.large_string()]))
-        start = rng.randint(0, len(values))
-        part = whole.slice(start)  # an offset into the buffers
-        cut = rng.randint(0, len(part))
-        col = pa.chunked_array([part.slice(0, cut), part.slice(cut)], part.type)
-        want = [v is not None and "," in v for v in values[start:]]
-        assert values_holding(col, 44).tolist() == want, values[start:]
-    # a null slot that holds bytes: its validity decides
-    data = pa.py_buffer(b"a,b")
-    nulled = pa.Array.from_buffers(pa.string(), 1, [pa.py_buffer(b"\x00"), pa.py_buffer(np.array([0, 3], np.int32)), data], 1)
-    assert values_holding(pa.chunked_array([nulled]), 44).tolist() == [False]
+    for mark in (",", "“"):
+        for _ in range(300):
+            values = [rng.choice([None, "", ",", "a,b", "ab,", ",ab", "a,,b", "abc", "é,漢", "😀", "“a”", "“,“"])
+                      for _ in range(rng.randint(0, 12))]
+            whole = pa.array(values, rng.choice([pa.string(), pa.large_string()]))
+            start = rng.randint(0, len(values))
+            part = whole.slice(start)  # an offset into the buffers
+            cut = rng.randint(0, len(part))
+            chunks = [part.slice(0, cut), part.slice(cut)]
+            count, first = occurrences(pa.chunked_array(chunks, part.type), mark)
+            want_count, want_first = [], []
+            for chunk in chunks:
+                data = chunk.buffers()[2].to_pybytes() if chunk.buffers()[2] is not None else b""
+                offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if chunk.type == pa.large_string() else np.int32)
+                for i, v in enumerate(chunk.to_pylist()):
+                    at = offsets[chunk.offset + i]
+                    want_count.append(0 if v is None else v.count(mark))
+                    want_first.append(-1 if v is None or mark not in v else at + len(v[:v.index(mark)].encode()))
+            assert count.tolist() == want_count and first.tolist() == want_first, (mark, values[start:])
+    # a null slot that holds bytes, beside a value: its validity decides
+    offsets = pa.py_buffer(np.array([0, 3, 5], np.int32))
+    nulled = pa.Array.from_buffers(pa.string(), 2, [pa.py_buffer(b"\x02"), offsets, pa.py_buffer(b"a,bc,")], 1)
+    assert [x.tolist() for x in occurrences(pa.chunked_array([nulled]), ",")] == [[0, 1], [-1, 4]]
 
 
 def test_span_check_agrees_with_python_slicing():
@@ -279,7 +290,7 @@ def test_span_check_agrees_with_python_slicing():
 
 
 def test_hygiene_suspects_agrees_with_the_rules():
-    from vostochny_summit.validation.byte_scans import hygiene_suspects
+    from vostochny_summit.validation.string_scans import hygiene_suspects
 
     blank = "\t\n\x0b\x0c\r \xa0"
     rng = random.Random(11)

@@ -1,6 +1,6 @@
 """Byte-level scans of validation (the canonical-form comparison is also the seal's test of a CSV out of canonical
 form): the canonical-form comparison without rendering every line, positions of bytes in a buffer, zero-copy views of
-byte ranges, the cheap hygiene screen of string columns, and row numbers.
+byte ranges, row masks and row numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from ..package import Table
 from ..tabular import _rendered, canonical_csv, first_out_of_order, string_scalar
+from .string_scans import occurrences
 
 
 def is_canonical_file(table: Table, data: bytes) -> bool:
@@ -93,7 +94,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         comma_cells = np.zeros(len(structural), dtype=np.int64)
         for f in table.fields:
             if f.type == "string" and f.name not in plain:
-                comma_cells += values_holding(data.column(f.name), 44)[structural]
+                comma_cells += occurrences(data.column(f.name), ",")[0][structural] > 0
         bad.append(structural[extra[structural] != 2 * comma_cells])
         # the '"' of these rows alternate opening and closing; a closing one must be followed by a comma or the LF
         mine = np.zeros(n, dtype=bool)
@@ -208,72 +209,6 @@ def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
             kept = np.clip(size - 4 * j, 0, 4).astype(np.uint64)
             views[partial, 1 + j] &= (full >> (np.uint64(32) - np.uint64(8) * kept)).astype("<u4")
     return pa.Array.from_buffers(pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(buffer)])
-
-
-def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: bool = True) -> bool:
-    """Whether any value of a string column is empty, or (optionally) starts or ends with whitespace (tab, LF, VT,
-    FF, CR, space, NBSP) or starts like a spreadsheet formula (=, +, -, @, tab, CR).
-
-    Reads only the first and last bytes of each value from the Arrow buffers: exact, and far cheaper than a scan.
-    """
-    import numpy as np
-
-    blank = np.zeros(256, dtype=bool)
-    blank[[9, 10, 11, 12, 13, 32]] = True
-    starts_formula = np.zeros(256, dtype=bool)
-    starts_formula[[ord(c) for c in "=+-@\t\r"]] = True
-    for chunk in col.chunks:
-        if len(chunk) == chunk.null_count:
-            continue
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-            chunk = chunk.cast(pa.large_string())
-        _, offsets_buf, data_buf = chunk.buffers()
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # read the offsets as they are stored
-        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
-        start, end = offsets[:-1], offsets[1:]
-        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)
-        if (valid & (end == start)).any():
-            return True
-        keep = valid & (end > start)
-        start, end = start[keep], end[keep]
-        first, last = data[start], data[end - 1]
-        if formula and starts_formula[first].any():
-            return True
-        if whitespace:
-            two = end - start >= 2
-            second = data[np.where(two, start + 1, start)]
-            before_last = data[np.where(two, end - 2, end - 1)]
-            nbsp_first = two & (first == 0xC2) & (second == 0xA0)
-            nbsp_last = two & (before_last == 0xC2) & (last == 0xA0)
-            if (blank[first] | blank[last] | nbsp_first | nbsp_last).any():
-                return True
-    return False
-
-
-def values_holding(col: pa.ChunkedArray, byte: int):
-    """For each value of a string column: whether its bytes hold `byte` (an ASCII byte, so never part of another
-    character), as a numpy bool array; False for a null. Read from the Arrow buffers: the byte's positions in each
-    chunk's data, then the values they fall in (about 5 times as fast as match_substring, which searches value by
-    value)."""
-    import numpy as np
-
-    out = []
-    for chunk in col.chunks:
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-            chunk = chunk.cast(pa.large_string())
-        holds = np.zeros(len(chunk), dtype=bool)
-        _, offsets_buf, data_buf = chunk.buffers()
-        if len(chunk) and data_buf is not None:
-            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # the offsets as they are stored
-            offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1].astype(np.int64)
-            data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0]:offsets[-1]]
-            at = np.flatnonzero(data == byte)
-            holds[np.searchsorted(offsets[1:] - offsets[0], at, side="right")] = True  # the value each byte falls in
-            if chunk.null_count:
-                holds &= chunk.is_valid().to_numpy(zero_copy_only=False)
-        out.append(holds)
-    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
 
 
 def row_mask(n: int, positions) -> pa.Array:

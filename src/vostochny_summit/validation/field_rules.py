@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import roles, screens
-from .byte_scans import hygiene_suspects
 from .cells import string_rules
 from .sql import Rule, lit, q
+from .string_scans import hygiene_suspects
 
 TYPE_RULES = {
     "integer": (r"^[+-]?[0-9]+$", "a whole number, such as 42"),

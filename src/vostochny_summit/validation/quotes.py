@@ -11,10 +11,11 @@ import pyarrow.compute as pc
 from ..sql import key_text
 from ..tabular import int64_array
 from . import roles, screens
-from .byte_scans import row_mask, scan_positions
+from .byte_scans import row_mask
 from .engine import Check
 from .problem import Problem
 from .sql import key_sql, q, rows
+from .string_scans import occurrences
 
 
 def _is_quotes(pkg, t) -> bool:
@@ -61,31 +62,6 @@ def _one_speaker_each(raw: pa.Table, group: str, speakers: list[str]) -> bool:
     return screens.one_value_per_group(raw.column(group), [raw.column(s) for s in speakers])
 
 
-def _marks(col: pa.ChunkedArray, mark: str):
-    """Per row: how many times mark occurs, and the byte position of its first occurrence (-1 if none); from one byte
-    scan of the column's buffers (rows found from the positions), not a search per row."""
-    code = mark.encode()
-    count = np.zeros(len(col), dtype=np.int64)
-    first = np.full(len(col), -1, dtype=np.int64)
-    row0 = 0
-    for chunk in col.chunks:
-        data = chunk.buffers()[2] if len(chunk) > chunk.null_count else None
-        if data is not None:
-            buf = np.frombuffer(data, dtype=np.uint8)
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[chunk.offset: chunk.offset + len(chunk) + 1]
-            (at,) = scan_positions(buf, lambda b: b == code[0])
-            for k, byte in enumerate(code[1:], 1):
-                at = at[(at + k < len(buf)) & (buf[np.minimum(at + k, len(buf) - 1)] == byte)]
-            at = at[(at >= offsets[0]) & (at < offsets[-1])]
-            row = np.searchsorted(offsets, at, side="right") - 1
-            count[row0: row0 + len(chunk)] += np.bincount(row, minlength=len(chunk))
-            firsts = np.full(len(chunk), -1, dtype=np.int64)
-            firsts[row[::-1]] = at[::-1]  # the last write wins: the first occurrence
-            first[row0: row0 + len(chunk)] = firsts
-        row0 += len(chunk)
-    return count, first
-
-
 def check_quote_pairs(ctx) -> list[Problem]:
     """A span holding an opening mark of a pair holds its closing one, and the reverse (“ before ”; an even number of ")."""
     t, state = ctx.table, ctx.output("table")
@@ -97,10 +73,10 @@ def check_quote_pairs(ctx) -> list[Problem]:
         col = col.cast(pa.string())
     bad = np.zeros(len(col), dtype=bool)
     for opening, closing in roles.PAIRED_MARKS:
-        (n_open, first_open), (n_close, first_close) = _marks(col, opening), _marks(col, closing)
+        (n_open, first_open), (n_close, first_close) = occurrences(col, opening), occurrences(col, closing)
         bad |= (n_open != n_close) | ((n_open > 0) & (first_close < first_open))
     for mark in roles.SYMMETRIC_MARKS:
-        bad |= _marks(col, mark)[0] % 2 == 1
+        bad |= occurrences(col, mark)[0] % 2 == 1
     found = np.flatnonzero(bad).tolist()
     keys = state.typed.select(t.primary_key).filter(row_mask(len(col), found)).to_pylist() if found else []
     return [Problem(code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
