@@ -255,7 +255,6 @@ def test_occurrences_of_a_mark_are_found_from_the_buffers():
             count, first = occurrences(pa.chunked_array(chunks, part.type), mark)
             want_count, want_first = [], []
             for chunk in chunks:
-                data = chunk.buffers()[2].to_pybytes() if chunk.buffers()[2] is not None else b""
                 offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if chunk.type == pa.large_string() else np.int32)
                 for i, v in enumerate(chunk.to_pylist()):
                     at = offsets[chunk.offset + i]
