@@ -393,6 +393,9 @@ DEFECTS = [
            also=("derived-date-bounds", "sub-event-dates")),
     Defect("parquet-without-version", parquet_without_metadata, "parquet-schema", "claims", None, False),
     Defect("parquet-not-parquet", edit_bytes("data/parquet/claims.parquet", lambda b: b"not parquet"), "parquet-unreadable", "claims", None, False),
+    # the footer intact (the file opens) and a column chunk's bytes scrambled: decoding fails
+    Defect("parquet-scrambled-page", edit_bytes("data/parquet/claims.parquet", lambda b: b[:40] + bytes(x ^ 0x5A for x in b[40:400]) + b[400:]),
+           "parquet-unreadable", "claims", None, False),
     Defect("descriptor-breaks-profile", edit_json("datapackage.json", lambda d: d.update(name=["not", "a", "string"])), "profile-error", "datapackage.json", None, False),
     Defect("descriptor-wrong-profile", edit_json("datapackage.json", lambda d: d.update({"$schema": "https://example.org/profile.json"})), "descriptor-profile", "datapackage.json", None, False, also=("profile-error",)),
     Defect("descriptor-not-json", edit_bytes("datapackage.json", lambda b: b[:-20]), "descriptor-unreadable", "datapackage.json", None, False),

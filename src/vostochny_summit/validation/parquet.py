@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ..tabular import arrow_schema, sort_by_key
+from ..tabular import arrow_schema, parquet_reader, sort_by_key
 from .engine import Check
 from .problem import Problem
 
@@ -25,15 +25,19 @@ def check_parquet(ctx) -> list[Problem]:
         return problem("parquet-missing", expected="a Parquet file")
     if state.typed is None:
         return []
-    import pyarrow.parquet as pq
-
+    have = None
     try:
-        # not read_table: its dataset layer is several times slower here; no pre-buffering (it coalesces reads for
-        # remote storage, and holds whole row groups)
-        have = pq.ParquetFile(t.parquet_path, pre_buffer=False)
-        have_schema, have_rows = have.schema_arrow, have.metadata.num_rows
+        have = parquet_reader(t.parquet_path)  # not read_table: its dataset layer is several times slower here
+        return _compare(ctx, t, state, have, problem)
     except (OSError, pa.ArrowInvalid) as exc:
         return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
+    finally:
+        if have is not None:
+            have.close()
+
+
+def _compare(ctx, t, state, have, problem) -> list[Problem]:
+    have_schema, have_rows = have.schema_arrow, have.metadata.num_rows
     version = ctx.pkg.version  # a missing version is reported by the descriptor layer
     want_schema = arrow_schema(t, version)
     if not have_schema.equals(want_schema, check_metadata=True):
@@ -48,18 +52,15 @@ def check_parquet(ctx) -> list[Problem]:
     if have_rows != want.num_rows:
         return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV")
     differs, offset = set(), 0
-    try:
-        # decoding threads only for a file of more than one batch: on a small one their hand-offs cost more than
-        # the decoding itself
-        threads = have_rows > PARQUET_BATCH_ROWS
-        for batch in have.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=threads):
-            part = want.slice(offset, batch.num_rows)
-            offset += batch.num_rows
-            for i, f in enumerate(t.field_names):
-                if f not in differs and not pa.chunked_array([batch.column(i)]).equals(part.column(i)):
-                    differs.add(f)
-    except (OSError, pa.ArrowInvalid) as exc:
-        return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
+    # decoding threads only for a file of more than one batch: on a small one their hand-offs cost more than the
+    # decoding itself (a file that cannot be decoded is reported by check_parquet)
+    threads = have_rows > PARQUET_BATCH_ROWS
+    for batch in have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads):
+        part = want.slice(offset, batch.num_rows)
+        offset += batch.num_rows
+        for i, f in enumerate(t.field_names):
+            if f not in differs and not pa.chunked_array([batch.column(i)]).equals(part.column(i)):
+                differs.add(f)
     return [p for f in t.field_names if f in differs
             for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
 
