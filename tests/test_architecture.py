@@ -101,12 +101,25 @@ def test_listing_the_formats_imports_no_heavy_library():
     assert out.stdout.strip() == "[]", out.stdout
 
 
+def test_importing_the_package_imports_none_of_its_modules_until_a_name_is_used():
+    """`import vostochny_summit` (and the command line, which starts from it) imports no module of the package: each
+    public name imports its own module when first used (PEP 562). Every name of __all__ resolves and dir() lists it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, vostochny_summit as vs; loaded = sorted(m for m in sys.modules if m.startswith('vostochny_summit.')); "
+            "missing = [n for n in vs.__all__ if getattr(vs, n, None) is None or n not in dir(vs)]; "
+            "print(loaded, missing, vs.load.__module__, vs.SealBroken.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "[]", "vostochny_summit.api", "vostochny_summit.seal"], out.stdout + out.stderr
+
+
 def test_validate_loads_no_other_command_s_modules():
     """A `validate` that succeeds loads neither the export registry, nor build, nor release (the command line imports
-    the failures' classes only when a command fails), nor Arrow's join engine (Acero, with pyarrow.dataset), nor
-    dateutil and calendar (which pyarrow imports to convert a bare str handed to a compute function), nor
-    pyarrow.parquet, which imports pyarrow.fs with ssl and every cloud filesystem (tabular.parquet_reader): together
-    about 25 ms of the real package's quarter second."""
+    the failures' classes only when a command fails), nor the readers' API (api.py, seal.py), nor Arrow's join engine
+    (Acero, with pyarrow.dataset), nor dateutil and calendar (which pyarrow imports to convert a bare str handed to a
+    compute function), nor pyarrow.parquet, which imports pyarrow.fs with ssl and every cloud filesystem
+    (tabular.parquet_reader): together about 30 ms of the real package's quarter second."""
     import os
     import subprocess
     import sys
@@ -115,7 +128,8 @@ def test_validate_loads_no_other_command_s_modules():
     code = ("import sys; from vostochny_summit.validation.tuning import decline_pandas; decline_pandas(); "
             "from vostochny_summit.cli import main; code = main(['validate', sys.argv[1]]); "
             "print(code, sorted({'vostochny_summit.exports', 'vostochny_summit.build', 'vostochny_summit.release', "
-            "'pyarrow.acero', 'pyarrow.dataset', 'pyarrow.parquet', 'pyarrow.fs', 'dateutil', 'calendar'} & set(sys.modules)))")
+            "'vostochny_summit.api', 'vostochny_summit.seal', 'pyarrow.acero', 'pyarrow.dataset', 'pyarrow.parquet', "
+            "'pyarrow.fs', 'dateutil', 'calendar'} & set(sys.modules)))")
     env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
     out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout[-2000:] + out.stderr[-2000:]
