@@ -196,3 +196,31 @@ def test_commands_that_never_use_pandas_run_without_it(package_copy):
         # nor dateutil (with calendar and locale), which pyarrow imports to convert a bare str handed to it
         assert out.stderr.strip().splitlines()[-1] == "pandas imported: False - dateutil imported: False", \
             f"{argv}: {out.stderr[-2000:]}"
+
+
+def test_the_command_line_starts_without_the_collector_and_checks_with_it(package_copy):
+    """console() turns the cyclic garbage collector off while a command's modules are imported (tuning.hold_collector):
+    validate turns it back on, with what exists then frozen, before it reads the package (tuning.settle); every other
+    command right after its command line is read. validate() called from Python neither freezes nor turns off."""
+    probe = ("import atexit, gc, sys; import vostochny_summit.validation as v; report = v.report; "
+             "v.report = lambda *a, **k: print('checked with the collector on:', gc.isenabled(), '- frozen:', "
+             "gc.get_freeze_count() > 10000) or report(*a, **k); "
+             "atexit.register(lambda: print('at the end, the collector on:', gc.isenabled(), file=sys.stderr)); "
+             "sys.argv = ['vostochny-summit', *sys.argv[1:]]; from vostochny_summit.cli import console; console()")
+    env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
+    out = subprocess.run([sys.executable, "-c", probe, "validate", str(package_copy)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert "checked with the collector on: True - frozen: True" in out.stdout, out.stdout[-500:] + out.stderr[-2000:]
+    out = subprocess.run([sys.executable, "-c", probe, "info", str(package_copy)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.stderr.strip().splitlines()[-1] == "at the end, the collector on: True", out.stdout[-500:] + out.stderr[-2000:]
+
+    import gc
+
+    from vostochny_summit.cli import main
+    from vostochny_summit.validation import tuning
+
+    frozen = gc.get_freeze_count()
+    assert main(["validate", "--pick", "fixity", str(package_copy)]) == 0
+    tuning.settle()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

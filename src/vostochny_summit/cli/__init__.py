@@ -137,6 +137,8 @@ PRINT_ONLY = (commands.validate,)  # commands whose only output is what they pri
 # DataFrame); validate declines it itself (tuning.py)
 WITHOUT_PANDAS = (commands.build, commands.fmt, commands.sql, commands.info, commands.diff, commands.locate,
                   commands.export, commands.release)  # not browse: Datasette's plug-ins are other people's code
+# commands that start without the garbage collector and call tuning.settle() once their modules are imported
+SETTLING = (commands.validate,)
 
 
 def console() -> None:
@@ -145,8 +147,14 @@ def console() -> None:
     The commands of WITHOUT_PANDAS run without pandas. A command that only prints (validate) ends its process as soon
     as its report is flushed, without the interpreter's teardown: unloading pyarrow, numpy and the checks' modules
     takes 60-110 ms after the last line, which is a sixth of validating the real package. The other commands write
-    files and end normally."""
+    files and end normally. The commands of SETTLING import their modules without the cyclic garbage collector
+    (tuning.hold_collector)."""
+    from ..validation.tuning import hold_collector, settle
+
+    hold_collector()
     args = _parse(None)
+    if getattr(args, "func", None) not in SETTLING:
+        settle()
     if getattr(args, "func", None) in WITHOUT_PANDAS:
         from ..validation.tuning import decline_pandas
 

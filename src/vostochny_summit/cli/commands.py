@@ -60,8 +60,10 @@ def validate(args) -> int:
 
     tuning.enable(block_pandas=not args.frictionless)
     from ..package import Package
-    from ..validation import csv_bytes, report
+    from ..validation import checks, csv_bytes, report  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
+
+    tuning.settle()
 
     root = _root(args)
     announce(root, data_on_stdout=args.format == "json")
