@@ -39,6 +39,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Format:
+    """One export format, as the registry lists it: its command-line name, its output and its writer."""
+
     name: str  # the command-line name: `export NAME`
     summary: str  # one line, for --help and the README
     output: str  # "file" (OUT is a file) or "folder" (OUT is a folder, made or replaced)

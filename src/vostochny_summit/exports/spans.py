@@ -21,6 +21,8 @@ from ..sql import key_text
 
 @dataclass(frozen=True)
 class Article:
+    """One article, as the span exports cite it."""
+
     source_id: str
     text: str
     sha256: str
@@ -35,6 +37,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Entity:
+    """The person, organization or place a span names."""
+
     table: str
     id: str
     kind: str  # Resource.entity: person, organization, place
@@ -53,6 +57,8 @@ class Row:
 
 @dataclass(frozen=True)
 class SpanRow:
+    """One span row of any table, with its label and the entity it names."""
+
     table: str
     id: str  # the row's id, or its primary key values joined with "/"
     source_id: str

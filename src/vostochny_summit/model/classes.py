@@ -31,6 +31,8 @@ TYPES = {
 
 @dataclass(frozen=True)
 class Term:
+    """One value of a vocabulary, with its label (and its PLOVER category or speech-act flag where the vocabulary has them)."""
+
     value: str
     label: str
     plover: str | None = None  # PLOVER category, for event types

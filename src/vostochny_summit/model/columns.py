@@ -55,6 +55,8 @@ def sources() -> SourceColumns:
 
 @dataclass(frozen=True)
 class EventColumns:
+    """The events table's column names, as the model names them."""
+
     table: str
     id: str
     parent: str

@@ -42,6 +42,8 @@ class Cond:
 
 @dataclass(frozen=True)
 class IsSet(Cond):
+    """The column holds a value."""
+
     column: str
 
     def sql(self, casts=None):
@@ -65,6 +67,8 @@ class IsSet(Cond):
 
 @dataclass(frozen=True)
 class Equals(Cond):
+    """The column holds this value."""
+
     column: str
     value: str
 
@@ -92,6 +96,8 @@ class Equals(Cond):
 
 @dataclass(frozen=True)
 class Not(Cond):
+    """The inner condition does not hold."""
+
     inner: Cond
 
     def sql(self, casts=None):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Code:
+    """One error code: its layer, what it means, and how to fix it."""
+
     code: str
     layer: str
     title: str

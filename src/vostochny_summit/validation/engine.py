@@ -27,6 +27,8 @@ from .problem import Problem
 
 @dataclass(frozen=True)
 class Check:
+    """One check: its function, the error codes it may report, what it needs from other checks and provides to them."""
+
     name: str
     run: Callable  # run(ctx) -> problems, or (problems, output) when it provides one
     codes: tuple[str, ...]
@@ -52,11 +54,15 @@ class RowRules:
 
 @dataclass(frozen=True)
 class Options:
+    """A run's options."""
+
     exhaustive: bool = False  # every shortcut off: each rule runs on every cell, the slow exact comparisons
 
 
 @dataclass
 class Node:
+    """One check on one table (or on the package) in the plan, with the outputs it waits for."""
+
     check: Check
     table: str | None
     deps: list = field(default_factory=list)  # keys (provider name, table)

@@ -136,6 +136,8 @@ def source_columns(pkg: Package) -> columns.SourceColumns:
 
 @dataclass(frozen=True)
 class QuoteEventCols:
+    """The columns the quote-event check reads: the quotations, their speakers and event, and the events' evidence."""
+
     quotes: str  # the quotations table
     event: str  # its column naming the event a quotation was said at
     speakers: tuple[str, ...]  # its speaker columns: a row with none set (a scare quote) has no attribution
@@ -161,6 +163,8 @@ def quote_event_columns(pkg: Package) -> QuoteEventCols | None:
 
 @dataclass(frozen=True)
 class SpeechActCols:
+    """The columns the reporter-voice check reads: the claims, their speech-act types, and their evidence."""
+
     claims: str  # the claims table
     key: str  # its id column
     type: str  # its column whose vocabulary marks the speech-act values

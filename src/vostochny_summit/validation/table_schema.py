@@ -27,6 +27,8 @@ from .sql import Rule, key_sql, q, rows, run_rules
 
 @dataclass
 class TableState:
+    """What the Table Schema layer leaves for the table's other checks."""
+
     raw: pa.Table | None  # every cell a string, plus __row
     typed: pa.Table | None = None  # typed from the schema (None when a cell cannot be read as its type)
     failed: set = field(default_factory=set)  # "code/field" of the failing rules
@@ -80,6 +82,8 @@ def names(fields) -> list[str]:
 
 @dataclass
 class _Plan:
+    """The rules of one table's scan, and those that wait for an integer, a failure or a foreign key."""
+
     scan: list = field(default_factory=list)
     integer: dict = field(default_factory=dict)  # field -> integer rules
     implied: dict = field(default_factory=dict)  # field -> implied rules

@@ -17,6 +17,8 @@ from .span_index import Texts
 
 @dataclass(frozen=True)
 class Articles:
+    """The articles' texts and the file each source id names (what the span checks read)."""
+
     texts: Texts
     files: dict  # source id -> text path
 

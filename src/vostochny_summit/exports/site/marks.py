@@ -20,6 +20,8 @@ from html import escape
 
 @dataclass(frozen=True)
 class Mark:
+    """One span's highlight in an article page: the characters it covers and how it is drawn."""
+
     start: int
     end: int
     order: int  # ties: lower first (outer when two spans cover the same characters)

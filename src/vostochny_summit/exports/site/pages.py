@@ -30,6 +30,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Group:
+    """A headed list of items on a page."""
+
     heading: str
     items: list[Item]
     key: str = ""  # a value the group stands for (a stance, a status), for its class name
