@@ -39,8 +39,11 @@ class Context:
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
         if name not in self._node.check.needs:
             raise CheckError(f"{self._node.check.name} reads output {name!r} without declaring it")
-        per_table = self._run.providers[name].per_table
-        return self._run.outputs.get((name, (table or self._node.table) if per_table else None))
+        key = (name, (table or self._node.table) if self._run.providers[name].per_table else None)
+        if key not in self._node.reads:
+            raise CheckError(f"{self._node.check.name} reads output {name!r} of table {key[1]!r}, which its Check.reads "
+                             "does not name (the run lets each output go after the last node that names it)")
+        return self._run.outputs.get(key)
 
     def row_rules(self) -> list[RowRules]:
         return self._run.row_rules

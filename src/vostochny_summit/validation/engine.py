@@ -67,6 +67,7 @@ class Node:
     table: str | None
     deps: list = field(default_factory=list)  # keys (provider name, table)
     priority: tuple = ()
+    reads: frozenset = frozenset()  # the outputs it may read: keys (output name, table or None)
 
 
 class Ready:
@@ -105,6 +106,7 @@ class Run:
         self.pkg, self.checks, self.row_rules, self.options = pkg, checks, row_rules, options
         self.providers = {c.provides: c for c in checks if c.provides}
         self.outputs: dict = {}
+        self._readers: dict = {}  # output key -> nodes that may read it and have not run yet (plan)
         self.timings: list = []  # (check, table, seconds) of each node, for profiling
         self._db, self._db_lock = None, threading.Lock()
         self._shared = None  # a serial run's one cursor (None in a threaded run: each node gets its own)
@@ -170,6 +172,12 @@ class Run:
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:
             n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
+            n.reads = frozenset((need, r) for need in n.check.needs
+                                for r in (self.reads(n) if self.providers[need].per_table else [None]))
+        # each output is let go once the last node that may read it is done (_run_node)
+        self._readers = {}
+        for key in (k for n in nodes for k in n.reads):
+            self._readers[key] = self._readers.get(key, 0) + 1
         return nodes
 
     def _run_node(self, node: Node, problems: list, lock) -> None:
@@ -187,10 +195,14 @@ class Run:
             raise CheckError(f"{node.check.name} reported codes it does not declare: {', '.join(bad)}")
         with lock:
             problems.extend(found)
-            if node.check.provides:
+            if node.check.provides and self._readers.get((node.check.provides, node.table)):
                 self.outputs[(node.check.provides, node.table)] = output
             if node.check.per_table and not node.check.keys_only:
                 self._table_done(node.table)
+            for key in node.reads:
+                self._readers[key] -= 1
+                if not self._readers[key]:
+                    self.outputs.pop(key, None)
 
     def _table_done(self, table: str) -> None:
         """Count a per-table node of the table as run; after the last one, let its providers release what only
