@@ -1,5 +1,6 @@
 """What the tests share: where the package is, the one CSV reader and writer of the tests, the copy of a package,
-running the command line, and requiring an optional dependency (a skip on a developer's machine, a failure in CI).
+running the command line (or a probe of a process tuned as it is), and requiring an optional dependency (a skip on
+a developer's machine, a failure in CI).
 
 No test module imports a script, and no script imports the test package: scripts/defect_matrix.py loads the planted
 defect catalogue (tests/defects.py) and this module from their files.
@@ -71,6 +72,14 @@ def copy_package(dest: Path, source: Path = ROOT) -> Path:
         if (source / folder).is_dir():
             shutil.copytree(source / folder, dest / folder)
     return dest
+
+
+def run_probe(code: str, *args, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Python code in its own process with args as sys.argv[1:], with the command line's process tuning on (whatever
+    VOSTOCHNY_SUMMIT_NO_TUNING says here), text output captured."""
+    env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env,
+                          timeout=timeout)
 
 
 def run_cli(*args, cwd=None, env=None) -> subprocess.CompletedProcess:

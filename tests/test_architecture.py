@@ -10,6 +10,7 @@ from vostochny_summit.model import RESOURCES, vocabularies
 from vostochny_summit.model.classes import Vocabulary
 
 from .conftest import ROOT
+from .helpers import run_probe
 
 SRC = ROOT / "src" / "vostochny_summit"
 # Words that are also property names of the formats the package reads and writes (Data Package and Table Schema:
@@ -120,19 +121,14 @@ def test_validate_loads_no_other_command_s_modules():
     (Acero, with pyarrow.dataset), nor dateutil and calendar (which pyarrow imports to convert a bare str handed to a
     compute function), nor pyarrow.parquet, which imports pyarrow.fs with ssl and every cloud filesystem
     (tabular.parquet_reader): together about 30 ms of the real package's quarter second."""
-    import os
-    import subprocess
-    import sys
-
     # as the command line runs it, declining pandas
     code = ("import sys; from vostochny_summit.validation.tuning import decline_pandas; decline_pandas(); "
             "from vostochny_summit.cli import main; code = main(['validate', sys.argv[1]]); "
             "print(code, sorted({'vostochny_summit.exports', 'vostochny_summit.build', 'vostochny_summit.release', "
             "'vostochny_summit.api', 'vostochny_summit.seal', 'pyarrow.acero', 'pyarrow.dataset', 'pyarrow.parquet', "
             "'pyarrow.fs', 'dateutil', 'calendar'} & set(sys.modules)))")
-    env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True, env=env)
-    assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout[-2000:] + out.stderr[-2000:]
+    out = run_probe(code, ROOT)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "0 []", out.stdout[-2000:] + out.stderr[-2000:]
 
 
 def test_every_dataclass_says_what_it_is():

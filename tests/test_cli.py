@@ -18,6 +18,7 @@ from vostochny_summit.cli import build_parser
 from vostochny_summit.cli.terminal import cut, fit, print_table
 
 from .conftest import ROOT
+from .helpers import run_probe
 
 
 def run_cli(*args, cwd=None, env=None):
@@ -183,15 +184,13 @@ def test_commands_that_never_use_pandas_run_without_it(package_copy):
              "'- dateutil imported:', 'dateutil' in sys.modules, file=sys.stderr)); "
              "sys.argv = ['vostochny-summit', *sys.argv[1:]]; from vostochny_summit.cli import console; "
              "console()")
-    env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
     people = package_copy / "data" / "people.csv"
     people.write_bytes(people.read_bytes().replace(b",Alexander Lukashenko,", b',"Alexander Lukashenko",', 1)
                        .replace(b"President of Belarus [art-001].", b"Belarusian president [art-001].", 1))
     for argv, said in ((["fmt"], "reformatted data/people.csv"), (["build"], "wrote data/parquet/people.parquet"),
                        (["sql", "select count(*) from people"], "count_star()"),
                        (["export", "claims", package_copy / "claims.jsonl"], "claims.jsonl")):
-        out = subprocess.run([sys.executable, "-c", probe, *map(str, argv), str(package_copy)], capture_output=True, text=True,
-                             env=env, timeout=120)
+        out = run_probe(probe, *argv, package_copy)
         assert out.returncode == 0 and said in out.stdout, f"{argv}: {out.stdout[-500:]}{out.stderr[-2000:]}"
         # nor dateutil (with calendar and locale), which pyarrow imports to convert a bare str handed to it
         assert out.stderr.strip().splitlines()[-1] == "pandas imported: False - dateutil imported: False", \
@@ -207,12 +206,9 @@ def test_the_command_line_starts_without_the_collector_and_checks_with_it(packag
              "gc.get_freeze_count() > 10000) or report(*a, **k); "
              "atexit.register(lambda: print('at the end, the collector on:', gc.isenabled(), file=sys.stderr)); "
              "sys.argv = ['vostochny-summit', *sys.argv[1:]]; from vostochny_summit.cli import console; console()")
-    env = {k: v for k, v in os.environ.items() if k != "VOSTOCHNY_SUMMIT_NO_TUNING"}
-    out = subprocess.run([sys.executable, "-c", probe, "validate", str(package_copy)], capture_output=True, text=True,
-                         env=env, timeout=120)
+    out = run_probe(probe, "validate", package_copy)
     assert "checked with the collector on: True - frozen: True" in out.stdout, out.stdout[-500:] + out.stderr[-2000:]
-    out = subprocess.run([sys.executable, "-c", probe, "info", str(package_copy)], capture_output=True, text=True,
-                         env=env, timeout=120)
+    out = run_probe(probe, "info", package_copy)
     assert out.stderr.strip().splitlines()[-1] == "at the end, the collector on: True", out.stdout[-500:] + out.stderr[-2000:]
 
     import gc
