@@ -75,7 +75,7 @@ def test_a_check_reading_a_table_its_reads_do_not_name_is_an_error():
 @pytest.mark.parametrize("workers", [0, 2])
 def test_each_output_is_let_go_after_its_last_reader(workers):
     """A per-table output is held until every node that may read it has run, and no longer: by the time a check
-    across tables runs, the outputs that only the per-table checks read are gone (at 10 M rows they are gigabytes)."""
+    across tables runs, the outputs that only the per-table checks read are gone (at 10 M rows, up to a gigabyte)."""
     import weakref
 
     class Out:
