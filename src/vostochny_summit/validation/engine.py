@@ -155,12 +155,10 @@ class Run:
             targets = [n for n, t in self.tables.items() if not c.applies or c.applies(self.pkg, t)] if c.per_table else [None]
             for t in targets:
                 node = Node(c, t)
-                for need in c.needs:
-                    p = self.providers[need]
-                    if p.per_table:
-                        node.deps += [(p.name, r) for r in self.reads(node)]
-                    else:
-                        node.deps.append((p.name, None))
+                tables = self.reads(node)
+                on = {need: tables if self.providers[need].per_table else [None] for need in c.needs}
+                node.deps = [(self.providers[need].name, r) for need in c.needs for r in on[need]]
+                node.reads = frozenset((need, r) for need in c.needs for r in on[need])  # the outputs it may read
                 # a check across tables runs as soon as its tables are ready (the articles' texts are one; the others
                 # would otherwise all wait for the end, where one of them alone keeps a core busy)
                 node.priority = (rank[node.table] if node.table else -1, order[c.name])
@@ -172,8 +170,6 @@ class Run:
         keys = {(n.check.name, n.table) for n in nodes}
         for n in nodes:
             n.deps = [d for d in n.deps if d in keys]  # a table a check does not apply to provides nothing
-            n.reads = frozenset((need, r) for need in n.check.needs
-                                for r in (self.reads(n) if self.providers[need].per_table else [None]))
         # each output is let go once the last node that may read it is done (_run_node)
         self._readers = {}
         for key in (k for n in nodes for k in n.reads):
