@@ -7,6 +7,7 @@ import re
 
 import pyarrow as pa
 
+from . import kernels as pc
 from .model import RESOURCES
 from .model.columns import claim_status
 from .model.columns import events as event_columns
@@ -52,13 +53,11 @@ def evidence_groups(evidence: pa.Table, sources: pa.Table) -> pa.ChunkedArray:
     rule: the outlet it is relayed from when that outlet is itself an independence group ("according to Reuters"),
     else its article's group; an unknown article is a group of its own. evidence has the claim-status rule's evidence
     columns (model.columns.claim_status), sources the articles' id and group columns."""
-    import pyarrow.compute as pc
-
     c, s = claim_status(), source_columns()
     group_of_source = sources.column(s.group).combine_chunks()
     via = evidence.column(c.relayed_by)
     source = pc.index_in(evidence.column(c.source), value_set=sources.column(s.id).combine_chunks())
-    of_source = pc.if_else(pc.is_valid(source), group_of_source.take(source), evidence.column(c.source))
+    of_source = pc.if_else(pc.is_valid(source), pc.take(group_of_source, source), evidence.column(c.source))
     return pc.if_else(pc.fill_null(pc.is_in(via, value_set=pc.drop_null(group_of_source)), False), via, of_source)
 
 
@@ -72,23 +71,19 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     - single-source: otherwise (a claim without evidence included).
     tests/test_fast_checks.py holds it to a row-at-a-time oracle of the same words.
     """
-    import pyarrow.compute as pc
-
     c = claim_status()
     supports, refutes, contested, corroborated, single = (pa.scalar(t, pa.string()) for t in c.terms)  # typed scalars:
     group = evidence_groups(evidence, sources)  # converting a bare str imports dateutil
     stance = evidence.column(c.stance)
     supporting = pc.fill_null(pc.equal(stance, supports), False)
     groups_per_claim = _distinct_per_key(claim_ids, evidence.column(c.claim), group, supporting)
-    refuted = pc.unique(evidence.column(c.claim).filter(pc.fill_null(pc.equal(stance, refutes), False)))
+    refuted = pc.unique(pc.filter(evidence.column(c.claim), pc.fill_null(pc.equal(stance, refutes), False)))
     is_contested = pc.and_(pc.greater(groups_per_claim, pa.scalar(0, pa.int64())), pc.is_in(claim_ids, value_set=refuted))
     is_corroborated = pc.greater_equal(groups_per_claim, pa.scalar(2, pa.int64()))
     return pc.if_else(is_contested, contested, pc.if_else(is_corroborated, corroborated, single))
 
 def _codes(values) -> tuple:
     """(numpy codes, number of distinct non-null values): equal values share a code, a null gets the last code."""
-    import pyarrow.compute as pc
-
     enc = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
     n = len(enc.dictionary)
     return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), n
@@ -101,7 +96,6 @@ def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
     group-by (which would import Acero), nor a string column of the chosen rows' keys (at a million rows of evidence,
     a third less memory than a dictionary of the rows' keys looked up by the keys)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     def chunks(a):
         return a.chunks if isinstance(a, pa.ChunkedArray) else [a]
@@ -117,7 +111,7 @@ def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
         codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
         codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
         key_code, row_code = codes[:n], codes[n:][chosen.to_numpy(zero_copy_only=False)]
-    v, nv = _codes(row_values.filter(chosen))
+    v, nv = _codes(pc.filter(row_values, chosen))
     pairs = np.sort(row_code * (nv + 1) + v)
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
     per_code = np.bincount(pairs // (nv + 1), minlength=nd + 1)
@@ -128,8 +122,6 @@ def _same_sorted_keys(keys, row_keys):
     """Where the keys are distinct and ascending and the rows' keys ascending with exactly those values (the claims
     and their evidence, each in canonical form, in a valid package): where each run of the rows' keys begins (a
     boolean array); else None, and the keys are encoded with a hash table instead."""
-    import pyarrow.compute as pc
-
     mine = ascending_runs(keys)
     if mine is None or len(mine[0]) != len(keys):
         return None
@@ -165,4 +157,4 @@ def derive_columns(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
 
 def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
     i = table.schema.get_field_index(name)
-    return table.set_column(i, table.schema.field(i), values.cast(table.schema.field(i).type))
+    return table.set_column(i, table.schema.field(i), pc.cast(values, table.schema.field(i).type))

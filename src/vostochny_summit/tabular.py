@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from . import kernels as pc
 from .model import TYPES
 from .package import Table
 
@@ -122,11 +122,11 @@ def typed(table: Table, raw: pa.Table, version: str | None = None, enforce_requi
         if f.type == pa.bool_():
             col = pc.equal(col, string_scalar("true"))
         try:
-            cols.append(col.cast(f.type))
+            cols.append(pc.cast(col, f.type))
         except pa.ArrowInvalid:
             if not pa.types.is_integer(f.type):
                 raise
-            cols.append(pc.replace_substring_regex(col, r"^\+", "").cast(f.type))  # Arrow reads "-5" but not "+5"
+            cols.append(pc.cast(pc.replace_substring_regex(col, pattern=r"^\+", replacement=""), f.type))  # Arrow reads "-5" but not "+5"
     return pa.Table.from_arrays(cols, schema=schema)
 
 
@@ -140,7 +140,7 @@ def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
     would copy every column)."""
     if not table.primary_key or first_out_of_order(table, data) is None:
         return data
-    return data.take(key_order(table, data))
+    return pc.take(data, key_order(table, data))
 
 
 def string_scalar(value: str) -> pa.Scalar:
@@ -153,11 +153,11 @@ def _rendered(col, type_: pa.DataType):
     """A column as canonical CSV cell text: strings quoted only when they hold a comma, quote, CR or LF."""
     quote, empty = string_scalar('"'), string_scalar("")
     if pa.types.is_string(type_):
-        needs = pc.match_substring_regex(col, '[,"\r\n]')
-        quoted = pc.binary_join_element_wise(quote, pc.replace_substring(col, '"', '""'), quote, empty)
+        needs = pc.match_substring_regex(col, pattern='[,"\r\n]')
+        quoted = pc.binary_join_element_wise(quote, pc.replace_substring(col, pattern='"', replacement='""'), quote, empty)
         col = pc.if_else(needs, quoted, col)
     else:
-        col = col.cast(pa.string())  # ints as digits, floats shortest round-trip, dates ISO, bools true/false
+        col = pc.cast(col, pa.string())  # ints as digits, floats shortest round-trip, dates ISO, bools true/false
     return pc.fill_null(col, empty)
 
 
@@ -204,7 +204,7 @@ def ascending_runs(col) -> tuple | None:
         return None
     differs = pc.not_equal(before, after)  # a value that differs from the one before it begins a run
     begins = pa.chunked_array([one_true, *(differs.chunks if isinstance(differs, pa.ChunkedArray) else [differs])], pa.bool_())
-    return (col if pc.all(differs).as_py() else col.filter(begins)), begins  # distinct already (a key): no copy
+    return (col if pc.all(differs).as_py() else pc.filter(col, begins)), begins  # distinct already (a key): no copy
 
 
 def key_neighbours(table: Table, data: pa.Table):

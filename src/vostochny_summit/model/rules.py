@@ -210,7 +210,7 @@ class SetCountAbove(Cond):
         pc = _pc()
         total = None
         for c in self.cols:
-            one = pc.is_valid(data.column(c)).cast(pa.int32())
+            one = pc.cast(pc.is_valid(data.column(c)), pa.int32())
             total = one if total is None else pc.add(total, one)
         return pc.greater(total, pa.scalar(self.n, pa.int32()))
 

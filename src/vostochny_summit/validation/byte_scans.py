@@ -6,8 +6,8 @@ byte ranges, row masks and row numbers.
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..package import Table
 from ..tabular import _rendered, canonical_csv, first_out_of_order, string_scalar
 from .string_scans import occurrences
@@ -105,11 +105,11 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         after = buf[quotes[closing] + 1]
         bad.append(quote_row[closing][(after != 44) & (after != 10)])
     if len(render):
-        lines = _raw_and_rendered_lines(table, data, cells, plain, render).cast(pa.binary())
+        lines = pc.cast(_raw_and_rendered_lines(table, data, cells, plain, render), pa.binary())
         size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
         same = size == have[render] - 1
         raw_lines = byte_views(raw, ends[render] + 1, np.where(same, size, 0))
-        equal = pc.equal(raw_lines, lines.cast(pa.binary_view())).to_numpy(zero_copy_only=False)
+        equal = pc.equal(raw_lines, pc.cast(lines, pa.binary_view())).to_numpy(zero_copy_only=False)
         bad.append(render[~(same & equal)])
     first = min((int(x.min()) for x in bad if len(x)), default=None)
     return None if first is None else first + 2
@@ -131,11 +131,11 @@ def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain
     out, keep = [], row_mask(data.num_rows, rows)
     for f in table.fields:
         if f.type != "string":
-            col = cells.column(f.name).filter(keep)
+            col = pc.filter(cells.column(f.name), keep)
         elif f.name in plain:
-            col = data.column(f.name).filter(keep)
+            col = pc.filter(data.column(f.name), keep)
         else:
-            col = _rendered(data.column(f.name).filter(keep), pa.string())
+            col = _rendered(pc.filter(data.column(f.name), keep), pa.string())
         out.append(pc.fill_null(col, string_scalar("")))
     return pc.binary_join_element_wise(*out, string_scalar(","))
 

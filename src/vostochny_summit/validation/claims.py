@@ -24,8 +24,8 @@ def check_evidenced(ctx) -> list[Problem]:
 
 def check_claim_status(ctx) -> list[Problem]:
     import numpy as np
-    import pyarrow.compute as pc
 
+    from .. import kernels as pc
     from ..derive import claim_status_column
 
     names = roles.claim_status_tables(ctx.pkg)
@@ -77,18 +77,19 @@ def reporter_voice_screen(c, claims, evidence, sources) -> bool:
     claims have no attributed person or description, and their attributed organizations are all independence groups.
     False when it cannot tell (other column types), and the queries decide."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from .. import kernels as pc
 
     kind, keys, claim = claims.column(c.type), claims.column(c.key), evidence.column(c.claim)
     if not (kind.type == keys.type == claim.type == pa.string()):
         return False
-    acts = keys.filter(pc.fill_null(pc.is_in(kind, value_set=pa.array(list(c.speech_acts), pa.string())), False))
+    acts = pc.filter(keys, pc.fill_null(pc.is_in(kind, value_set=pa.array(list(c.speech_acts), pa.string())), False))
     if len(acts) == 0 or len(evidence) == 0:
         return True
-    spoken = evidence.filter(pc.fill_null(pc.is_in(claim, value_set=acts.combine_chunks().drop_null()), False))
+    spoken = pc.filter(evidence, pc.fill_null(pc.is_in(claim, value_set=pc.drop_null(acts.combine_chunks())), False))
     if spoken.column(c.person).null_count != len(spoken) or spoken.column(c.description).null_count != len(spoken):
         return False
-    return screens.all_in(spoken.column(c.org).drop_null(), sources.column(c.group))
+    return screens.all_in(pc.drop_null(spoken.column(c.org)), sources.column(c.group))
 
 
 CHECKS = [

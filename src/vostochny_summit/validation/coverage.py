@@ -64,7 +64,8 @@ def _typed_spans(ctx, names):
     """The spans of the tables (src, cs, ce; both ends set) from their typed columns, without a query; None when
     a table is not typed (its cells are then read as the query's TRY_CAST reads them)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from .. import kernels as pc
 
     parts = []
     for n in names:
@@ -73,8 +74,8 @@ def _typed_spans(ctx, names):
                 or not pa.types.is_int64(state.typed.schema.field(c.end).type):
             return None
         d = state.typed
-        part = pa.table({"src": d.column(c.source).cast(pa.string()), "cs": d.column(c.start), "ce": d.column(c.end)})
-        parts.append(part.filter(pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce")))))
+        part = pa.table({"src": pc.cast(d.column(c.source), pa.string()), "cs": d.column(c.start), "ce": d.column(c.end)})
+        parts.append(pc.filter(part, pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce")))))
     return pa.concat_tables(parts)
 
 

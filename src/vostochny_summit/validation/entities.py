@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .. import kernels as pc
 from . import roles, screens
 from .engine import Check, RowRules
 from .problem import Problem
@@ -81,7 +82,7 @@ def _qids_unshared(ctx) -> bool:
     for n in roles.entity_tables(ctx.pkg):
         state, fields = ctx.output("table", n), roles.qid_fields(ctx.pkg.table(n))
         if state is not None and state.raw is not None and fields:
-            cols.append(state.raw.column(fields[0]).cast(pa.string()).drop_null())
+            cols.append(pc.drop_null(pc.cast(state.raw.column(fields[0]), pa.string())))
     values = pa.chunked_array([c for col in cols for c in col.chunks], pa.string())
     return screens.distinct([values])
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from . import roles, screens
 from .engine import Check, RowRules
 from .problem import Problem
@@ -88,7 +88,7 @@ def _inside_parent(ctx, t, d, parent) -> list[Problem]:
     dates are reported by _date_bounds, not here)."""
     from ..derive import edtf_bounds
 
-    values = pc.unique(d.column(E.date).combine_chunks()).drop_null()
+    values = pc.drop_null(pc.unique(d.column(E.date).combine_chunks()))
     lo_of, hi_of = [], []
     for date in values.to_pylist():
         try:

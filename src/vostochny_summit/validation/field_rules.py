@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from . import roles, screens
 from .cells import string_rules
 from .sql import Rule, lit, q
@@ -148,7 +148,7 @@ def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rul
     """Whether an integer column's type or bound rule can fail, judged from the Arrow-typed column: every allowed
     spelling other than the value's own rendering ("05", "+5") differs from it."""
     if rule.code == "type":
-        return not pc.all(pc.fill_null(pc.equal(raw.column(rule.field), value.cast(pa.string())), True)).as_py()
+        return not pc.all(pc.fill_null(pc.equal(raw.column(rule.field), pc.cast(value, pa.string())), True)).as_py()
     extreme = pc.min_max(value).as_py()
     if rule.code == "minimum":
         return extreme["min"] is not None and extreme["min"] < limit

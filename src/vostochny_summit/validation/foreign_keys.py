@@ -4,6 +4,7 @@ the pattern itself."""
 
 from __future__ import annotations
 
+from .. import kernels as pc
 from . import screens
 from .engine import Check
 from .sql import key_sql, q, rows, run_rules
@@ -53,7 +54,7 @@ def _may_dangle(child, cols: list[str], parent, rcols: list[str]) -> bool:
     fixed cost on a small table). A key of several columns is always left to the anti-join."""
     if len(cols) != 1 or cols[0] not in child.column_names or rcols[0] not in parent.column_names:
         return True
-    return not screens.all_in(child.column(cols[0]).drop_null(), parent.column(rcols[0]))
+    return not screens.all_in(pc.drop_null(child.column(cols[0])), parent.column(rcols[0]))
 
 
 def _deferred(ctx, t, deferred) -> list:

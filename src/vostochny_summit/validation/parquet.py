@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from .. import kernels as pc
 from ..tabular import arrow_schema, parquet_reader, sort_by_key
 from .engine import Check
 from .problem import Problem
@@ -44,7 +45,7 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
         return problem("parquet-schema", value=str(have_schema.remove_metadata()).replace("\n", "; "),
                        expected=f"the schema's types and the package version {version} in its metadata")
     try:
-        want = state.typed.cast(want_schema)
+        want = pc.cast(state.typed, want_schema)
         if not state.sorted_by_key:
             want = sort_by_key(t, want)
     except (pa.ArrowInvalid, ValueError):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..sql import key_text
 from ..tabular import int64_array
 from . import roles, screens
@@ -70,7 +70,7 @@ def check_quote_pairs(ctx) -> list[Problem]:
     text = roles.span_columns(t).text
     col = state.typed.column(text)
     if not pa.types.is_string(col.type):
-        col = col.cast(pa.string())
+        col = pc.cast(col, pa.string())
     bad = np.zeros(len(col), dtype=bool)
     for opening, closing in roles.PAIRED_MARKS:
         (n_open, first_open), (n_close, first_close) = occurrences(col, opening), occurrences(col, closing)
@@ -78,7 +78,7 @@ def check_quote_pairs(ctx) -> list[Problem]:
     for mark in roles.SYMMETRIC_MARKS:
         bad |= occurrences(col, mark)[0] % 2 == 1
     found = np.flatnonzero(bad).tolist()
-    keys = state.typed.select(t.primary_key).filter(row_mask(len(col), found)).to_pylist() if found else []
+    keys = pc.filter(state.typed.select(t.primary_key), row_mask(len(col), found)).to_pylist() if found else []
     return [Problem(code="span-quote-pair", file=ctx.rel(t.csv_path), table=t.name, row=i + 1,
                     key=key_text(keys[j].values()),
                     field=text, value=col[i].as_py(), expected="both quotation marks of a pair (“…”, \"…\") inside the span, or neither")
@@ -167,9 +167,9 @@ def check_quote_event(ctx) -> list[Problem]:
             return []
     q_row, q_src, q_sentence, e_row, e_src, e_sentence = map(int64_array, (q_row, q_src, q_sentence, e_row, e_src, e_sentence))
     quote_sentences = pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
-                                "event": quotes.column(cols.event).take(q_row).cast(pa.string())})
+                                "event": pc.cast(pc.take(quotes.column(cols.event), q_row), pa.string())})
     evidence_sentences = pa.table({"src": e_src, "sentence": e_sentence,
-                                   "event": evidence.column(cols.evidence_event).take(e_row).cast(pa.string())})
+                                   "event": pc.cast(pc.take(evidence.column(cols.evidence_event), e_row), pa.string())})
     ctx.con.register("__quote_sentences", quote_sentences)
     ctx.con.register("__evidence_sentences", evidence_sentences)
     found = ctx.con.execute(QUOTE_EVENT_SQL).fetchall()
@@ -183,7 +183,7 @@ def check_quote_event(ctx) -> list[Problem]:
 def _event_codes(*columns) -> list:
     """Each column's events as integer codes that are equal exactly where the events are (one dictionary for all the
     columns), -1 for none."""
-    text = [c.cast(pa.string()) for c in columns]
+    text = [pc.cast(c, pa.string()) for c in columns]
     enc = pc.dictionary_encode(pa.chunked_array([ch for c in text for ch in c.chunks], pa.string()))  # one dictionary
     codes = pc.fill_null(pa.chunked_array([ch.indices for ch in enc.chunks], pa.int32()), -1)
     codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)

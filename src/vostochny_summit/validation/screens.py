@@ -11,8 +11,8 @@ Arrow's regular expressions are RE2, as DuckDB's are; regexp_full_match(x, p) is
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..tabular import ascending_runs
 
 
@@ -22,7 +22,7 @@ def _any(mask) -> bool:
 
 def full_match(col, pattern: str):
     """regexp_full_match(col, pattern), null where col is null."""
-    return pc.match_substring_regex(col, f"^(?:{pattern})$")
+    return pc.match_substring_regex(col, pattern=f"^(?:{pattern})$")
 
 
 def breaks_pattern(name: str, pattern: str, date: bool = False):
@@ -35,7 +35,7 @@ def breaks_pattern(name: str, pattern: str, date: bool = False):
         if date:
             # raises on a value Arrow cannot read as a date (then the SQL decides); Arrow and DuckDB read a
             # YYYY-MM-DD date the same way within years 1..9999, and a year outside them is left to DuckDB
-            return not within_years(col.cast(pa.date32()))
+            return not within_years(pc.cast(col, pa.date32()))
         return False
     return screen
 
@@ -47,7 +47,7 @@ def within_years(dates) -> bool:
     """Every date of a date32 column lies in years 1..9999 (compared as day numbers: pc.year imports dateutil)."""
     if len(dates) == dates.null_count:
         return True
-    days = pc.min_max(dates.cast(pa.int32())).as_py()
+    days = pc.min_max(pc.cast(dates, pa.int32())).as_py()
     return FIRST_DAY <= days["min"] and days["max"] <= LAST_DAY
 
 
@@ -68,7 +68,7 @@ def beyond(name: str, op: str, limit, number_pattern: str):
         col = data.column(name)
         if _any(pc.invert(full_match(col, number_pattern))):
             return True
-        x, bound = col.cast(pa.float64()), pa.scalar(float(limit), pa.float64())
+        x, bound = pc.cast(col, pa.float64()), pa.scalar(float(limit), pa.float64())
         return _any(pc.less(x, bound) if op == "<" else pc.greater(x, bound))
     return screen
 
@@ -89,7 +89,7 @@ def differs_from_mapping(source: str, target: str, mapping: dict):
 
     def screen(data: pa.Table) -> bool:
         have = data.column(target)
-        want = values.take(pc.fill_null(pc.index_in(data.column(source), value_set=keys), len(mapping)))
+        want = pc.take(values, pc.fill_null(pc.index_in(data.column(source), value_set=keys), len(mapping)))
         same = pc.or_(pc.fill_null(pc.equal(have, want), False), pc.and_(pc.is_null(have), pc.is_null(want)))
         return _any(pc.invert(same))
     return screen
@@ -120,7 +120,7 @@ def all_in(values, known) -> bool:
         return False
     if known.type != values.type:
         return False
-    known = known.drop_null()
+    known = pc.drop_null(known)
     if len(values) + len(known) >= SORTED_FROM:
         mine = sorted_distinct(values)
         theirs = sorted_distinct(known) if mine is not None else None
@@ -185,10 +185,10 @@ def one_value_per_group(group, values: list) -> bool:
     import numpy as np
 
     keep = pc.is_valid(group)
-    group = group.filter(keep)
+    group = pc.filter(group, keep)
     if len(group) < 2:
         return True
-    g, who = _row_codes([group]), _row_codes([v.filter(keep) for v in values])
+    g, who = _row_codes([group]), _row_codes([pc.filter(v, keep) for v in values])
     if g is None or who is None:
         return False
     order = np.lexsort((who, g))

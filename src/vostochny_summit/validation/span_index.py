@@ -12,8 +12,8 @@ import threading
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..articles import sentences
 from .byte_scans import byte_views, scan_positions
 
@@ -74,7 +74,7 @@ class Texts:
         k = np.where(valid, source_index, 0)
         at = self.base[k] + np.where(valid, cp, 0)
         first, after = self.byte_offset(at), self.byte_offset(at + 1)
-        return byte_views(self.buffer, np.where(valid, first, 0), np.where(valid, after - first, 0)).cast(pa.binary())
+        return pc.cast(byte_views(self.buffer, np.where(valid, first, 0), np.where(valid, after - first, 0)), pa.binary())
 
     def byte_offset(self, cp: np.ndarray) -> np.ndarray:
         """Byte offsets in the buffer of global code point offsets."""
@@ -105,7 +105,7 @@ class Texts:
         fits = in_bounds & (code_points == end - start) & (bs + size <= self.byte_end[k])
         if fits.any():
             spans = byte_views(self.buffer, np.where(fits, bs, 0), np.where(fits, size, 0))
-            equal = pc.equal(spans, text.cast(pa.binary()).cast(pa.binary_view()))
+            equal = pc.equal(spans, pc.cast(pc.cast(text, pa.binary()), pa.binary_view()))
             fits &= pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
         return (fits, bs, size) if offsets else fits
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..sql import key_text
 from . import roles
 from .byte_scans import row_mask
@@ -27,7 +27,7 @@ _ASCII_ALNUM[[*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B)]] = 1
 
 
 def _alnum(chars: pa.Array) -> np.ndarray:
-    return pc.fill_null(pc.utf8_is_alnum(chars.cast(pa.string())), False).to_numpy(zero_copy_only=False)
+    return pc.fill_null(pc.utf8_is_alnum(pc.cast(chars, pa.string())), False).to_numpy(zero_copy_only=False)
 
 
 def _fast(texts, d, c):
@@ -78,7 +78,7 @@ def check_spans(ctx) -> list[Problem]:
     failing = np.flatnonzero(~ok | cuts)
     if not len(failing):
         return out
-    rows = d.select(list(dict.fromkeys([c.source, c.start, c.end, c.text, *t.primary_key]))).filter(row_mask(d.num_rows, failing))
+    rows = pc.filter(d.select(list(dict.fromkeys([c.source, c.start, c.end, c.text, *t.primary_key]))), row_mask(d.num_rows, failing))
     columns = [rows.column(x).to_pylist() for x in (c.source, c.start, c.end, c.text)]
     keys = [rows.column(k).to_pylist() for k in t.primary_key]
     bodies: dict[str, str] = {}  # decoded as the failing rows need them

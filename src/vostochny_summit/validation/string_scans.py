@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from .. import kernels as pc
+
 
 def string_buffers(chunk: pa.Array) -> tuple:
     """(chunk, its offsets, the data bytes) of a string chunk as numpy views of its Arrow buffers: offsets[i] to
@@ -12,7 +14,7 @@ def string_buffers(chunk: pa.Array) -> tuple:
     import numpy as np
 
     if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-        chunk = chunk.cast(pa.large_string())
+        chunk = pc.cast(chunk, pa.large_string())
     _, offsets_buf, data_buf = chunk.buffers()
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32  # the offsets as they are stored
     offsets = (np.frombuffer(offsets_buf, dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
@@ -39,7 +41,7 @@ def occurrences(col: pa.ChunkedArray, mark: str) -> tuple:
             at = at[(at >= offsets[0]) & (at < offsets[-1])]
             row = np.searchsorted(offsets, at, side="right") - 1
             if chunk.null_count:
-                keep = chunk.is_valid().to_numpy(zero_copy_only=False)[row]  # a null's slot may still hold bytes
+                keep = pc.is_valid(chunk).to_numpy(zero_copy_only=False)[row]  # a null's slot may still hold bytes
                 at, row = at[keep], row[keep]
             count[row0: row0 + len(chunk)] += np.bincount(row, minlength=len(chunk))
             firsts = np.full(len(chunk), -1, dtype=np.int64)
@@ -66,7 +68,7 @@ def hygiene_suspects(col: pa.ChunkedArray, whitespace: bool = True, formula: boo
             continue
         chunk, offsets, data = string_buffers(chunk)
         start, end = offsets[:-1], offsets[1:]
-        valid = chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)
+        valid = pc.is_valid(chunk).to_numpy(zero_copy_only=False) if chunk.null_count else np.ones(len(chunk), dtype=bool)
         if (valid & (end == start)).any():
             return True
         keep = valid & (end > start)

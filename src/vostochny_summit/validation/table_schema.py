@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from .. import kernels as pc
 from ..sql import key_expr
 from ..tabular import key_neighbours, typed
 from . import roles, screens
@@ -224,7 +224,7 @@ def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
         keep = valid[0]
         for v in valid[1:]:
             keep = pc.and_(keep, v)
-        data = data.filter(keep)
+        data = pc.filter(data, keep)
     return screens.distinct([data.column(c) for c in cols])
 
 
