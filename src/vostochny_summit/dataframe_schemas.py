@@ -113,7 +113,9 @@ def _pandera(module: str):
     We make that import once, with pyspark's FutureWarning ignored; when it fails we mark `pyspark.pandas` as not
     importable in this process (`sys.modules[...] = None`, Python's own way to say so), so pandera's attempts fail
     at once and silently. pyspark itself (`pyspark.sql`, what the README's Spark example uses) is untouched; where
-    pyspark.pandas does import (pandas 2), it is simply imported once, quietly."""
+    pyspark.pandas does import (pandas 2), it is simply imported once, quietly (pyspark 4.0 then warns that
+    PYARROW_IGNORE_TIMEZONE is not set, which concerns pandas-on-Spark users, not this import). Any failure of that
+    import marks it so: pyspark 3.5 under NumPy 2 fails with an AttributeError (np.NaN), which pandera would not catch."""
     import importlib
     import importlib.util
     import sys
@@ -122,9 +124,10 @@ def _pandera(module: str):
     if "pyspark.pandas" not in sys.modules and importlib.util.find_spec("pyspark") is not None:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+            warnings.filterwarnings("ignore", message=".*PYARROW_IGNORE_TIMEZONE", category=UserWarning)
             try:
                 importlib.import_module("pyspark.pandas")
-            except ImportError:
+            except Exception:  # noqa: BLE001 - whatever stops pyspark.pandas, pandera must not meet it again
                 sys.modules["pyspark.pandas"] = None
     return importlib.import_module(module)
 
