@@ -436,6 +436,42 @@ def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp
     m.close()
 
 
+def test_a_large_file_parsed_in_slices_gives_the_whole_parse_and_lets_each_slice_go(tmp_path, monkeypatch):
+    """read_raw with `behind` (the file check, on a map) parses PARSE_SLICE bytes at a time, each slice ending at a line
+    end: the same table as one parse, with `behind` called on page-aligned ranges that together cover the file. A
+    ragged row falls back to the whole parse, which alone numbers it; first_byte finds a CR beyond the first block."""
+    import mmap
+
+    from vostochny_summit import tabular
+    from vostochny_summit.tabular import map_file
+    from vostochny_summit.validation.byte_scans import first_byte
+
+    rng = random.Random(11)
+    texts, numbers = ['a', '"b,c"', '"d""e"', ''], ['', '7', 'x y']  # as a CSV writes them
+    rows = [f"r{i:06d},{rng.choice(texts)},{rng.choice(numbers)}\n" for i in range(20_000)]
+    path = tmp_path / "t.csv"
+    path.write_text("id,text,n\n" + "".join(rows), encoding="utf-8")
+    monkeypatch.setattr(tabular, "PARSE_SLICE", 3 * mmap.PAGESIZE + 17)  # slices that end mid-page and mid-line
+    m = map_file(path)
+    seen = []
+    drop = pages_behind(m)
+    whole = read_raw(path)
+    sliced = read_raw(m, behind=lambda start, end: (seen.append((start, end)), drop(start, end)))
+    assert sliced.header == whole.header == ["id", "text", "n"] and not sliced.ragged_rows
+    assert sliced.data.equals(whole.data) and sliced.data.num_rows == 20_000
+    assert len(seen) > 10 and all(start % mmap.PAGESIZE == 0 for start, _ in seen)
+    assert seen[0][0] == 0 and seen[-1][1] == len(m) and all(a[1] >= b[0] for a, b in zip(seen, seen[1:]))
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("id,text,n\n" + "".join(rows[:15_000]) + "r9,x\n" + "".join(rows[15_000:]), encoding="utf-8")
+    r = read_raw(map_file(ragged), behind=lambda start, end: None)
+    assert r.ragged_rows == read_raw(ragged).ragged_rows == [(15_001, 2)]
+    assert first_byte(m, b"\r") == -1
+    crlf = tmp_path / "cr.csv"
+    crlf.write_bytes(b"a\n" * SCAN_BLOCK + b"b\r\n")
+    assert first_byte(map_file(crlf), b"\r", pages_behind(map_file(crlf))) == 2 * SCAN_BLOCK + 1
+    del m
+
+
 def test_sentence_ranges_search_all_sources_at_once_as_each_alone():
     """quotes._sentence_ranges, one search over every source's sentences laid end to end, against the search in
     each source's own sentences: spans inside, across, before and beyond a text, empty and reversed ones, unknown

@@ -69,17 +69,26 @@ def parquet_reader(path: Path):
     return reader
 
 
-def read_raw(source) -> RawTable:
+PARSE_SLICE = 64 << 20  # bytes of a memory map parsed at a time when read_raw is told what to do behind the parse
+
+
+def read_raw(source, behind=None) -> RawTable:
     """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string.
 
     source: a path, or the file's bytes (bytes or a memory map). Ragged rows are skipped and reported with their data
-    row number (row 1 = first line below the header).
+    row number (row 1 = first line below the header). behind(start, end), when given, is called on each byte range
+    once it is parsed (byte_scans.pages_behind: a map's pages leave this process's memory): a large file is then
+    parsed PARSE_SLICE bytes at a time, so that its pages and its parsed cells are not all held at once.
     """
     try:
         data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else map_file(source)
         eol = data_bytes.find(b"\n")
         first = data_bytes[: eol if eol >= 0 else len(data_bytes)].decode("utf-8-sig").rstrip("\r")
         header = next(csv.reader([first])) if first else []
+        if behind is not None and len(data_bytes) > PARSE_SLICE:
+            data = _parse_slices(data_bytes, header, behind)
+            if data is not None:
+                return RawTable(header, data, [])
         data, ragged = _parse(data_bytes, header, threads=True)
         if ragged and any(n is None for n, _ in ragged):
             data, ragged = _parse(data_bytes, header, threads=False)  # only a serial parse knows line numbers
@@ -88,7 +97,28 @@ def read_raw(source) -> RawTable:
         return RawTable([], None, [], error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-def _parse(data_bytes: bytes, header: list[str], threads: bool):
+def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
+    """The CSV parsed a slice of about PARSE_SLICE bytes at a time, each ending at a line end (no value holds a line
+    break: newlines_in_values is off), with behind(start, end) called on each slice's page-aligned range once parsed.
+    None when a row is ragged: read_raw then parses the whole file again, which alone numbers ragged rows."""
+    tables, start, size, view = [], 0, len(data_bytes), memoryview(data_bytes)
+    try:
+        while start < size:
+            end = data_bytes.find(b"\n", min(start + PARSE_SLICE, size) - 1)
+            end = size if end < 0 else end + 1
+            part, ragged = _parse(view[start:end], header, threads=True, names=start > 0)
+            if ragged:
+                return None
+            tables.append(part)
+            behind(start - start % mmap.PAGESIZE, end)
+            start = end
+    finally:
+        view.release()
+    return pa.concat_tables(tables)
+
+
+def _parse(data_bytes: bytes, header: list[str], threads: bool, names: bool = False):
+    """names: the bytes have no header line (a later slice of the file): the columns are named from header."""
     ragged: list[tuple[int | None, int]] = []
 
     def on_invalid(row):
@@ -97,7 +127,7 @@ def _parse(data_bytes: bytes, header: list[str], threads: bool):
 
     data = pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(data_bytes)),
-        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 22),
+        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 22, column_names=header if names else None),
         parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},

@@ -163,6 +163,19 @@ def scan_positions(buf, *tests, behind=None) -> list:
     return [np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in found]
 
 
+def first_byte(buf, byte: bytes, behind=None) -> int:
+    """The position of the first occurrence of byte in buf, else -1, searched SCAN_BLOCK bytes at a time, with
+    behind(start, end) called on each block searched in vain (pages_behind: a map's pages leave memory behind it)."""
+    for start in range(0, len(buf), SCAN_BLOCK):
+        end = min(start + SCAN_BLOCK, len(buf))
+        at = buf.find(byte, start, end)
+        if at >= 0:
+            return at
+        if behind is not None:
+            behind(start, end)
+    return -1
+
+
 def pages_behind(raw):
     """For scan_positions over a memory-mapped file: a call that lets the pages of each scanned block leave this
     process's resident memory (madvise DONTNEED: they stay in the page cache, and a later read maps them again), so
