@@ -104,15 +104,21 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         closing = mine[quote_row] & (rank % 2 == 1)
         after = buf[quotes[closing] + 1]
         bad.append(quote_row[closing][(after != 44) & (after != 10)])
-    if len(render):
-        lines = pc.cast(_raw_and_rendered_lines(table, data, cells, plain, render), pa.binary())
+    for start in range(0, len(render), RENDER_BATCH):  # a batch of rows at a time: their lines are a copy of the rows
+        part = render[start:start + RENDER_BATCH]
+        first, after = int(part[0]), int(part[-1]) + 1  # the rows it spans (ascending)
+        lines = pc.cast(_raw_and_rendered_lines(table, data.slice(first, after - first), cells.slice(first, after - first),
+                                                plain, part - first), pa.binary())
         size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
-        same = size == have[render] - 1
-        raw_lines = byte_views(raw, ends[render] + 1, np.where(same, size, 0))
+        same = size == have[part] - 1
+        raw_lines = byte_views(raw, ends[part] + 1, np.where(same, size, 0))
         equal = pc.equal(raw_lines, pc.cast(lines, pa.binary_view())).to_numpy(zero_copy_only=False)
-        bad.append(render[~(same & equal)])
+        bad.append(part[~(same & equal)])
     first = min((int(x.min()) for x in bad if len(x)), default=None)
     return None if first is None else first + 2
+
+
+RENDER_BATCH = 1 << 16  # rows whose lines first_noncanonical_line renders and compares at a time
 
 
 def first_different_line(a, b: bytes) -> int | None:
