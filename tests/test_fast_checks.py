@@ -473,6 +473,9 @@ def test_a_large_file_parsed_in_slices_gives_the_whole_parse_and_lets_each_slice
     ragged.write_text("id,text,n\n" + "".join(rows[:15_000]) + "r9,x\n" + "".join(rows[15_000:]), encoding="utf-8")
     r = read_raw(map_file(ragged), behind=lambda start, end: None)
     assert r.ragged_rows == read_raw(ragged).ragged_rows == [(15_001, 2)]
+    broken = tmp_path / "broken.csv"  # invalid UTF-8 in a later slice: worded as for the whole file
+    broken.write_bytes(("id,text,n\n" + "".join(rows)).encode() + b"r999999,\xff\xfe,1\n")
+    assert read_raw(map_file(broken), behind=lambda start, end: None).error == read_raw(broken).error is not None
     assert first_byte(m, b"\r") == -1
     crlf = tmp_path / "cr.csv"
     crlf.write_bytes(b"a\n" * SCAN_BLOCK + b"b\r\n")

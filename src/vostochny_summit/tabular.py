@@ -100,13 +100,17 @@ def read_raw(source, behind=None) -> RawTable:
 def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
     """The CSV parsed a slice of about PARSE_SLICE bytes at a time, each ending at a line end (no value holds a line
     break: newlines_in_values is off), with behind(start, end) called on each slice's page-aligned range once parsed.
-    None when a row is ragged: read_raw then parses the whole file again, which alone numbers ragged rows."""
+    None when a row is ragged or a slice does not parse: read_raw then parses the whole file again, which alone numbers
+    ragged rows and words an error as for the whole file."""
     tables, start, size, view = [], 0, len(data_bytes), memoryview(data_bytes)
     try:
         while start < size:
             end = data_bytes.find(b"\n", min(start + PARSE_SLICE, size) - 1)
             end = size if end < 0 else end + 1
-            part, ragged = _parse(view[start:end], header, threads=True, names=start > 0)
+            try:
+                part, ragged = _parse(view[start:end], header, threads=True, names=start > 0)
+            except pa.ArrowInvalid:
+                return None
             if ragged:
                 return None
             tables.append(part)

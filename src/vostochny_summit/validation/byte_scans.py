@@ -106,9 +106,9 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         bad.append(quote_row[closing][(after != 44) & (after != 10)])
     for start in range(0, len(render), RENDER_BATCH):  # a batch of rows at a time: their lines are a copy of the rows
         part = render[start:start + RENDER_BATCH]
-        first, after = int(part[0]), int(part[-1]) + 1  # the rows it spans (ascending)
-        lines = pc.cast(_raw_and_rendered_lines(table, data.slice(first, after - first), cells.slice(first, after - first),
-                                                plain, part - first), pa.binary())
+        lo, hi = int(part[0]), int(part[-1]) + 1  # the rows it spans (ascending)
+        lines = pc.cast(_raw_and_rendered_lines(table, data.slice(lo, hi - lo), cells.slice(lo, hi - lo), plain, part - lo),
+                        pa.binary())
         size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
         same = size == have[part] - 1
         raw_lines = byte_views(raw, ends[part] + 1, np.where(same, size, 0))
