@@ -353,6 +353,31 @@ def test_sentence_coverage_agrees_with_the_obvious_loop():
         assert uncovered(*arrays).tolist() == want, (sentences, spans)
 
 
+def test_coverage_reads_complete_span_offsets_without_copying_them(pkg):
+    """The coverage check takes each table's span columns as they are when no offset is missing (a filter copied all
+    three for nothing: the check's transient at 10.9 M rows was 140 MiB, now under 82), and drops the rows whose
+    offset is missing when one is."""
+    from types import SimpleNamespace
+
+    from vostochny_summit.tabular import read_typed
+    from vostochny_summit.validation import roles
+    from vostochny_summit.validation.coverage import _typed_spans
+
+    names = roles.coverage_tables(pkg)
+    states = {n: SimpleNamespace(typed=read_typed(pkg.table(n))) for n in names}
+    ctx = SimpleNamespace(pkg=pkg, output=lambda _kind, n: states[n])
+    spans = _typed_spans(ctx, names)
+    assert spans.num_rows == sum(s.typed.num_rows for s in states.values())
+    for got, n in zip(spans.column("cs").chunks, names):
+        want = states[n].typed.column(roles.span_columns(pkg.table(n)).start).chunks[0]
+        assert got.buffers()[1].address == want.buffers()[1].address  # the same memory, not a copy
+    c = roles.span_columns(pkg.table(names[0]))
+    first = states[names[0]].typed
+    states[names[0]] = SimpleNamespace(typed=first.set_column(first.schema.get_field_index(c.start), c.start,
+                                                              pa.array([None] + first.column(c.start).to_pylist()[1:], pa.int64())))
+    assert _typed_spans(ctx, names).num_rows == spans.num_rows - 1
+
+
 @pytest.mark.parametrize("order", ["any", "canonical"])
 def test_claim_status_column_agrees_with_the_rule(monkeypatch, order):
     """The rule build and validate use gives what a row-at-a-time reading of CURATION.md §7 gives; a missing claim id

@@ -75,7 +75,9 @@ def _typed_spans(ctx, names):
             return None
         d = state.typed
         part = pa.table({"src": pc.cast(d.column(c.source), pa.string()), "cs": d.column(c.start), "ce": d.column(c.end)})
-        parts.append(pc.filter(part, pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce")))))
+        if part.column("cs").null_count or part.column("ce").null_count:  # else every row stays: no copy of the three
+            part = pc.filter(part, pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce"))))
+        parts.append(part)
     return pa.concat_tables(parts)
 
 
