@@ -12,7 +12,7 @@ from .model import RESOURCES
 from .model.columns import claim_status
 from .model.columns import events as event_columns
 from .model.columns import sources as source_columns
-from .tabular import ascending_runs, int64_array
+from .tabular import ascending_runs, int64_array, value_codes
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -82,13 +82,6 @@ def claim_status_column(claim_ids: pa.ChunkedArray, evidence: pa.Table, sources:
     is_corroborated = pc.greater_equal(groups_per_claim, pa.scalar(2, pa.int64()))
     return pc.if_else(is_contested, contested, pc.if_else(is_corroborated, corroborated, single))
 
-def _codes(values) -> tuple:
-    """(numpy codes, number of distinct non-null values): equal values share a code, a null gets the last code."""
-    enc = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
-    n = len(enc.dictionary)
-    return pc.fill_null(enc.indices, n).to_numpy(zero_copy_only=False).astype("int64"), n
-
-
 def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
     """For each of keys: how many distinct values (a null counting as one) the chosen rows (a boolean mask) with that
     key hold; a null key matches the rows whose key is null. The keys and the rows' keys are encoded together, in one
@@ -97,21 +90,15 @@ def _distinct_per_key(keys, row_keys, row_values, chosen) -> pa.Array:
     a third less memory than a dictionary of the rows' keys looked up by the keys)."""
     import numpy as np
 
-    def chunks(a):
-        return a.chunks if isinstance(a, pa.ChunkedArray) else [a]
-
     n = len(keys)
     runs = _same_sorted_keys(keys, row_keys)
     if runs is not None:  # key i is the i-th run of the rows' keys
         nd, key_code = n, np.arange(n, dtype=np.int64)
         row_code = (np.cumsum(runs.to_numpy(zero_copy_only=False), dtype=np.int64) - 1)[chosen.to_numpy(zero_copy_only=False)]
     else:
-        enc = pc.dictionary_encode(pa.chunked_array([*chunks(keys), *chunks(row_keys)], keys.type))
-        nd = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
-        codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), nd)  # a null: code nd
-        codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
-        key_code, row_code = codes[:n], codes[n:][chosen.to_numpy(zero_copy_only=False)]
-    v, nv = _codes(pc.filter(row_values, chosen))
+        (key_code, row_code), nd = value_codes(keys, row_keys)  # a null: code nd
+        row_code = row_code[chosen.to_numpy(zero_copy_only=False)]
+    (v,), nv = value_codes(pc.filter(row_values, chosen))
     pairs = np.sort(row_code * (nv + 1) + v)
     pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs  # distinct (np.unique: numpy.ma)
     per_code = np.bincount(pairs // (nv + 1), minlength=nd + 1)

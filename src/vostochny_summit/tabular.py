@@ -224,6 +224,18 @@ def int64_array(values) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
+def value_codes(*columns) -> tuple[list, int]:
+    """The values of columns of one type as int64 numpy codes (one array per column) from one dictionary, equal exactly
+    where the values are, and n, the number of distinct values; a null gets code n."""
+    import numpy as np
+
+    chunks = [ch for col in columns for ch in (col.chunks if isinstance(col, pa.ChunkedArray) else [col])]
+    enc = pc.dictionary_encode(pa.chunked_array(chunks, columns[0].type))
+    n = len(enc.chunks[0].dictionary) if enc.num_chunks else 0  # the chunks share one dictionary
+    codes = pc.fill_null(pa.chunked_array([c.indices for c in enc.chunks], pa.int32()), n)
+    return np.split(codes.to_numpy(zero_copy_only=False).astype(np.int64), np.cumsum([len(c) for c in columns])[:-1]), n
+
+
 def ascending_runs(col) -> tuple | None:
     """For a column without nulls whose values stand in ascending order (bytewise for text, as DuckDB and Arrow
     compare it): (its distinct values, a boolean array true where a run of equal values begins); else None. A table

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..sql import key_text
-from ..tabular import int64_array
+from ..tabular import int64_array, value_codes
 from . import roles, screens
 from .byte_scans import row_mask
 from .engine import Check
@@ -183,12 +183,8 @@ def check_quote_event(ctx) -> list[Problem]:
 def _event_codes(*columns) -> list:
     """Each column's events as integer codes that are equal exactly where the events are (one dictionary for all the
     columns), -1 for none."""
-    text = [pc.cast(c, pa.string()) for c in columns]
-    enc = pc.dictionary_encode(pa.chunked_array([ch for c in text for ch in c.chunks], pa.string()))  # one dictionary
-    codes = pc.fill_null(pa.chunked_array([ch.indices for ch in enc.chunks], pa.int32()), -1)
-    codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
-    ends = np.cumsum([len(c) for c in text])
-    return np.split(codes, ends[:-1])
+    codes, n = value_codes(*(pc.cast(c, pa.string()) for c in columns))
+    return [np.where(c == n, -1, c) for c in codes]
 
 
 def quote_event_screen(q_row: np.ndarray, q_pair: np.ndarray, q_event: np.ndarray, e_pair: np.ndarray,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from .. import kernels as pc
-from ..tabular import ascending_runs
+from ..tabular import ascending_runs, value_codes
 
 
 def _any(mask) -> bool:
@@ -147,11 +147,11 @@ def _row_codes(columns: list):
 
     codes, width = np.zeros(len(columns[0]), dtype=np.int64), 1
     for col in columns:
-        enc = pc.dictionary_encode(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
-        n = len(enc.dictionary) + 1  # the last code: null
+        (code,), n = value_codes(col)
+        n += 1  # the last code: null
         if width * n >= 2**62:
             return None
-        codes = codes * n + pc.fill_null(enc.indices, n - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = codes * n + code
         width *= n
     return codes
 
