@@ -9,9 +9,13 @@ process; validate() called from Python changes none of this. VOSTOCHNY_SUMMIT_NO
   0.2 s) only to ask whether a value is a DataFrame. The command line sets it for the other commands that never use
   it either (cli/__init__.py lists them: WITHOUT_PANDAS). Measured: `build` after an edit of the real package
   1.10 s -> 0.68 s (medians of 9 pairs).
-- A large package (large_package: CSVs over LARGE_BYTES): jemalloc returns freed pages at once (decay 0) instead of
-  keeping them for a second. Measured at 3 M rows: peak 0.94 GB instead of 1.1-1.2 GB, for 15 % more time; below
-  that size the time matters more and memory is well under 1 GB anyway.
+- A large package (large_package: CSVs over LARGE_BYTES): jemalloc returns freed pages after LARGE_DECAY_MS (10 ms)
+  instead of keeping them for a second. Returning them at once (decay 0, until 2026-12) kept the peak lowest but made
+  every new table's memory fresh pages again: at 3.28 M rows 780 k page faults and 2 s of the 5.5 s of CPU in the
+  kernel. Any delay above 0 lets a freed block be reused before it is purged: 420 k faults; wall 0.86 and CPU 0.85 of
+  decay 0's (7 pairs), peak 792 -> 878 MiB; at 10.9 M rows wall 0.86, peak 2,267 -> 2,284 MiB (3 pairs). 1 to 100 ms
+  measured the same within the spread; the default second keeps 1.1-1.2 GB at 3 M rows. Below LARGE_BYTES the
+  default stays: at 1.09 M rows 10 ms cost 3.5 % more wall time (9 pairs) for 37 MiB less.
 - Start-up without the cyclic garbage collector (hold_collector, then settle once validate's modules are imported):
   importing pyarrow, numpy and the checks makes some 10^5 objects that live as long as the process, and collecting
   them as they come (a young-generation pass every 700 of them, and older passes over all of them) took about 5 % of
@@ -52,6 +56,7 @@ def command_defaults() -> None:
 
 
 LARGE_BYTES = 256 << 20
+LARGE_DECAY_MS = 10  # jemalloc's dirty and muzzy decay for a large package (see above)
 
 
 def large_package(csv_bytes: int) -> None:
@@ -61,7 +66,7 @@ def large_package(csv_bytes: int) -> None:
     import pyarrow as pa
 
     try:
-        pa.jemalloc_set_decay_ms(0)
+        pa.jemalloc_set_decay_ms(LARGE_DECAY_MS)
     except (NotImplementedError, pa.ArrowException):
         pass
 
