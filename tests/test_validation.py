@@ -169,24 +169,57 @@ def test_tuning_is_the_command_lines_and_the_environment_turns_it_off():
     assert off.stdout.split()[-2:] == ["0.005", "False"], off.stdout + off.stderr
 
 
-def test_a_large_package_gets_a_short_jemalloc_decay_and_a_small_one_the_default(monkeypatch):
-    """Above LARGE_BYTES of CSV, jemalloc purges freed pages after a short delay: not at once (decay 0 made every table's
-    memory fresh pages again, 15 % of the time at 3 M rows) and not after the default second (1.1-1.2 GB at 3 M rows).
-    Below it, and with the tuning off, nothing is set."""
+_JEMALLOC_OPTIONS = """
+import ctypes, glob, os, sys
+from vostochny_summit.validation import tuning
+tuning.enable(csv_bytes=int(sys.argv[1]))
+import pyarrow as pa
+print(os.environ.get(tuning.JEMALLOC_ENV), flush=True)
+found = [p for d in pa.get_library_dirs() for p in glob.glob(os.path.join(d, "libarrow.so*"))]
+stats = getattr(ctypes.CDLL(found[0]), "_ZN5arrow20jemalloc_stats_printEPKc", None) if found else None
+if stats is None:
+    sys.exit(3)
+stats.argtypes = [ctypes.c_char_p]
+stats(b"mdablxe")  # jemalloc's options, on standard error
+"""
+
+
+@pytest.mark.parametrize("size, dirty", [(0, 1000), ("large", "LARGE_DECAY_MS")])
+def test_jemalloc_starts_with_the_tuning_for_the_packages_size(size, dirty):
+    """The command line's tuning gives Arrow's jemalloc its settings before pyarrow loads, for every arena: decayed
+    pages purged at once (muzzy 0), and a large package's freed pages back after LARGE_DECAY_MS, not at once (decay 0
+    made every table's memory fresh pages again, 15 % of the time at 3 M rows) nor after the default second. The
+    setting leaves the environment once read. Read back from jemalloc itself (arrow::jemalloc_stats_print)."""
+    from vostochny_summit.validation import tuning
+
+    size = tuning.LARGE_BYTES if size == "large" else size
+    dirty = tuning.LARGE_DECAY_MS if dirty == "LARGE_DECAY_MS" else dirty
+    assert 0 < tuning.LARGE_DECAY_MS <= 100
+    env = {k: v for k, v in __import__("os").environ.items() if k not in (tuning.ENV, tuning.JEMALLOC_ENV)}
+    run = subprocess.run([sys.executable, "-c", _JEMALLOC_OPTIONS, str(size)], capture_output=True, text=True, env=env)
+    if run.returncode == 3:
+        pytest.skip("this pyarrow's library does not export arrow::jemalloc_stats_print")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["None"], run.stdout
+    assert f"opt.dirty_decay_ms: {dirty} " in run.stderr and "opt.muzzy_decay_ms: 0 " in run.stderr, run.stderr[:3000]
+
+
+def test_a_users_jemalloc_setting_wins_and_the_large_decay_still_reaches_a_loaded_pyarrow(monkeypatch):
+    """JE_ARROW_MALLOC_CONF set by the user is left as it is; when pyarrow was loaded before the tuning (its settings
+    can no longer be given), a large package still gets its decay through pyarrow, and a small one nothing."""
     import pyarrow as pa
 
     from vostochny_summit.validation import tuning
 
     calls = []
     monkeypatch.setattr(pa, "jemalloc_set_decay_ms", calls.append)
-    monkeypatch.delenv(tuning.ENV, raising=False)
-    tuning.large_package(tuning.LARGE_BYTES - 1)
-    assert calls == []
-    tuning.large_package(tuning.LARGE_BYTES)
-    assert calls == [tuning.LARGE_DECAY_MS] and 0 < tuning.LARGE_DECAY_MS <= 100, calls
-    monkeypatch.setenv(tuning.ENV, "1")
-    tuning.large_package(10 * tuning.LARGE_BYTES)
+    monkeypatch.setenv(tuning.JEMALLOC_ENV, "narenas:2")
+    tuning._configure_jemalloc(tuning.LARGE_BYTES - 1)
+    assert calls == [] and __import__("os").environ[tuning.JEMALLOC_ENV] == "narenas:2"
+    tuning._configure_jemalloc(tuning.LARGE_BYTES)
     assert calls == [tuning.LARGE_DECAY_MS]
+    assert tuning.jemalloc_conf(0) == "muzzy_decay_ms:0"
+    assert tuning.jemalloc_conf(tuning.LARGE_BYTES) == f"muzzy_decay_ms:0,dirty_decay_ms:{tuning.LARGE_DECAY_MS}"
 
 
 # ---- pick, skip, limit, frictionless ---------------------------------------------------------------------------------

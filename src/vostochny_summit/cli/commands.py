@@ -56,22 +56,22 @@ def fmt(args) -> int:
 
 
 def validate(args) -> int:
-    from ..validation import tuning
-
-    tuning.enable(block_pandas=not args.frictionless)
     from ..package import Package
-    from ..validation import checks, csv_bytes, report  # noqa: F401 - checks: every check's module, before settle
+    from ..validation import csv_bytes, tuning
+
+    root = _root(args)
+    pkg = Package(root)  # read once, here and by the run (reading it imports no pyarrow)
+    try:
+        size = csv_bytes(pkg.tables)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        size = 0  # the descriptor cannot say: validate reports why
+    tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
+    from ..validation import checks, report  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
 
     tuning.settle()
 
-    root = _root(args)
     announce(root, data_on_stdout=args.format == "json")
-    pkg = Package(root)  # read once, here and by the run
-    try:
-        tuning.large_package(csv_bytes(pkg.tables))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass  # the descriptor cannot say: validate reports why
     pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
