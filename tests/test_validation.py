@@ -172,7 +172,11 @@ def test_tuning_is_the_command_lines_and_the_environment_turns_it_off():
 _JEMALLOC_OPTIONS = """
 import ctypes, glob, os, sys
 from vostochny_summit.validation import tuning
-tuning.enable(csv_bytes=int(sys.argv[1]))
+if sys.argv[1] == "cli":  # the validate command, on the real package: it reads the size before pyarrow loads
+    from vostochny_summit.cli import main
+    main(["validate", "--pick", "fixity"])
+else:
+    tuning.enable(csv_bytes=int(sys.argv[1]))
 import pyarrow as pa
 print(os.environ.get(tuning.JEMALLOC_ENV), flush=True)
 found = [p for d in pa.get_library_dirs() for p in glob.glob(os.path.join(d, "libarrow.so*"))]
@@ -184,7 +188,7 @@ stats(b"mdablxe")  # jemalloc's options, on standard error
 """
 
 
-@pytest.mark.parametrize("size, large", [(0, False), ("large", True)])
+@pytest.mark.parametrize("size, large", [(0, False), ("large", True), ("cli", False)])
 def test_jemalloc_starts_with_the_tuning_for_the_packages_size(size, large):
     """The command line's tuning gives Arrow's jemalloc its settings before pyarrow loads, for every arena: decayed
     pages purged at once (muzzy 0), and a large package's freed pages back after LARGE_DECAY_MS, not at once (decay 0
@@ -192,21 +196,22 @@ def test_jemalloc_starts_with_the_tuning_for_the_packages_size(size, large):
     setting leaves the environment once read. Read back from jemalloc itself (arrow::jemalloc_stats_print)."""
     from vostochny_summit.validation import tuning
 
-    size = tuning.LARGE_BYTES if size == "large" else size
+    size = {"large": tuning.LARGE_BYTES}.get(size, size)
     assert 0 < tuning.LARGE_DECAY_MS <= 100
     env = {k: v for k, v in __import__("os").environ.items() if k not in (tuning.ENV, tuning.JEMALLOC_ENV)}
     run = subprocess.run([sys.executable, "-c", _JEMALLOC_OPTIONS, str(size)], capture_output=True, text=True, env=env)
     if run.returncode == 3:
         pytest.skip("this pyarrow's library does not export arrow::jemalloc_stats_print")
     assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.split() == ["None"], run.stdout
+    assert run.stdout.split()[-1:] == ["None"], run.stdout
     assert "opt.muzzy_decay_ms: 0 " in run.stderr, run.stderr[:3000]
     assert (f"opt.dirty_decay_ms: {tuning.LARGE_DECAY_MS} " in run.stderr) == large, run.stderr[:3000]  # else Arrow's
 
 
 def test_a_users_jemalloc_setting_wins_and_the_large_decay_still_reaches_a_loaded_pyarrow(monkeypatch):
-    """JE_ARROW_MALLOC_CONF set by the user is left as it is; when pyarrow was loaded before the tuning (its settings
-    can no longer be given), a large package still gets its decay through pyarrow, and a small one nothing."""
+    """JE_ARROW_MALLOC_CONF set by the user is left as it is, and nothing is changed; without it, when pyarrow was
+    loaded before the tuning (its settings can no longer be given), a large package still gets its decay through
+    pyarrow, and a small one nothing."""
     import pyarrow as pa
 
     from vostochny_summit.validation import tuning
@@ -214,10 +219,13 @@ def test_a_users_jemalloc_setting_wins_and_the_large_decay_still_reaches_a_loade
     calls = []
     monkeypatch.setattr(pa, "jemalloc_set_decay_ms", calls.append)
     monkeypatch.setenv(tuning.JEMALLOC_ENV, "narenas:2")
-    tuning._configure_jemalloc(tuning.LARGE_BYTES - 1)
-    assert calls == [] and __import__("os").environ[tuning.JEMALLOC_ENV] == "narenas:2"
     tuning._configure_jemalloc(tuning.LARGE_BYTES)
-    assert calls == [tuning.LARGE_DECAY_MS]
+    assert calls == [] and __import__("os").environ[tuning.JEMALLOC_ENV] == "narenas:2"
+    monkeypatch.delenv(tuning.JEMALLOC_ENV)
+    tuning._configure_jemalloc(tuning.LARGE_BYTES - 1)
+    assert calls == []
+    tuning._configure_jemalloc(tuning.LARGE_BYTES)
+    assert calls == [tuning.LARGE_DECAY_MS] and tuning.JEMALLOC_ENV not in __import__("os").environ
     assert tuning.jemalloc_conf(0) == "muzzy_decay_ms:0"
     assert tuning.jemalloc_conf(tuning.LARGE_BYTES) == f"muzzy_decay_ms:0,dirty_decay_ms:{tuning.LARGE_DECAY_MS}"
 

@@ -75,22 +75,25 @@ def jemalloc_conf(csv_bytes: int) -> str:
 
 def _configure_jemalloc(csv_bytes: int) -> None:
     """Give jemalloc_conf to Arrow's jemalloc, which reads it from the environment when pyarrow's library loads (this
-    imports pyarrow), unless the user set it; then take it out of the environment again (a child process is not this
-    package). When pyarrow was loaded already, only a large package's decay can still be set (for new arenas)."""
-    loaded = "pyarrow" in sys.modules
-    ours = not loaded and JEMALLOC_ENV not in os.environ
-    if ours:
-        os.environ[JEMALLOC_ENV] = jemalloc_conf(csv_bytes)
+    imports pyarrow), then take it out of the environment again (a child process is not this package). A setting of
+    the user's own is left alone, and wins. When pyarrow was loaded already, only a large package's decay can still
+    be set (for the arenas made from then on)."""
+    if JEMALLOC_ENV in os.environ:
+        return
+    if "pyarrow" in sys.modules:
+        if csv_bytes >= LARGE_BYTES:
+            import pyarrow as pa
+
+            try:
+                pa.jemalloc_set_decay_ms(LARGE_DECAY_MS)
+            except (NotImplementedError, pa.ArrowException):
+                pass
+        return
+    os.environ[JEMALLOC_ENV] = jemalloc_conf(csv_bytes)
     try:
-        import pyarrow as pa
+        import pyarrow  # noqa: F401 - loads Arrow's library, whose jemalloc reads the setting now
     finally:
-        if ours:
-            del os.environ[JEMALLOC_ENV]
-    if loaded and csv_bytes >= LARGE_BYTES:
-        try:
-            pa.jemalloc_set_decay_ms(LARGE_DECAY_MS)
-        except (NotImplementedError, pa.ArrowException):
-            pass
+        del os.environ[JEMALLOC_ENV]
 
 
 def decline_pandas() -> None:
