@@ -532,3 +532,24 @@ def test_sentence_ranges_search_all_sources_at_once_as_each_alone():
                 s, e = bounds[int(source[i])]
                 want = (int(np.searchsorted(e, start[i], side="right")), int(np.searchsorted(s, end[i], side="left")) - 1)
             assert (first[i], last[i]) == want, (bounds, source[i], start[i], end[i])
+
+
+def test_spans_compared_in_batches_report_what_one_batch_and_the_exhaustive_path_report(package_copy, monkeypatch):
+    """The span check compares SPAN_BATCH rows at a time (its arrays held for a batch, not the table): with batches of
+    7 rows, broken spans in several batches are reported at the same rows, with the same values, as in one batch and
+    as by --exhaustive."""
+    from .helpers import read_rows, write_rows
+
+    from vostochny_summit.validation import spans, validate
+
+    rows = read_rows(package_copy, "mentions")
+    for i in (0, 6, 7, 150, len(rows) - 1):  # a batch's first and last rows, one inside, the table's last
+        rows[i]["text"] = rows[i]["text"] + "x"
+    write_rows(package_copy, "mentions", rows)
+    codes = ["span-text", "span-bounds", "span-cuts-word"]
+    one = [p.line() for p in validate(package_copy, pick=codes)]
+    monkeypatch.setattr(spans, "SPAN_BATCH", 7)
+    batched = [p.line() for p in validate(package_copy, pick=codes)]
+    exhaustive = [p.line() for p in validate(package_copy, pick=codes, exhaustive=True)]
+    assert batched == one == exhaustive
+    assert sorted(int(line.split(" line ")[1].split(" ")[0]) for line in one if "mentions.csv" in line) == [2, 8, 9, 152, len(rows) + 1]

@@ -68,12 +68,19 @@ def _exhaustive(texts, d, c):
     return ok, cuts
 
 
+SPAN_BATCH = 1 << 18  # rows whose spans _fast compares at a time
+
+
 def check_spans(ctx) -> list[Problem]:
     t, state, articles = ctx.table, ctx.output("table"), ctx.output("texts")
     if state is None or state.typed is None or articles is None:
         return []
     c, d, texts = roles.span_columns(t), state.typed, articles.texts
-    ok, cuts = (_exhaustive if ctx.exhaustive else _fast)(texts, d, c)
+    if ctx.exhaustive:
+        ok, cuts = _exhaustive(texts, d, c)
+    else:  # SPAN_BATCH rows at a time: the arrays of a batch, not of the whole table, are held at once
+        parts = [_fast(texts, d.slice(lo, SPAN_BATCH), c) for lo in range(0, d.num_rows, SPAN_BATCH)] or [_fast(texts, d, c)]
+        ok, cuts = (np.concatenate([p[k] for p in parts]) for k in (0, 1))
     name, out = ctx.rel(t.csv_path), []
     failing = np.flatnonzero(~ok | cuts)
     if not len(failing):
