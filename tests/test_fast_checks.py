@@ -538,9 +538,9 @@ def test_spans_compared_in_batches_report_what_one_batch_and_the_exhaustive_path
     """The span check compares SPAN_BATCH rows at a time (its arrays held for a batch, not the table): with batches of
     7 rows, broken spans in several batches are reported at the same rows, with the same values, as in one batch and
     as by --exhaustive."""
-    from .helpers import read_rows, write_rows
-
     from vostochny_summit.validation import spans, validate
+
+    from .helpers import read_rows, write_rows
 
     rows = read_rows(package_copy, "mentions")
     for i in (0, 6, 7, 150, len(rows) - 1):  # a batch's first and last rows, one inside, the table's last
