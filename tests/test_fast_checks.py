@@ -149,12 +149,14 @@ def _mutate_quoting(line: str, rng: random.Random) -> str:
 def test_canonical_check_agrees_with_rendering_under_random_quoting(pkg, table, batch, monkeypatch):
     """Whatever the quoting of a line, as long as the file still parses and types: the first line the fast check
     reports is the first line that differs from canonical_csv (the slow, obvious reference); also when the lines it
-    renders are rendered two at a time (byte_scans.RENDER_BATCH)."""
+    renders are rendered two at a time (byte_scans.RENDER_BATCH) and its rows are settled three at a time
+    (byte_scans.ROW_BATCH)."""
     from vostochny_summit.tabular import first_out_of_order
     from vostochny_summit.validation import byte_scans
 
     if batch:
         monkeypatch.setattr(byte_scans, "RENDER_BATCH", batch)
+        monkeypatch.setattr(byte_scans, "ROW_BATCH", batch + 1)
 
     t = pkg.table(table)
     lines = t.csv_path.read_bytes().decode("utf-8").split("\n")
@@ -181,6 +183,37 @@ def test_canonical_check_agrees_with_rendering_under_random_quoting(pkg, table, 
     assert outcomes["not canonical"] >= 50 and outcomes["canonical"] >= 1, outcomes
 
 
+@pytest.mark.parametrize("table", ["claim_evidence", "events"])
+def test_canonical_rows_settled_in_batches_give_the_line_of_one_batch(pkg, table, monkeypatch):
+    """The canonical check settles ROW_BATCH rows at a time and stops at the first batch with a line out of form; a
+    row out of key order counts wherever it is. With batches of 4 rows, a spoilt line and a pair of rows swapped,
+    each placed before, inside or after the other's batch, give the line that one batch gives."""
+    from vostochny_summit.validation import byte_scans
+
+    t = pkg.table(table)
+    raw = t.csv_path.read_bytes()
+    lines = raw.split(b"\n")
+    quoted = [n for n, line in enumerate(lines[1:-1], 2) if b'"' in line and b'""' not in line]
+    spoil = quoted[len(quoted) // 2]
+
+    def first_line(data: bytes, batch: int):
+        monkeypatch.setattr(byte_scans, "ROW_BATCH", batch)
+        cells = read_raw(data).data
+        return first_noncanonical_line(t, typed(t, cells, enforce_required=False), data, cells)
+
+    seen = set()
+    for swap, spoilt in [(s, True) for s in (spoil - 9, spoil - 1, spoil + 1, spoil + 6, None)] + [(spoil + 6, False)]:
+        edited = _edit_line(raw, spoil, _quote_first_cell) if spoilt else raw
+        if swap is not None:
+            rows = edited.split(b"\n")
+            rows[swap - 1], rows[swap] = rows[swap], rows[swap - 1]  # lines swap and swap + 1 (1-based)
+            edited = b"\n".join(rows)
+        want = first_line(edited, 1 << 30)
+        assert first_line(edited, 4) == want, (swap, want)
+        seen.add(want)
+    assert first_line(raw, 4) is None and len(seen) >= 4 and None not in seen, seen
+
+
 def _in_chunks(data: pa.Table, rows: int) -> pa.Table:
     return pa.Table.from_batches(data.to_batches(max_chunksize=rows))
 
@@ -197,6 +230,7 @@ def test_quoted_lines_are_checked_chunk_by_chunk_without_copying_the_texts(pkg, 
     from vostochny_summit.validation import byte_scans
 
     monkeypatch.setattr(byte_scans, "RENDER_BATCH", 4)
+    monkeypatch.setattr(byte_scans, "ROW_BATCH", 7)
     t = pkg.table(table)
     raw = t.csv_path.read_bytes()
     lines = raw.split(b"\n")

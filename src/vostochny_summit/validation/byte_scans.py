@@ -67,9 +67,32 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
         return first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
-    have = np.diff(ends)  # byte length of each data line, its LF included
+    for lo in range(0, n, ROW_BATCH):  # a batch of rows at a time: its arrays, not the table's, are held at once
+        hi = min(lo + ROW_BATCH, n)
+        line_ends = ends[lo:hi + 1]  # line_ends[j] ends the line before row lo + j
+        in_batch = quotes[np.searchsorted(quotes, line_ends[0]):np.searchsorted(quotes, line_ends[-1])]
+        found = _noncanonical_rows(table, data.slice(lo, hi - lo), raw, cells.slice(lo, hi - lo), buf, line_ends,
+                                   in_batch, bool(len(crs)), plain, rendered)
+        first = [lo + int(found.min())] if len(found) else []
+        if first or (unsorted is not None and unsorted < hi):  # earlier batches found nothing: no row before lo
+            return min(first + ([unsorted] if unsorted is not None else [])) + 2
+    return None
+
+
+ROW_BATCH = 1 << 18  # rows whose lines first_noncanonical_line settles at a time
+
+
+def _noncanonical_rows(table: Table, data: pa.Table, raw, cells: pa.Table, buf, line_ends, quotes, has_cr: bool,
+                       plain, rendered):
+    """The rows (0-based, of this batch) whose lines differ from their canonical rendering, by first_noncanonical_line's
+    rules: data and cells are the batch's rows, line_ends the positions of the LF before each row and after the last,
+    quotes the positions of the '"' bytes in its lines, has_cr whether the file holds a CR."""
+    import numpy as np
+
+    n = data.num_rows
+    have = np.diff(line_ends)  # byte length of each data line, its LF included
     want = np.full(n, len(table.field_names), dtype=np.int64)  # commas + LF
-    bad = [np.array([unsorted] if unsorted is not None else [], dtype=np.int64)]
+    bad = []
     for f in table.fields:
         col = data.column(f.name)
         if not pa.types.is_string(col.type):
@@ -79,9 +102,9 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
             col = text
         want += pc.fill_null(pc.binary_length(col), 0).to_numpy(zero_copy_only=False)
     extra = have - want
-    quote_row = np.searchsorted(ends, quotes) - 1  # the data row of each '"' (the header, checked above, holds none)
+    quote_row = np.searchsorted(line_ends, quotes) - 1  # the row of each '"' (the header, checked above, holds none)
     per_row = np.bincount(quote_row, minlength=n)
-    if len(crs):
+    if has_cr:
         render = np.arange(n)
         structural = np.zeros(0, dtype=np.int64)
     else:
@@ -111,11 +134,10 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
                         pa.binary())
         size = pc.binary_length(lines).to_numpy(zero_copy_only=False)
         same = size == have[part] - 1
-        raw_lines = byte_views(raw, ends[part] + 1, np.where(same, size, 0))
+        raw_lines = byte_views(raw, line_ends[part] + 1, np.where(same, size, 0))
         equal = pc.equal(raw_lines, pc.cast(lines, pa.binary_view())).to_numpy(zero_copy_only=False)
         bad.append(part[~(same & equal)])
-    first = min((int(x.min()) for x in bad if len(x)), default=None)
-    return None if first is None else first + 2
+    return np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
 
 
 RENDER_BATCH = 1 << 16  # rows whose lines first_noncanonical_line renders and compares at a time
