@@ -387,6 +387,38 @@ def test_sentence_coverage_agrees_with_the_obvious_loop():
         assert uncovered(*arrays).tolist() == want, (sentences, spans)
 
 
+def test_tables_kept_for_the_checks_across_tables_hold_each_column_they_read_once(pkg):
+    """After a table's own checks, only the columns a check across tables reads stay; a typed column stays as text
+    only in a key (or with --exhaustive, whose queries read text); the row numbers go, and come back, 1 to n, in the
+    table registered for SQL."""
+    from types import SimpleNamespace
+
+    from vostochny_summit.validation import roles
+    from vostochny_summit.validation.context import with_row_numbers
+    from vostochny_summit.validation.files import row_numbers
+    from vostochny_summit.validation.table_schema import TableState, slim
+
+    t = pkg.table("claim_evidence")
+    cells = read_raw(t.csv_path.read_bytes()).data
+    raw = cells.append_column("__row", row_numbers(cells.num_rows))
+    state = TableState(raw, typed(t, cells, enforce_required=False))
+    across, keys = roles.read_across_tables(pkg, t), roles.key_columns(pkg, t)
+    dropped = [f.name for f in t.fields if f.name not in across]
+    numbers = [f.name for f in t.fields if f.name in across and f.type == "integer"]
+    assert dropped and numbers and set(numbers) & keys and set(numbers) - keys  # the case has each kind of column
+    kept = slim(state, pkg, t, SimpleNamespace(exhaustive=False))
+    assert kept.typed.column_names == [f.name for f in t.fields if f.name in across]
+    assert kept.raw.column_names == [c for c in kept.typed.column_names if c not in set(numbers) - keys]
+    for c in kept.raw.column_names:
+        assert kept.raw.column(c).equals(raw.column(c))
+    assert with_row_numbers(kept.raw).column("__row").equals(raw.column("__row"))
+    assert with_row_numbers(raw) is raw
+    exhaustive = slim(state, pkg, t, SimpleNamespace(exhaustive=True))
+    assert exhaustive.raw.column_names == kept.typed.column_names  # every kept column as text too
+    untyped = slim(TableState(raw, None), pkg, t, SimpleNamespace(exhaustive=False))
+    assert untyped.typed is None and untyped.raw.column_names == kept.typed.column_names
+
+
 def test_coverage_reads_complete_span_offsets_without_copying_them(pkg):
     """The coverage check takes each table's span columns as they are when no offset is missing (a filter copied all
     three for nothing: the check's transient at 10.9 M rows was 140 MiB, now under 82), and drops the rows whose
@@ -395,12 +427,12 @@ def test_coverage_reads_complete_span_offsets_without_copying_them(pkg):
 
     from vostochny_summit.tabular import read_typed
     from vostochny_summit.validation import roles
-    from vostochny_summit.validation.coverage import _typed_spans
+    from vostochny_summit.validation.coverage import _spans
 
     names = roles.coverage_tables(pkg)
     states = {n: SimpleNamespace(typed=read_typed(pkg.table(n))) for n in names}
-    ctx = SimpleNamespace(pkg=pkg, output=lambda _kind, n: states[n])
-    spans = _typed_spans(ctx, names)
+    ctx = SimpleNamespace(pkg=pkg, output=lambda _kind, n: states[n], screens=True)
+    spans = _spans(ctx, names)
     assert spans.num_rows == sum(s.typed.num_rows for s in states.values())
     for got, n in zip(spans.column("cs").chunks, names):
         want = states[n].typed.column(roles.span_columns(pkg.table(n)).start).chunks[0]
@@ -409,7 +441,7 @@ def test_coverage_reads_complete_span_offsets_without_copying_them(pkg):
     first = states[names[0]].typed
     states[names[0]] = SimpleNamespace(typed=first.set_column(first.schema.get_field_index(c.start), c.start,
                                                               pa.array([None] + first.column(c.start).to_pylist()[1:], pa.int64())))
-    assert _typed_spans(ctx, names).num_rows == spans.num_rows - 1
+    assert _spans(ctx, names).num_rows == spans.num_rows - 1
 
 
 @pytest.mark.parametrize("order", ["any", "canonical"])

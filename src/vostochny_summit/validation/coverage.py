@@ -32,14 +32,7 @@ def check_coverage(ctx) -> list[Problem]:
             sent_e.append(ends)
         source_key.append(keys[key])
     sent_key, sent_s, sent_e = (np.concatenate(x) if x else np.zeros(0, np.int64) for x in (sent_key, sent_s, sent_e))
-    spans = _typed_spans(ctx, names) if ctx.screens else None
-    if spans is None:
-        parts = []
-        for n in names:
-            c = roles.span_columns(ctx.pkg.table(n))
-            parts.append(f"SELECT {q(c.source)} AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, "
-                         f"TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)}")
-        spans = ctx.con.sql(f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
+    spans = _spans(ctx, names)
     span_source = texts.source_index(spans.column("src"))
     known = span_source >= 0  # spans of unknown sources cover nothing (the foreign-key check reports them)
     source_key = np.array(source_key, dtype=np.int64)
@@ -60,9 +53,9 @@ def check_coverage(ctx) -> list[Problem]:
     return out
 
 
-def _typed_spans(ctx, names):
-    """The spans of the tables (src, cs, ce; both ends set) from their typed columns, without a query; None when
-    a table is not typed (its cells are then read as the query's TRY_CAST reads them)."""
+def _spans(ctx, names):
+    """The spans of the tables (src, cs, ce; both ends set): from a table's typed columns, without a query; from its
+    text by a query (TRY_CAST) with --exhaustive or when the table could not be typed."""
     import pyarrow as pa
 
     from .. import kernels as pc
@@ -70,10 +63,14 @@ def _typed_spans(ctx, names):
     parts = []
     for n in names:
         state, c = ctx.output("table", n), roles.span_columns(ctx.pkg.table(n))
-        if state.typed is None or not pa.types.is_int64(state.typed.schema.field(c.start).type) \
-                or not pa.types.is_int64(state.typed.schema.field(c.end).type):
-            return None
         d = state.typed
+        if not ctx.screens or d is None or not pa.types.is_int64(d.schema.field(c.start).type) \
+                or not pa.types.is_int64(d.schema.field(c.end).type):
+            got = ctx.con.sql(f"SELECT {q(c.source)}::VARCHAR AS src, TRY_CAST({q(c.start)} AS BIGINT) AS cs, "
+                              f"TRY_CAST({q(c.end)} AS BIGINT) AS ce FROM {q(n)} WHERE cs IS NOT NULL AND ce IS NOT NULL").to_arrow_table()
+            types = {"src": pa.string(), "cs": pa.int64(), "ce": pa.int64()}
+            parts.append(pa.table({x: pc.cast(got.column(x), types[x]) for x in types}))
+            continue
         part = pa.table({"src": pc.cast(d.column(c.source), pa.string()), "cs": d.column(c.start), "ce": d.column(c.end)})
         if part.column("cs").null_count or part.column("ce").null_count:  # else every row stays: no copy of the three
             part = pc.filter(part, pc.and_(pc.is_valid(part.column("cs")), pc.is_valid(part.column("ce"))))

@@ -39,7 +39,7 @@ class Check:
     reads: Callable | None = None  # (pkg, table or None) -> table names whose per-table outputs it needs (default: itself / all)
     side: bool = False  # runs on the side threads (pure Python or hashing work that needs no table)
     row_rules: bool = False  # runs the row rules (RowRules) of its table in its scan, and reports their codes
-    release: Callable | None = None  # per-table providers: release(output, pkg, table) -> what the nodes across
+    release: Callable | None = None  # per-table providers: release(output, pkg, table, options) -> what the nodes across
     # tables see once every per-table node of that table has run (a large table's columns they never read let go)
     keys_only: bool = False  # per-table checks that read only what `release` keeps: their table need not wait for them
 
@@ -214,7 +214,7 @@ class Run:
         for c in self.checks:
             key = (c.provides, table)
             if c.release and c.per_table and self.outputs.get(key) is not None:
-                self.outputs[key] = c.release(self.outputs[key], self.pkg, self.tables[table])
+                self.outputs[key] = c.release(self.outputs[key], self.pkg, self.tables[table], self.options)
 
     def _serial(self, nodes: list[Node]) -> list[Problem]:
         """Every node in the caller's thread, each once the nodes it needs are done (highest priority first)."""

@@ -254,10 +254,9 @@ def claim_status_tables(pkg: Package) -> tuple[str, str, str] | None:
     return (claims, evidence, sources) if claims and evidence and sources else None
 
 
-def read_across_tables(pkg: Package, table: Table) -> set[str]:
-    """The columns of a table that a check across tables may read (keys, references, span offsets, identifiers,
-    the claim-status, reporter's-voice and quote-event columns): kept when a large table's other columns are let go
-    after its own checks. A check across tables that reads another column must add it here."""
+def key_columns(pkg: Package, table: Table) -> set[str]:
+    """The columns of a table in a key: its primary and unique keys, its foreign keys, and the columns other tables'
+    foreign keys reference (the SQL of the checks across tables joins and reports on them as text)."""
     out = set(table.primary_key) | {c for uk in table.unique_keys for c in uk}
     for fk in table.foreign_keys:
         out.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
@@ -266,6 +265,14 @@ def read_across_tables(pkg: Package, table: Table) -> set[str]:
             if (fk["reference"].get("resource") or other.name) == table.name:
                 ref = fk["reference"]["fields"]
                 out.update([ref] if isinstance(ref, str) else ref)
+    return out
+
+
+def read_across_tables(pkg: Package, table: Table) -> set[str]:
+    """The columns of a table that a check across tables may read (keys, references, span offsets, identifiers,
+    the claim-status, reporter's-voice and quote-event columns): kept when a large table's other columns are let go
+    after its own checks. A check across tables that reads another column must add it here."""
+    out = key_columns(pkg, table)
     span = span_columns(table)
     if span:
         out.update((span.source, span.start, span.end))

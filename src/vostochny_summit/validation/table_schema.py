@@ -42,18 +42,20 @@ class TableState:
         return any(k.endswith("/" + name) for k in self.failed)
 
 
-def slim(state: TableState, pkg, t) -> TableState:
-    """The table once its own checks are done: without the free-text columns that no check across tables reads
-    (names, descriptions, statements, span texts), which are most of a large table's bytes."""
+def slim(state: TableState, pkg, t, options) -> TableState:
+    """The table once its own checks are done: only the columns a check across tables reads (roles.read_across_tables),
+    each once. A typed column is kept typed only, and as text too only in a key (the SQL of the checks across tables
+    joins and reports keys as text) or with --exhaustive (whose queries read the text); a string column is one buffer
+    in both. The row numbers go: they are 1 to n, and Context adds them back to a table it registers for SQL. Most of
+    a large table's bytes are its free text, its numbers as text and its row numbers."""
     if state.raw is None:
         return state
-    across = roles.read_across_tables(pkg, t)
-    drop = [f.name for f in t.fields if roles.is_free_text(f) and f.name not in across]
-    if not drop:
-        return state
-    keep = lambda data: None if data is None else data.drop_columns([c for c in drop if c in data.column_names])  # noqa: E731
-    return TableState(keep(state.raw), keep(state.typed), state.failed, state.deferred, state.plain, state.rendered,
-                      state.out_of_order, state.sorted_by_key)
+    across, keys = roles.read_across_tables(pkg, t), roles.key_columns(pkg, t)
+    d = state.typed
+    kept = [f.name for f in t.fields if f.name in across]
+    text = [c for c in kept if d is None or options.exhaustive or c in keys or d.schema.field(c).type == pa.string()]
+    return TableState(state.raw.select(text), None if d is None else d.select(kept), state.failed, state.deferred,
+                      state.plain, state.rendered, state.out_of_order, state.sorted_by_key)
 
 
 def pattern_via_parent(pkg, t) -> set[str]:
