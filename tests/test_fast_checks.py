@@ -214,6 +214,35 @@ def test_canonical_rows_settled_in_batches_give_the_line_of_one_batch(pkg, table
     assert first_line(raw, 4) is None and len(seen) >= 4 and None not in seen, seen
 
 
+def test_canonical_batches_let_the_pages_they_read_go(pkg, tmp_path, monkeypatch):
+    """A mapped file's pages leave this process's memory behind the canonical check's first scan, and again behind
+    each batch of rows (whose quoted and rendered lines it reads again): whole pages only, each batch's after the
+    last, never a page of a line the next batch reads; the answer is the same."""
+    import mmap
+
+    from vostochny_summit.validation import byte_scans
+
+    t = pkg.table("claim_evidence")
+    raw = t.csv_path.read_bytes()
+    path = tmp_path / "claim_evidence.csv"
+    path.write_bytes(raw)
+    cells = read_raw(raw).data
+    data = typed(t, cells, enforce_required=False)
+    calls = []
+    monkeypatch.setattr(byte_scans, "pages_behind", lambda m: lambda s, e: calls.append((s, e)))
+    monkeypatch.setattr(byte_scans, "SCAN_BLOCK", 1 << 30)  # one block: the scan's one call comes first
+    monkeypatch.setattr(byte_scans, "ROW_BATCH", 64)
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        assert first_noncanonical_line(t, data, mapped, cells) is None
+    scan, batches = calls[0], calls[1:]
+    assert scan == (0, len(raw))
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10).tolist()  # the LF of the header, then of each row
+    page = lambda at: at - at % mmap.PAGESIZE  # noqa: E731
+    want = [(page(ends[lo]), page(ends[min(lo + 64, len(ends) - 1)])) for lo in range(0, len(ends) - 1, 64)]
+    want = [(s, e) for s, e in want if e > s]
+    assert len(want) > 3 and batches == want  # a batch's range ends before the page of its last LF: the next's lines stay
+
+
 def _in_chunks(data: pa.Table, rows: int) -> pa.Table:
     return pa.Table.from_batches(data.to_batches(max_chunksize=rows))
 

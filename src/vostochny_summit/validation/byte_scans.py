@@ -62,8 +62,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     unsorted = first_out_of_order(table, data, out_of_order)
     buf = np.frombuffer(raw, dtype=np.uint8)
     # one pass for the line ends, the quotes and any CR; a mapped file's pages leave this process's memory behind it
-    ends, quotes, crs = scan_positions(buf, lambda b: b == 10, lambda b: b == 34, lambda b: b == 13,
-                                       behind=pages_behind(raw))
+    behind = pages_behind(raw)
+    ends, quotes, crs = scan_positions(buf, lambda b: b == 10, lambda b: b == 34, lambda b: b == 13, behind=behind)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
         return first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
@@ -73,6 +73,9 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         in_batch = quotes[np.searchsorted(quotes, line_ends[0]):np.searchsorted(quotes, line_ends[-1])]
         found = _noncanonical_rows(table, data.slice(lo, hi - lo), raw, cells.slice(lo, hi - lo), buf, line_ends,
                                    in_batch, bool(len(crs)), plain, rendered)
+        done = _page(int(line_ends[0])), _page(int(line_ends[-1]))  # the pages of its lines (the next batch's excepted)
+        if behind is not None and done[1] > done[0]:  # those it read again (quoted and rendered lines) leave again
+            behind(*done)
         first = [lo + int(found.min())] if len(found) else []
         if first or (unsorted is not None and unsorted < hi):  # earlier batches found nothing: no row before lo
             return min(first + ([unsorted] if unsorted is not None else [])) + 2
@@ -80,6 +83,13 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
 
 
 ROW_BATCH = 1 << 18  # rows whose lines first_noncanonical_line settles at a time
+
+
+def _page(position: int) -> int:
+    """The start of the memory page holding a byte position (madvise takes whole pages)."""
+    import mmap
+
+    return position - position % mmap.PAGESIZE
 
 
 def _noncanonical_rows(table: Table, data: pa.Table, raw, cells: pa.Table, buf, line_ends, quotes, has_cr: bool,
