@@ -80,7 +80,8 @@ class Context:
         return self._con
 
     def register(self, name: str, table) -> None:
-        """Register an Arrow table under a name on this node's cursor (when the cursor is made, if it is not yet)."""
+        """Register an Arrow table under a name on this node's cursor (when the cursor is made, if it is not yet), with
+        its row numbers (with_row_numbers)."""
         if self._con is None:
             self._pending[name] = table
         else:

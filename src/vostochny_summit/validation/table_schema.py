@@ -29,8 +29,8 @@ from .sql import Rule, key_sql, q, rows, run_rules
 class TableState:
     """What the Table Schema layer leaves for the table's other checks."""
 
-    raw: pa.Table | None  # every cell a string, plus __row
-    typed: pa.Table | None = None  # typed from the schema (None when a cell cannot be read as its type)
+    raw: pa.Table | None  # every cell a string, plus __row (once slim: the text it keeps, without __row)
+    typed: pa.Table | None = None  # typed from the schema (None when a cell cannot be read as its type; once slim: its kept columns)
     failed: set = field(default_factory=set)  # "code/field" of the failing rules
     deferred: dict = field(default_factory=dict)  # field -> (pattern rule, rules implied by it): waits for the foreign keys
     plain: frozenset = frozenset()  # string columns known to hold no comma, quote or line break
