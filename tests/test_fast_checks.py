@@ -423,8 +423,7 @@ def test_tables_kept_for_the_checks_across_tables_hold_each_column_they_read_onc
     from types import SimpleNamespace
 
     from vostochny_summit.validation import roles
-    from vostochny_summit.validation.context import with_row_numbers
-    from vostochny_summit.validation.files import row_numbers
+    from vostochny_summit.validation.byte_scans import row_numbers, with_row_numbers
     from vostochny_summit.validation.table_schema import TableState, slim
 
     t = pkg.table("claim_evidence")

@@ -278,3 +278,9 @@ def row_numbers(n: int) -> pa.Array:
     import numpy as np
 
     return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(1, n + 1, dtype=np.int64))])
+
+
+def with_row_numbers(table: pa.Table) -> pa.Table:
+    """The table with its __row column, 1 to n (as it is if it has one): a parsed table gets it, and a table kept for
+    the checks across tables, which table_schema.slim leaves without it, gets it back when registered for SQL."""
+    return table if "__row" in table.column_names else table.append_column("__row", row_numbers(table.num_rows))

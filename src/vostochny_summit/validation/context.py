@@ -92,21 +92,13 @@ class Context:
             if self._run.registered.get(name) is table:
                 return
             self._run.registered[name] = table
+        from .byte_scans import with_row_numbers
+
         self._con.register(name, with_row_numbers(table))
 
     def close(self) -> None:
         if self._con is not None and self._con is not self._run.shared_cursor():
             self._con.close()
-
-
-def with_row_numbers(table):
-    """The table with its __row column (1 to n), which table_schema.slim lets go of a table kept for the checks across
-    tables: their SQL reports rows by it."""
-    if "__row" in table.column_names:
-        return table
-    from .byte_scans import row_numbers
-
-    return table.append_column("__row", row_numbers(table.num_rows))
 
 
 class FileMaps:

@@ -5,7 +5,7 @@ Provides "raw": the table parsed with every cell a string (plus __row, the 1-bas
 from __future__ import annotations
 
 from ..tabular import read_raw
-from .byte_scans import first_byte, pages_behind, row_numbers
+from .byte_scans import first_byte, pages_behind, with_row_numbers
 from .descriptor import unsafe_path
 from .engine import Check
 from .problem import Problem
@@ -60,7 +60,7 @@ def check_file(ctx):
         return out, None
     for row, cells in raw.ragged_rows:
         add("ragged-row", table=t.name, row=row, value=f"{cells} cells", expected=f"{len(expected)} cells")
-    return out, raw.data.append_column("__row", row_numbers(raw.data.num_rows))
+    return out, with_row_numbers(raw.data)
 
 
 CHECKS = [
