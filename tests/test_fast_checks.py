@@ -216,8 +216,9 @@ def test_canonical_rows_settled_in_batches_give_the_line_of_one_batch(pkg, table
 
 def test_canonical_batches_let_the_pages_they_read_go(pkg, tmp_path, monkeypatch):
     """A mapped file's pages leave this process's memory behind the canonical check's first scan, and again behind
-    each batch of rows (whose quoted and rendered lines it reads again): whole pages only, each batch's after the
-    last, never a page of a line the next batch reads; the answer is the same."""
+    each batch of rows (whose quoted and rendered lines it reads again): each batch's lines, from the LF before its
+    first row to the LF after its last, where the next batch's lines begin (pages_behind keeps the page holding that
+    LF); the answer is the same."""
     import mmap
 
     from vostochny_summit.validation import byte_scans
@@ -237,10 +238,8 @@ def test_canonical_batches_let_the_pages_they_read_go(pkg, tmp_path, monkeypatch
     scan, batches = calls[0], calls[1:]
     assert scan == (0, len(raw))
     ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10).tolist()  # the LF of the header, then of each row
-    page = lambda at: at - at % mmap.PAGESIZE  # noqa: E731
-    want = [(page(ends[lo]), page(ends[min(lo + 64, len(ends) - 1)])) for lo in range(0, len(ends) - 1, 64)]
-    want = [(s, e) for s, e in want if e > s]
-    assert len(want) > 3 and batches == want  # a batch's range ends before the page of its last LF: the next's lines stay
+    want = [(ends[lo], ends[min(lo + 64, len(ends) - 1)]) for lo in range(0, len(ends) - 1, 64)]
+    assert len(want) > 3 and batches == want
 
 
 def _in_chunks(data: pa.Table, rows: int) -> pa.Table:
@@ -563,6 +562,26 @@ def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp
     m.close()
 
 
+def test_pages_behind_lets_whole_pages_go_and_keeps_the_page_where_the_next_range_begins(tmp_path):
+    """madvise takes whole pages from a page-aligned start: behind(start, end) lets go the pages from the one holding
+    start up to the one holding end, which the next range still reads; nothing when both fall in one page."""
+    import mmap
+
+    class Recorded(mmap.mmap):
+        def madvise(self, *args):
+            calls.append(args)
+
+    page, calls = mmap.PAGESIZE, []
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"x" * (5 * page))
+    with open(path, "rb") as fh, Recorded(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        behind = pages_behind(m)
+        behind(page + 10, 3 * page + 7)
+        behind(3 * page + 7, 3 * page + 900)
+        behind(0, 5 * page)
+    assert calls == [(mmap.MADV_DONTNEED, page, 2 * page), (mmap.MADV_DONTNEED, 0, 5 * page)]
+
+
 def test_a_large_file_parsed_in_slices_gives_the_whole_parse_and_lets_each_slice_go(tmp_path, monkeypatch):
     """read_raw with `behind` (the file check, on a map) parses PARSE_SLICE bytes at a time, each slice ending at a line
     end: the same table as one parse, with `behind` called on page-aligned ranges that together cover the file. A
@@ -586,8 +605,8 @@ def test_a_large_file_parsed_in_slices_gives_the_whole_parse_and_lets_each_slice
     sliced = read_raw(m, behind=lambda start, end: (seen.append((start, end)), drop(start, end)))
     assert sliced.header == whole.header == ["id", "text", "n"] and not sliced.ragged_rows
     assert sliced.data.equals(whole.data) and sliced.data.num_rows == 20_000
-    assert len(seen) > 10 and all(start % mmap.PAGESIZE == 0 for start, _ in seen)
-    assert seen[0][0] == 0 and seen[-1][1] == len(m) and all(a[1] >= b[0] for a, b in zip(seen, seen[1:]))
+    assert len(seen) > 10 and seen[0][0] == 0 and seen[-1][1] == len(m)
+    assert all(a[1] == b[0] and m[a[1] - 1:a[1]] == b"\n" for a, b in zip(seen, seen[1:]))  # slices end at line ends
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("id,text,n\n" + "".join(rows[:15_000]) + "r9,x\n" + "".join(rows[15_000:]), encoding="utf-8")
     r = read_raw(map_file(ragged), behind=lambda start, end: None)

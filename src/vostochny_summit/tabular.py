@@ -99,7 +99,7 @@ def read_raw(source, behind=None) -> RawTable:
 
 def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
     """The CSV parsed a slice of about PARSE_SLICE bytes at a time, each ending at a line end (no value holds a line
-    break: newlines_in_values is off), with behind(start, end) called on each slice's page-aligned range once parsed.
+    break: newlines_in_values is off), with behind(start, end) called on each slice's byte range once parsed.
     None when a row is ragged or a slice does not parse: read_raw then parses the whole file again, which alone numbers
     ragged rows and words an error as for the whole file."""
     tables, start, size, view = [], 0, len(data_bytes), memoryview(data_bytes)
@@ -114,7 +114,7 @@ def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
             if ragged:
                 return None
             tables.append(part)
-            behind(start - start % mmap.PAGESIZE, end)
+            behind(start, end)
             start = end
     finally:
         view.release()

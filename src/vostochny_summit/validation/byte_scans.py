@@ -73,9 +73,8 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
         in_batch = quotes[np.searchsorted(quotes, line_ends[0]):np.searchsorted(quotes, line_ends[-1])]
         found = _noncanonical_rows(table, data.slice(lo, hi - lo), raw, cells.slice(lo, hi - lo), buf, line_ends,
                                    in_batch, bool(len(crs)), plain, rendered)
-        done = _page(int(line_ends[0])), _page(int(line_ends[-1]))  # the pages of its lines (the next batch's excepted)
-        if behind is not None and done[1] > done[0]:  # those it read again (quoted and rendered lines) leave again
-            behind(*done)
+        if behind is not None:  # the lines it read again (quoted and rendered) leave again, but the next batch's
+            behind(int(line_ends[0]), int(line_ends[-1]))
         first = [lo + int(found.min())] if len(found) else []
         if first or (unsorted is not None and unsorted < hi):  # earlier batches found nothing: no row before lo
             return min(first + ([unsorted] if unsorted is not None else [])) + 2
@@ -83,13 +82,6 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
 
 
 ROW_BATCH = 1 << 18  # rows whose lines first_noncanonical_line settles at a time
-
-
-def _page(position: int) -> int:
-    """The start of the memory page holding a byte position (madvise takes whole pages)."""
-    import mmap
-
-    return position - position % mmap.PAGESIZE
 
 
 def _noncanonical_rows(table: Table, data: pa.Table, raw, cells: pa.Table, buf, line_ends, quotes, has_cr: bool,
@@ -215,14 +207,21 @@ def first_byte(buf, byte: bytes, behind=None) -> int:
 
 
 def pages_behind(raw):
-    """For scan_positions over a memory-mapped file: a call that lets the pages of each scanned block leave this
-    process's resident memory (madvise DONTNEED: they stay in the page cache, and a later read maps them again), so
-    that a scan of a large file does not hold all of it at once. None for bytes in memory."""
+    """For the scans of a memory-mapped file: a call behind(start, end) that lets the pages of bytes start to end leave
+    this process's resident memory (madvise DONTNEED: they stay in the page cache, and a later read maps them again),
+    so that a scan of a large file does not hold all of it at once. Whole pages only, from the page holding start up
+    to the page holding end, which stays (the bytes from end on are the next range's). None for bytes in memory."""
     import mmap
 
     if not isinstance(raw, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
         return None
-    return lambda start, end: raw.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    def behind(start: int, end: int) -> None:
+        start, end = start - start % mmap.PAGESIZE, end - end % mmap.PAGESIZE
+        if end > start:
+            raw.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    return behind
 
 
 def byte_views(buffer: bytes, offsets, lengths) -> pa.Array:
