@@ -666,3 +666,33 @@ def test_spans_compared_in_batches_report_what_one_batch_and_the_exhaustive_path
     exhaustive = [p.line() for p in validate(package_copy, pick=codes, exhaustive=True)]
     assert batched == one == exhaustive
     assert sorted(int(line.split(" line ")[1].split(" ")[0]) for line in one if "mentions.csv" in line) == [2, 8, 9, 152, len(rows) + 1]
+
+
+def test_a_noncanonical_line_is_reported_from_that_line_alone(pkg, package_copy, monkeypatch):
+    """The not-canonical report shows the file's line and the canonical line at the first difference: canonical_line
+    and file_line give exactly what the whole rendering and the whole file, split into lines, give at that line (in
+    key order or not, an empty table, the text after the last LF, beyond the end, a bad byte), and the check renders
+    no other line: a misplaced row of a large table once cost seconds and a gigabyte of Python strings."""
+    from vostochny_summit.validation import canonical, validate
+    from vostochny_summit.validation.canonical import canonical_line, file_line
+
+    t = pkg.table("claims")
+    data = typed(t, read_raw(t.csv_path).data, enforce_required=False)
+    shuffled = data.take(list(range(data.num_rows))[::-1][:40] + list(range(data.num_rows - 40)))
+    for rows in (data, shuffled, data.slice(0, 0)):
+        whole = canonical_csv(t, rows).split("\n")
+        for line in range(1, rows.num_rows + 4):
+            assert canonical_line(t, rows, line) == (whole[line - 1] if line <= len(whole) else None), line
+    for raw in (b"a,b\n1,\xff2\n3,4\n", b"a,b\n1,2", b"", b"\n\n"):
+        lines = raw.decode("utf-8", "replace").split("\n")
+        for line in range(1, len(lines) + 3):
+            assert file_line(raw, line) == (lines[line - 1] if line <= len(lines) else "(end of file)"), (raw, line)
+    path = package_copy / "data" / "claims.csv"
+    head, *rows = path.read_bytes().split(b"\n")
+    rows[3], rows[7] = rows[7], rows[3]  # two rows out of key order
+    path.write_bytes(b"\n".join([head, *rows]))
+    have, want = path.read_text(encoding="utf-8").split("\n"), canonical_csv(t, data).split("\n")
+    monkeypatch.setattr(canonical, "canonical_csv", lambda *a, **k: pytest.fail("rendered the whole table"))
+    found = validate(package_copy, pick=["not-canonical"])
+    line = 6  # the first row that sorts before the row above it (the canonical check's first line out of order)
+    assert [(p.value, p.expected) for p in found] == [(have[line - 1], f"canonical form at line {line}: {want[line - 1]!r}")]

@@ -5,7 +5,7 @@ either per table (a per-table check provides one for each table it applies to) o
 engine rejects a code missing from the catalogue, a need no check provides, and a cycle (PlanError). It then runs
 each (check, table) node once all the nodes it needs are done, highest priority first: a node never waits inside a
 worker, so the pool cannot deadlock. Threads, because the heavy work runs in C++ (Arrow, DuckDB, numpy, hashlib)
-without the GIL; each node that asks for SQL gets its own DuckDB cursor with the tables it reads registered.
+without the GIL; each node that asks for SQL gets its own DuckDB database with the tables it reads registered.
 
 Row rules (RowRules) are checks of single rows that run inside one DuckDB scan per table: the table-schema check
 collects them for its table (Context.row_rules). The engine holds no check logic.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..package import Package, Table
-from .context import CheckError, Context, FileMaps, open_db, serial_cursor
+from .context import CheckError, Context, FileMaps, serial_cursor
 from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
 
@@ -108,7 +108,6 @@ class Run:
         self.outputs: dict = {}
         self._readers: dict = {}  # output key -> nodes that may read it and have not run yet (plan)
         self.timings: list = []  # (check, table, seconds) of each node, for profiling
-        self._db, self._db_lock = None, threading.Lock()
         self._shared = None  # a serial run's one cursor (None in a threaded run: each node gets its own)
         self.serial = False
         self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
@@ -118,13 +117,6 @@ class Run:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.tables = {}  # the descriptor check reports why; every check then sees a package without tables
             pkg.__dict__["tables"] = self.tables
-
-    def db(self):
-        """A threaded run's own database (a serial run works on a cursor of context.serial_db instead)."""
-        with self._db_lock:
-            if self._db is None:
-                self._db = open_db()
-            return self._db
 
     def shared_cursor(self):
         """The one cursor of a serial run (made on first use), else None."""
@@ -236,8 +228,6 @@ class Run:
         if self._shared is not None:
             self._shared.close()
             self._shared = None
-        if self._db is not None:
-            self._db.close()
         self.outputs.clear()  # the Arrow tables that may still point into the maps
         self.files.close()
 

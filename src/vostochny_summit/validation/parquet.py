@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from .. import kernels as pc
-from ..tabular import arrow_schema, parquet_reader, sort_by_key
+from ..tabular import arrow_schema, key_order, parquet_reader
 from .engine import Check
 from .problem import Problem
 
@@ -46,8 +46,9 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
                        expected=f"the schema's types and the package version {version} in its metadata")
     try:
         want = pc.cast(state.typed, want_schema)
-        if not state.sorted_by_key:
-            want = sort_by_key(t, want)
+        # a table out of key order (the canonical check reports it) is compared with the Parquet file's rows in key
+        # order, each batch's rows taken from the table: not a sorted copy of the whole table
+        order = None if state.sorted_by_key or not t.primary_key else key_order(t, want)
     except (pa.ArrowInvalid, ValueError):
         return []  # a missing required value, reported by the schema layer
     if have_rows != want.num_rows:
@@ -57,11 +58,15 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
     # decoding itself (a file that cannot be decoded is reported by check_parquet)
     threads = have_rows > PARQUET_BATCH_ROWS
     for batch in have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads):
-        part = want.slice(offset, batch.num_rows)
+        same = [i for i, f in enumerate(t.field_names) if f not in differs]  # the columns not yet found to differ
+        if not same:
+            break
+        part = want.select(same)
+        part = part.slice(offset, batch.num_rows) if order is None else pc.take(part, order.slice(offset, batch.num_rows))
         offset += batch.num_rows
-        for i, f in enumerate(t.field_names):
-            if f not in differs and not pa.chunked_array([batch.column(i)]).equals(part.column(i)):
-                differs.add(f)
+        for j, i in enumerate(same):
+            if not pa.chunked_array([batch.column(i)]).equals(part.column(j)):
+                differs.add(t.field_names[i])
     return [p for f in t.field_names if f in differs
             for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
 

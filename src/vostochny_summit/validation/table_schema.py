@@ -191,9 +191,10 @@ def _keys(ctx, t, state: TableState) -> list[Problem]:
             if not before.any():
                 state.sorted_by_key = True
                 key_unique = not tied.any() and not ctx.exhaustive  # sorted: equal keys would be neighbours
-        if not key_unique:
+        if not key_unique:  # typed, the keys are out of order or two neighbours tie (an invalid table): the query
+            # is cheaper than the screen (on a 1 M-row table 0.35 s against 0.88 s for its codes of every key)
             found += _duplicates(ctx, t, state.raw, t.primary_key, "primary-key",
-                                 f"a unique primary key ({', '.join(t.primary_key)})", False)
+                                 f"a unique primary key ({', '.join(t.primary_key)})", False, screen=state.typed is None)
     for f in t.fields:
         if f.constraints.get("unique") and not (key_unique and t.primary_key == [f.name]):
             found += _duplicates(ctx, t, state.raw, [f.name], "unique", f"a unique {f.name}", True)
@@ -202,8 +203,8 @@ def _keys(ctx, t, state: TableState) -> list[Problem]:
     return found
 
 
-def _duplicates(ctx, t, raw, cols: list[str], code: str, expected: str, skip_nulls: bool) -> list[Problem]:
-    if ctx.screens and _distinct(raw, cols, skip_nulls):
+def _duplicates(ctx, t, raw, cols: list[str], code: str, expected: str, skip_nulls: bool, screen: bool = True) -> list[Problem]:
+    if screen and ctx.screens and _distinct(raw, cols, skip_nulls):
         return []
     tn, key = q(t.name), key_sql(t)
     cl = ", ".join(q(c) for c in cols)
