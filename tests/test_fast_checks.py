@@ -696,3 +696,51 @@ def test_a_noncanonical_line_is_reported_from_that_line_alone(pkg, package_copy,
     found = validate(package_copy, pick=["not-canonical"])
     line = 6  # the first row that sorts before the row above it (the canonical check's first line out of order)
     assert [(p.value, p.expected) for p in found] == [(have[line - 1], f"canonical form at line {line}: {want[line - 1]!r}")]
+
+
+def test_parquet_of_a_table_out_of_key_order_is_compared_in_key_order_batch_by_batch(package_copy, monkeypatch):
+    """A CSV whose rows are out of key order (the canonical check reports it) is compared with its Parquet file in key
+    order, a batch's rows taken at a time: two rows swapped leave the Parquet file current; a value changed besides
+    makes exactly its column stale, however the batches fall."""
+    from vostochny_summit.validation import parquet, validate
+
+    path = package_copy / "data" / "claims.csv"
+    head, *rows = path.read_bytes().split(b"\n")
+    rows[2], rows[40] = rows[40], rows[2]
+    path.write_bytes(b"\n".join([head, *rows]))
+    for batch in (7, 16384):
+        monkeypatch.setattr(parquet, "PARQUET_BATCH_ROWS", batch)
+        assert validate(package_copy, pick=["parquet-stale"]) == [], batch
+    import csv
+    import io
+
+    cells = next(csv.reader([rows[40].decode()]))
+    column = head.decode().split(",").index("claim_type")  # a vocabulary column
+    cells[column] = "prediction" if cells[column] != "prediction" else "fact"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    rows[40] = out.getvalue().encode()
+    path.write_bytes(b"\n".join([head, *rows]))
+    for batch in (7, 16384):
+        monkeypatch.setattr(parquet, "PARQUET_BATCH_ROWS", batch)
+        assert [(p.code, p.field) for p in validate(package_copy, pick=["parquet-stale"])] == [("parquet-stale", "claim_type")]
+
+
+def test_a_threaded_run_closes_each_database_its_nodes_open(package_copy, monkeypatch):
+    """In a threaded run a node that queries opens a DuckDB database of its own and closes it when done (DuckDB keeps
+    a finished query's memory until then); the run still finds what the queries find."""
+    import duckdb
+
+    from vostochny_summit.validation import context, validate
+
+    opened = []
+    real = context.open_db
+    monkeypatch.setattr(context, "open_db", lambda: opened.append(real()) or opened[-1])
+    path = package_copy / "data" / "people.csv"
+    data = path.read_bytes()
+    path.write_bytes(data + data.split(b"\n")[1] + b"\n")  # a duplicate row: the primary key's query runs
+    found = validate(package_copy, pick=["primary-key"], workers=2)
+    assert [p.code for p in found] == ["primary-key"] and opened
+    for con in opened:
+        with pytest.raises(duckdb.ConnectionException):
+            con.execute("SELECT 1")
