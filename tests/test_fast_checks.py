@@ -744,3 +744,38 @@ def test_a_threaded_run_closes_each_database_its_nodes_open(package_copy, monkey
     for con in opened:
         with pytest.raises(duckdb.ConnectionException):
             con.execute("SELECT 1")
+
+
+@pytest.mark.parametrize("table", ["claims", "mentions"])
+def test_a_file_whose_lines_do_not_stand_one_per_row_is_compared_a_batch_of_lines_at_a_time(pkg, table, monkeypatch):
+    """When the file's line ends do not stand one per row (a blank line, a missing or doubled final LF, a line cut
+    short), the canonical check finds the first line that differs from the rendering of the rows in key order by
+    rendering a batch of lines at a time: the same line as comparing the whole texts, wherever the difference falls."""
+    from vostochny_summit.validation import line_diff
+    from vostochny_summit.validation.line_diff import first_different_line, first_different_rendered_line
+
+    monkeypatch.setattr(line_diff, "LINE_BATCH", 5)
+    t = pkg.table(table)
+    good = t.csv_path.read_bytes()
+    head, *rows = good.split(b"\n")
+    cases = {"as it is": good, "no final LF": good[:-1], "two final LFs": good + b"\n", "only the header": head + b"\n",
+             "header without LF": head, "empty": b"", "a row cut short": good[:-40],
+             "a line after the rows (skipped by the parse as ragged)": good + b"x\n", "and without LF": good + b"x"}
+    for at in (1, 7, len(rows) // 2, len(rows) - 1):
+        cases[f"blank line at {at}"] = b"\n".join([head, *rows[:at - 1], b"", *rows[at - 1:]])
+        cases[f"rows swapped and a blank line at {at}"] = b"\n".join([head, rows[1], rows[0], *rows[2:at], b"", *rows[at:]])
+    data = typed(t, read_raw(good).data, enforce_required=False)
+    for name, raw in cases.items():
+        ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+        want = first_different_line(raw, canonical_csv(t, data).encode("utf-8"))
+        assert first_different_rendered_line(t, data, raw, ends) == want, name
+    shuffled = data.take([2, 0, 1] + list(range(3, data.num_rows)))  # rows out of key order: rendered in key order
+    text = next(f.name for f in t.fields if f.type == "string" and f.name not in t.primary_key)
+    values = data.column(text).to_pylist()
+    values[8] = "a value\nacross two lines"  # rendered quoted, as two lines
+    broken = data.set_column(data.schema.get_field_index(text), text, pa.array(values, pa.string()))
+    rendered = canonical_csv(t, broken).encode()
+    for rows_, raw in ((shuffled, good), (shuffled, good[:-1]), (broken, rendered), (broken, rendered[:-1]),
+                       (broken, rendered.replace(b"\n", b"\n\n", 20)), (broken, good)):
+        ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)
+        assert first_different_rendered_line(t, rows_, raw, ends) == first_different_line(raw, canonical_csv(t, rows_).encode())

@@ -35,6 +35,7 @@ CALLS = [
     ("utf8_length", (pa.array(["Пу́тин", None, ""]),), {}),
     ("utf8_is_alnum", (pa.array(["a1", "a b", None, "Ким"]),), {}),
     ("binary_join_element_wise", (TEXT, OTHER, pa.scalar(",")), {}),
+    ("match_substring", (pa.array([b"a\nb", b"ab", None, b"\n"]),), {"pattern": "\n"}),
     ("match_substring_regex", (TEXT,), {"pattern": '[,"]'}),
     ("replace_substring", (TEXT,), {"pattern": ",", "replacement": ";"}),
     ("replace_substring_regex", (TEXT,), {"pattern": r"^\+", "replacement": ""}),

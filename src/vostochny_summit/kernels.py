@@ -64,6 +64,7 @@ binary_length = _kernel("binary_length", 1)
 utf8_length = _kernel("utf8_length", 1)
 utf8_is_alnum = _kernel("utf8_is_alnum", 1)
 binary_join_element_wise = _kernel("binary_join_element_wise", None)  # the separator is the last argument
+match_substring = _kernel("match_substring", 1, MatchSubstringOptions)
 match_substring_regex = _kernel("match_substring_regex", 1, MatchSubstringOptions)
 replace_substring = _kernel("replace_substring", 1, ReplaceSubstringOptions)
 replace_substring_regex = _kernel("replace_substring_regex", 1, ReplaceSubstringOptions)

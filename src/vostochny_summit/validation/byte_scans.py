@@ -9,7 +9,8 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..package import Table
-from ..tabular import _rendered, canonical_csv, first_out_of_order, string_scalar
+from ..tabular import _rendered, first_out_of_order, string_scalar
+from .line_diff import first_different_rendered_line
 from .string_scans import occurrences
 
 
@@ -66,7 +67,7 @@ def first_noncanonical_line(table: Table, data: pa.Table, raw: bytes, cells: pa.
     ends, quotes, crs = scan_positions(buf, lambda b: b == 10, lambda b: b == 34, lambda b: b == 13, behind=behind)
     if len(ends) != n + 1 or ends[-1] != len(raw) - 1:
         # a blank line, a missing final LF, or a quoted value across lines: rare, so found the slow, exact way
-        return first_different_line(raw, canonical_csv(table, data).encode("utf-8"))
+        return first_different_rendered_line(table, data, raw, ends)
     for lo in range(0, n, ROW_BATCH):  # a batch of rows at a time: its arrays, not the table's, are held at once
         hi = min(lo + ROW_BATCH, n)
         line_ends = ends[lo:hi + 1]  # line_ends[j] ends the line before row lo + j
@@ -143,15 +144,6 @@ def _noncanonical_rows(table: Table, data: pa.Table, raw, cells: pa.Table, buf, 
 
 
 RENDER_BATCH = 1 << 16  # rows whose lines first_noncanonical_line renders and compares at a time
-
-
-def first_different_line(a, b: bytes) -> int | None:
-    """1-based number of the first line where two files differ, else None."""
-    la, lb = bytes(a).split(b"\n"), b.split(b"\n")
-    for i, (x, y) in enumerate(zip(la, lb), 1):
-        if x != y:
-            return i
-    return None if len(la) == len(lb) else min(len(la), len(lb)) + 1
 
 
 def _raw_and_rendered_lines(table: Table, data: pa.Table, cells: pa.Table, plain: set[str], rows) -> pa.Array:

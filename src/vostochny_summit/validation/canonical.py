@@ -4,8 +4,9 @@ finds the first line that differs without rendering every line; --exhaustive ren
 from __future__ import annotations
 
 from ..tabular import canonical_csv, canonical_lines, first_out_of_order, key_order
-from .byte_scans import first_different_line, first_noncanonical_line, pages_behind, scan_positions
+from .byte_scans import first_noncanonical_line, pages_behind, scan_positions
 from .engine import Check
+from .line_diff import first_different_line
 from .problem import Problem
 
 
