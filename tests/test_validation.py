@@ -339,3 +339,43 @@ def test_frictionless_run_adds_nothing_ours_already_names(package_copy):
     theirs = [p for p in found if p["layer"] == "frictionless" and p["row"] is not None]
     assert not [p for p in theirs if (p["table"], p["row"], p["field"]) in ours or
                 (p["field"] is None and any((p["table"], p["row"]) == o[:2] for o in ours))], theirs
+
+
+def test_a_renamed_id_is_named_as_the_root_cause_with_its_new_spelling(package_copy):
+    """One id renamed in its table: the foreign keys that still name it are explained in one line, with the new id
+    that looks like it."""
+    from vostochny_summit.package import Package
+    from vostochny_summit.validation.advice import root_causes
+
+    rows = read_rows(package_copy, "people")
+    next(r for r in rows if r["person_id"] == "kim-jong-un")["person_id"] = "kim-jongun"
+    write_rows(package_copy, "people", rows)
+    causes = root_causes(Package(package_copy), validate(package_copy))
+    assert any("refer to people.person_id 'kim-jong-un', which is no longer in data/people.csv; 'kim-jongun' is new: "
+               "renamed?" in c for c in causes), causes
+
+
+def test_many_missing_ids_of_a_column_make_one_root_cause_read_once(package_copy, monkeypatch):
+    """Rows deleted from a table whose ids other rows name: one line for the column, counting every row and id, its
+    sealed ids read once and its CSV not at all (each id on its own line once read both files for each id: minutes at
+    3 M rows)."""
+    from vostochny_summit.package import Package
+    from vostochny_summit.validation import advice
+
+    evidence = read_rows(package_copy, "claim_evidence")
+    counts = {}
+    for r in evidence:
+        counts[r["claim_id"]] = counts.get(r["claim_id"], 0) + 1
+    gone = sorted(c for c, n in counts.items() if n >= 2)[:advice.NAMED_ONE_BY_ONE + 2]
+    write_rows(package_copy, "claims", [r for r in read_rows(package_copy, "claims") if r["claim_id"] not in gone])
+    problems = validate(package_copy)
+    dangling = [p for p in problems if p.code == "foreign-key" and p.table == "claim_evidence" and p.field == "claim_id"]
+    reads = []
+    real = advice._sealed_ids
+    monkeypatch.setattr(advice, "_sealed_ids", lambda *a: reads.append(a) or real(*a))
+    monkeypatch.setattr(advice, "_new_ids", lambda *a: pytest.fail("read the CSV for a summed-up column"))
+    causes = [c for c in advice.root_causes(Package(package_copy), problems) if "claims.claim_id" in c]
+    assert len(causes) == 1 and len(reads) == 1
+    assert causes[0].startswith(f"{len(dangling)} rows in 1 table refer to {len(gone)} ids of claims.claim_id that are "
+                                f"not in data/claims.csv, such as ")
+    assert f"; {len(gone)} of them were there when it was last built" in causes[0]

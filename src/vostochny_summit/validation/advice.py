@@ -40,27 +40,45 @@ def root_causes(pkg, problems) -> list[str]:
     return [line for _, line in sorted(causes, key=lambda c: -c[0])]
 
 
+NAMED_ONE_BY_ONE = 5  # missing ids of one column named each on a line of its own; more make one line together
+SUGGEST_AMONG = 20_000  # new ids beyond which no renaming is guessed (difflib compares a missing id with each)
+
+
 def _renamed_ids(pkg, problems) -> list[tuple[int, str]]:
-    """Foreign keys that name one missing id from several rows: the id was renamed or removed in its table."""
-    groups: dict[tuple, list] = {}
+    """Foreign keys that name one missing id from several rows: the id was renamed or removed in its table. Each
+    referenced column's sealed and current ids are read once; when more than NAMED_ONE_BY_ONE ids of a column are
+    missing (rows deleted, a mass rename), one line says so for all of them."""
+    groups: dict[tuple, dict] = {}
     for p in problems:
         if p.code == "foreign-key" and p.table and p.field and p.value is not None:
             target = _target(pkg, p.table, p.field)
             if target:
-                groups.setdefault((target, str(p.value)), []).append(p)
+                groups.setdefault(target, {}).setdefault(str(p.value), []).append(p)
     out = []
-    for ((table, column), value), rows in groups.items():
-        if len(rows) < 2:
+    for (table, column), by_value in groups.items():
+        missing = [(value, rows) for value, rows in by_value.items() if len(rows) >= 2]
+        if not missing:
             continue
-        tables = {p.table for p in rows}
-        file = _file(pkg, table)
-        line = (f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to {table}.{column} "
-                f"{value!r}, which is {'no longer' if value in _sealed_ids(pkg, table, column) else 'not'} in {file}")
-        new = _new_ids(pkg, table, column)
-        close = difflib.get_close_matches(value, new, n=1, cutoff=0.6)
-        if close:
-            line += f"; {close[0]!r} is new: renamed? (rename it back, or rename every reference)"
-        out.append((len(rows), line))
+        file, sealed = _file(pkg, table), _sealed_ids(pkg, table, column)
+        if len(missing) > NAMED_ONE_BY_ONE:  # then every missing id of the column, one row's too
+            every = sorted(by_value.items(), key=lambda m: -len(m[1]))
+            rows = [p for _, ps in every for p in ps]
+            tables = {p.table for p in rows}
+            were = sum(value in sealed for value, _ in every)
+            out.append((len(rows), f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to "
+                        f"{len(every)} ids of {table}.{column} that are not in {file}, such as "
+                        f"{', '.join(repr(v) for v, _ in every[:3])}; {were} of them were there when it was last built: "
+                        "rows deleted, or ids renamed? (restore them, or change every reference)"))
+            continue
+        new = _new_ids(pkg, table, column, sealed)
+        for value, rows in missing:
+            tables = {p.table for p in rows}
+            line = (f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to {table}.{column} "
+                    f"{value!r}, which is {'no longer' if value in sealed else 'not'} in {file}")
+            close = difflib.get_close_matches(value, new, n=1, cutoff=0.6) if len(new) <= SUGGEST_AMONG else []
+            if close:
+                line += f"; {close[0]!r} is new: renamed? (rename it back, or rename every reference)"
+            out.append((len(rows), line))
     return out
 
 
@@ -106,8 +124,8 @@ def _sealed_ids(pkg, table: str, column: str) -> set:
         return set()
 
 
-def _new_ids(pkg, table: str, column: str) -> list[str]:
-    """The ids of the table's CSV that the last build did not seal."""
+def _new_ids(pkg, table: str, column: str, sealed: set) -> list[str]:
+    """The ids of the table's CSV that the last build did not seal (sealed: _sealed_ids)."""
     try:
         from ..tabular import read_raw
 
@@ -115,4 +133,4 @@ def _new_ids(pkg, table: str, column: str) -> list[str]:
         now = {v for v in raw.data.column(column).to_pylist() if v}
     except Exception:  # noqa: BLE001
         return []
-    return sorted(now - _sealed_ids(pkg, table, column))
+    return sorted(now - sealed)
