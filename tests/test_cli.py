@@ -201,8 +201,8 @@ def test_the_command_line_starts_without_the_collector_and_checks_with_it(packag
     """console() turns the cyclic garbage collector off while a command's modules are imported (tuning.hold_collector):
     validate turns it back on, with what exists then frozen, before it reads the package (tuning.settle); every other
     command right after its command line is read. validate() called from Python neither freezes nor turns off."""
-    probe = ("import atexit, gc, sys; import vostochny_summit.validation as v; report = v.report; "
-             "v.report = lambda *a, **k: print('checked with the collector on:', gc.isenabled(), '- frozen:', "
+    probe = ("import atexit, gc, sys; import vostochny_summit.validation as v; report = v.report_parts; "
+             "v.report_parts = lambda *a, **k: print('checked with the collector on:', gc.isenabled(), '- frozen:', "
              "gc.get_freeze_count() > 10000) or report(*a, **k); "
              "atexit.register(lambda: print('at the end, the collector on:', gc.isenabled(), file=sys.stderr)); "
              "sys.argv = ['vostochny-summit', *sys.argv[1:]]; from vostochny_summit.cli import console; console()")

@@ -379,3 +379,25 @@ def test_many_missing_ids_of_a_column_make_one_root_cause_read_once(package_copy
     assert causes[0].startswith(f"{len(dangling)} rows in 1 table refer to {len(gone)} ids of claims.claim_id that are "
                                 f"not in data/claims.csv, such as ")
     assert f"; {len(gone)} of them were there when it was last built" in causes[0]
+
+
+def test_the_json_report_is_json_dumps_of_the_problems_written_a_problem_at_a_time():
+    """The JSON report is byte for byte json.dumps(list, indent=2, ensure_ascii=False) of the problems with their line
+    and message (any value: text with quotes, line breaks and non-ASCII letters, numbers, none, a list), and comes in
+    parts, a problem each, so that a report of a million problems is never held whole."""
+    from dataclasses import asdict
+
+    from vostochny_summit.validation.problem import report, report_parts
+
+    problems = [Problem(code="pattern", file="data/people.csv", table="people", row=3, key="kim-jong-un", field="name",
+                        value='Ким "Чен Ын"\n\t\\', expected="a name"),
+                Problem(code="stale-bytes", file="datapackage.json", value=141948127),
+                Problem(code="minimum", file="data/places.csv", table="places", row=1, field="latitude", value=-91.5),
+                Problem(code="header", file="data/quotes.csv", value=None),
+                Problem(code="header", file="data/quotes.csv", value=["a", None, 2])]
+    want = json.dumps([asdict(p) | {"line": p.line_number, "message": p.line()} for p in problems], indent=2,
+                      ensure_ascii=False)
+    assert report(problems, "json") == want and json.loads(want)[0]["value"] == problems[0].value
+    assert report(problems, "json", limit=2) == json.dumps(json.loads(want)[:2], indent=2, ensure_ascii=False)
+    assert report([], "json") == "[]" == json.dumps([])
+    assert len(list(report_parts(problems, "json"))) == len(problems) + 2

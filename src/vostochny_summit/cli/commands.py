@@ -66,7 +66,7 @@ def validate(args) -> int:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         size = 0  # the descriptor cannot say: validate reports why
     tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
-    from ..validation import checks, report  # noqa: F401 - checks: every check's module, before settle
+    from ..validation import checks, report_parts  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
 
     tuning.settle()
@@ -86,7 +86,9 @@ def validate(args) -> int:
 
         wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
         problems += [p for p in merge_frictionless(problems, frictionless_problems(root)) if wanted(p.code)]
-    print(report(problems, args.format, limit=args.limit, causes=_causes(root, problems)))
+    for part in report_parts(problems, args.format, limit=args.limit, causes=_causes(root, problems)):
+        sys.stdout.write(part)
+    print()
     return 1 if problems else 0
 
 

@@ -11,9 +11,9 @@ import os
 
 from ..package import Package
 from .catalogue import CODES
-from .problem import Problem, in_order, report
+from .problem import Problem, in_order, report, report_parts
 
-__all__ = ["Problem", "report", "validate", "csv_bytes", "CODES"]
+__all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "CODES"]
 
 
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
