@@ -86,3 +86,19 @@ def test_fmt_rewrites_exactly_the_files_out_of_canonical_form(case, package_copy
             assert now == before[t.csv_path.name], t.name
     if needs_fmt:  # each of these edits changed only the form: fmt undoes it
         assert {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")} == before
+
+
+def test_fmt_writes_the_canonical_form_a_batch_of_rows_at_a_time(pkg, tmp_path, monkeypatch):
+    """write_canonical writes exactly canonical_csv, however its batches fall: rows in key order or not, and a table
+    without rows; and leaves no file of its own beside the one it replaced."""
+    from vostochny_summit import build
+
+    monkeypatch.setattr(build, "FMT_ROWS", 7)
+    t = pkg.table("claims")
+    data = read_typed(t)
+    for rows in (data, data.take(list(range(data.num_rows))[::-1]), data.slice(0, 0)):
+        path = tmp_path / "claims.csv"
+        path.write_bytes(b"stale")
+        build.write_canonical(t, rows, path)
+        assert path.read_bytes() == canonical_csv(t, rows).encode("utf-8")
+        assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
