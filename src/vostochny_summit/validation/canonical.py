@@ -40,9 +40,14 @@ def check_canonical(ctx) -> list[Problem]:
         del raw
         ctx.release(t.csv_path)  # the file's last reader: its pages leave this process's memory
         return []
-    want = canonical_line(t, state.typed, line)
-    return [Problem(code="not-canonical", file=ctx.rel(t.csv_path), table=t.name, value=file_line(raw, line),
-                    expected=f"canonical form at line {line}: {want if want is not None else '(end of file)'!r}")]
+    want, have = canonical_line(t, state.typed, line), file_line(raw, line)
+    if want is None:  # the file goes on after the canonical form's end
+        expected = f"the end of the file after line {line - 1} (canonical form)"
+    elif want == "" and have == "(end of file)":  # the last line has no LF
+        have, expected = "(no line end after the last line)", f"a line end (LF) after line {line - 1}, the last (canonical form)"
+    else:
+        expected = f"canonical form at line {line}: {want!r}"
+    return [Problem(code="not-canonical", file=ctx.rel(t.csv_path), table=t.name, value=have, expected=expected)]
 
 
 def canonical_line(t, data, line: int) -> str | None:
