@@ -88,17 +88,23 @@ def test_fmt_rewrites_exactly_the_files_out_of_canonical_form(case, package_copy
         assert {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")} == before
 
 
-def test_fmt_writes_the_canonical_form_a_batch_of_rows_at_a_time(pkg, tmp_path, monkeypatch):
-    """write_canonical writes exactly canonical_csv, however its batches fall: rows in key order or not, and a table
-    without rows; and leaves no file of its own beside the one it replaced."""
+def test_the_canonical_form_is_written_a_batch_of_rows_at_a_time_and_only_when_it_changes(pkg, tmp_path, monkeypatch):
+    """write_canonical (fmt, and build's derived columns) writes exactly canonical_csv, however its batches fall: rows
+    in key order or not (in file order when not sorted), a table without rows; it leaves a file that holds it already
+    untouched and says so, and leaves no file of its own beside it."""
+    import os
+
     from vostochny_summit import build
 
     monkeypatch.setattr(build, "FMT_ROWS", 7)
     t = pkg.table("claims")
     data = read_typed(t)
+    path = tmp_path / "claims.csv"
     for rows in (data, data.take(list(range(data.num_rows))[::-1]), data.slice(0, 0)):
-        path = tmp_path / "claims.csv"
-        path.write_bytes(b"stale")
-        build.write_canonical(t, rows, path)
-        assert path.read_bytes() == canonical_csv(t, rows).encode("utf-8")
-        assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+        for sort in (True, False):
+            path.write_bytes(b"stale")
+            assert build.write_canonical(t, rows, path, sort=sort)
+            assert path.read_bytes() == canonical_csv(t, rows, sort=sort).encode("utf-8")
+            os.utime(path, ns=(1, 1))
+            assert not build.write_canonical(t, rows, path, sort=sort) and path.stat().st_mtime_ns == 1
+            assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]

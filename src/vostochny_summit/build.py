@@ -86,12 +86,13 @@ def write_schemas(pkg: Package, changed: list[str]) -> None:
 def write_tables(pkg: Package, version: str, changed: list[str]) -> dict:
     """Derived columns into the CSVs, and the Parquet files; returns the typed, derived tables."""
     from .derive import derive_columns
-    from .tabular import arrow_schema, canonical_csv, read_typed
+    from .tabular import arrow_schema, read_typed
 
     derived = derive_columns({name: read_typed(t) for name, t in pkg.tables.items()})
     for name, t in pkg.tables.items():
-        if t.model is not None and any(f.derived for f in t.model.fields):
-            write_if_changed(t.csv_path, canonical_csv(t, derived[name], sort=False), changed, pkg.root)
+        if t.model is not None and any(f.derived for f in t.model.fields) and \
+                write_canonical(t, derived[name], t.csv_path, sort=False):
+            changed.append(str(t.csv_path.relative_to(pkg.root)))
         with_meta = derived[name].cast(arrow_schema(t, version))
         write_if_changed(t.parquet_path, parquet_bytes(t, with_meta), changed, pkg.root)
     return derived
@@ -189,25 +190,26 @@ def fmt(root=None) -> list[str]:
         raise BuildRefused(problems)
     changed: list[str] = []
     for t in pkg.tables.values():
-        if not is_canonical_file(t, t.csv_path.read_bytes()):  # rendering a whole table is the costly part
-            write_canonical(t, read_typed(t), t.csv_path)
-            changed.append(str(t.csv_path.relative_to(pkg.root)))
+        if not is_canonical_file(t, t.csv_path.read_bytes()) and write_canonical(t, read_typed(t), t.csv_path):
+            changed.append(str(t.csv_path.relative_to(pkg.root)))  # rendering a whole table is the costly part
     return changed
 
 
 FMT_ROWS = 1 << 16  # rows that write_canonical renders and writes at a time
 
 
-def write_canonical(t, data, path: Path) -> None:
-    """Write canonical_csv(t, data) to path, FMT_ROWS rows at a time (in key order, each batch's rows taken from the
-    table) into a file beside it that then replaces it: the whole text is never held (a spreadsheet's save of a
-    1 M-row table once took 1.4 GB to reformat)."""
+def write_canonical(t, data, path: Path, sort: bool = True) -> bool:
+    """Write canonical_csv(t, data, sort) to path unless the file there holds it already; whether it changed. Rendered
+    and written FMT_ROWS rows at a time (in key order when sort, each batch's rows taken from the table) into a file
+    beside it, which then replaces it or goes: the whole text is never held (a spreadsheet's save of a 1 M-row table
+    once took 1.4 GB to reformat, and a build of a changed 3 M-row package 2 GB)."""
+    import filecmp
     import os
 
     from . import kernels as pc
     from .tabular import canonical_lines, first_out_of_order, key_order
 
-    order = key_order(t, data) if t.primary_key and first_out_of_order(t, data) is not None else None
+    order = key_order(t, data) if sort and t.primary_key and first_out_of_order(t, data) is not None else None
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
@@ -216,6 +218,9 @@ def write_canonical(t, data, path: Path) -> None:
                 k = min(FMT_ROWS, data.num_rows - lo)
                 part = data.slice(lo, k) if order is None else pc.take(data, order.slice(lo, k))
                 fh.write(("\n".join(canonical_lines(t, part).to_pylist()) + "\n").encode("utf-8"))
+        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            return False
         os.replace(tmp, path)
+        return True
     finally:
         tmp.unlink(missing_ok=True)
