@@ -206,18 +206,14 @@ def write_canonical(t, data, path: Path, sort: bool = True) -> bool:
     import filecmp
     import os
 
-    from . import kernels as pc
-    from .tabular import canonical_lines, first_out_of_order, key_order
+    from .tabular import canonical_line_batches
 
-    order = key_order(t, data) if sort and t.primary_key and first_out_of_order(t, data) is not None else None
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write((",".join(t.field_names) + "\n").encode("utf-8"))
-            for lo in range(0, data.num_rows, FMT_ROWS):
-                k = min(FMT_ROWS, data.num_rows - lo)
-                part = data.slice(lo, k) if order is None else pc.take(data, order.slice(lo, k))
-                fh.write(("\n".join(canonical_lines(t, part).to_pylist()) + "\n").encode("utf-8"))
+            for lines in canonical_line_batches(t, data, sort, FMT_ROWS):
+                fh.write(("\n".join(lines.to_pylist()) + "\n").encode("utf-8"))
         if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
             return False
         os.replace(tmp, path)

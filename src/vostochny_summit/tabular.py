@@ -169,12 +169,15 @@ def key_order(table: Table, data: pa.Table) -> pa.Array:
     return pc.sort_indices(data, sort_keys=[(k, "ascending") for k in table.primary_key])
 
 
+def key_order_if_unsorted(table: Table, data: pa.Table) -> pa.Array | None:
+    """key_order(table, data), or None when data already stands in key order (or the table has no key)."""
+    return None if not table.primary_key or first_out_of_order(table, data) is None else key_order(table, data)
+
+
 def sort_by_key(table: Table, data: pa.Table) -> pa.Table:
-    """data sorted by the table's primary key (returned as it is when already sorted: curated files are, and a take
-    would copy every column)."""
-    if not table.primary_key or first_out_of_order(table, data) is None:
-        return data
-    return pc.take(data, key_order(table, data))
+    """data sorted by the table's primary key (as it is when already sorted: a take would copy every column)."""
+    order = key_order_if_unsorted(table, data)
+    return data if order is None else pc.take(data, order)
 
 
 def string_scalar(value: str) -> pa.Scalar:
@@ -202,17 +205,19 @@ def canonical_lines(table: Table, data: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(*cells, string_scalar(","))
 
 
+def canonical_line_batches(table: Table, data: pa.Table, sort: bool = True, rows: int = 1 << 16):
+    """canonical_lines of data's rows, `rows` at a time, in key order unless sort=False (taken by the key order)."""
+    order = key_order_if_unsorted(table, data) if sort else None
+    for lo in range(0, data.num_rows, rows):
+        k = min(rows, data.num_rows - lo)
+        yield canonical_lines(table, data.slice(lo, k) if order is None else pc.take(data, order.slice(lo, k)))
+
+
 def canonical_csv(table: Table, data: pa.Table, sort: bool = True) -> str:
     """Render typed data as CSV text: schema column order, minimal quoting, LF; sorted by key unless sort=False.
-
-    Vectorised with pyarrow compute, so that formatting and the canonical-form check stay fast on large tables.
-    """
-    if sort:
-        data = sort_by_key(table, data)
-    header = ",".join(table.field_names) + "\n"
-    if data.num_rows == 0:
-        return header
-    return header + "\n".join(canonical_lines(table, data).to_pylist()) + "\n"
+    Vectorised with pyarrow compute, so that formatting and the canonical-form check stay fast on large tables."""
+    lines = canonical_line_batches(table, data, sort)
+    return ",".join(table.field_names) + "\n" + "".join("\n".join(part.to_pylist()) + "\n" for part in lines)
 
 
 def int64_array(values) -> pa.Array:
@@ -276,9 +281,8 @@ def key_neighbours(table: Table, data: pa.Table):
 
 
 def first_out_of_order(table: Table, data: pa.Table, before=None) -> int | None:
-    """Index of the first row that sorts before the row above it (key_order's order), else None.
-
-    before: key_neighbours(table, data)[0] when already computed."""
+    """Index of the first row that sorts before the row above it (key_order's order), else None. before:
+    key_neighbours(table, data)[0] when already computed."""
     import numpy as np
 
     if not table.primary_key:

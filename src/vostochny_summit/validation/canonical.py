@@ -3,7 +3,7 @@ finds the first line that differs without rendering every line; --exhaustive ren
 
 from __future__ import annotations
 
-from ..tabular import canonical_csv, canonical_lines, first_out_of_order, key_order
+from ..tabular import canonical_csv, canonical_lines, key_order_if_unsorted
 from .byte_scans import first_noncanonical_line, pages_behind, scan_positions
 from .engine import Check
 from .line_diff import first_different_line
@@ -61,9 +61,9 @@ def canonical_line(t, data, line: int) -> str | None:
         return ""
     if not 2 <= line <= n + 1:
         return None
-    row = line - 2
-    if t.primary_key and first_out_of_order(t, data) is not None:
-        row = key_order(t, data)[row].as_py()  # the row that sorts there (canonical_csv sorts by key)
+    row, order = line - 2, key_order_if_unsorted(t, data)
+    if order is not None:
+        row = order[row].as_py()  # the row that sorts there (canonical_csv sorts by key)
     return canonical_lines(t, data.slice(row, 1))[0].as_py()
 
 

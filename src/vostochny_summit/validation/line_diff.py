@@ -30,7 +30,7 @@ def first_different_rendered_line(table: Table, data: pa.Table, raw, ends) -> in
     split both texts into Python lines: seconds and a gigabyte at 3.28 M rows.)"""
     import numpy as np
 
-    from ..tabular import canonical_csv, canonical_lines, first_out_of_order, key_order
+    from ..tabular import canonical_csv, canonical_line_batches
     from .byte_scans import byte_views
 
     if len(raw) >= 2**31:  # beyond what binary views address
@@ -41,12 +41,9 @@ def first_different_rendered_line(table: Table, data: pa.Table, raw, ends) -> in
     line = lambda i: bytes(raw[starts[i]:stops[i]])  # noqa: E731 (the file's line i, 0-based)
     if line(0) != ",".join(table.field_names).encode("utf-8"):
         return 1
-    order = key_order(table, data) if table.primary_key and first_out_of_order(table, data) is not None else None
     at = 1  # the file's line that the next canonical line is compared with (0-based)
-    for lo in range(0, data.num_rows, LINE_BATCH):
-        k = min(LINE_BATCH, data.num_rows - lo)
-        part = data.slice(lo, k) if order is None else pc.take(data, order.slice(lo, k))
-        want = pc.cast(canonical_lines(table, part), pa.binary())
+    for lines_of_rows in canonical_line_batches(table, data, rows=LINE_BATCH):
+        want, k = pc.cast(lines_of_rows, pa.binary()), len(lines_of_rows)
         if pc.any(pc.match_substring(want, pattern="\n")).as_py():  # a value with a line break: compared line by line
             for j, text in enumerate(b"\n".join(want.to_pylist()).split(b"\n")):
                 if at + j >= lines:
