@@ -38,7 +38,7 @@ def _csv_bytes(root: Path) -> dict:
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
-def test_validate_rejects_planted_defect(defect, package_copy):
+def test_validate_rejects_planted_defect(defect, package_copy, monkeypatch):
     before = _csv_bytes(package_copy)
     planted_row = plant(package_copy, defect)
     problems = validate(package_copy)
@@ -59,11 +59,24 @@ def test_validate_rejects_planted_defect(defect, package_copy):
     assert not unrelated, f"{defect.name}: unrelated problems:\n" + "\n".join(unrelated[:20])
     # the shortcuts change nothing
     assert validate(package_copy, exhaustive=True) == problems, defect.name
+    # nor does a bounded run, its tables over batches of a few rows and its kept columns and texts on disk
+    _small_batches(monkeypatch)
+    assert validate(package_copy, bounded=True) == problems, defect.name
 
 
-def test_build_then_validate_passes_on_a_clean_copy(package_copy):
+def _small_batches(monkeypatch) -> None:
+    """Every table of the small package over row batches of 4 KiB of CSV (batches.py), as a large one is."""
+    from vostochny_summit.validation import batches
+
+    monkeypatch.setattr(batches, "BATCH_FROM", 0)
+    monkeypatch.setattr(batches, "BATCH_BYTES", 4 << 10)
+
+
+def test_build_then_validate_passes_on_a_clean_copy(package_copy, monkeypatch):
     from vostochny_summit.build import build
 
     build(package_copy)
     assert validate(package_copy) == []
     assert validate(package_copy, exhaustive=True) == []
+    _small_batches(monkeypatch)
+    assert validate(package_copy, bounded=True) == []

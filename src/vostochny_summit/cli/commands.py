@@ -76,7 +76,7 @@ def validate(args) -> int:
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     try:
-        problems = run_validate(pkg, exhaustive=args.exhaustive, pick=pick, skip=skip)
+        problems = run_validate(pkg, exhaustive=args.exhaustive, pick=pick, skip=skip, bounded=args.bounded)
     except ValueError as exc:
         if "unknown error code" in str(exc):
             raise UsageError(str(exc)) from None

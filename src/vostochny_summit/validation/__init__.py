@@ -17,16 +17,19 @@ __all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "CODES"
 
 
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
+BOUNDED_FROM = 256 << 20  # a package with at least this many bytes of CSV runs bounded (engine.Options.bounded)
 
 
 def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None,
-             workers: int | None = None) -> list[Problem]:
+             workers: int | None = None, bounded: bool | None = None) -> list[Problem]:
     """Every problem of the package at root, in the report's order.
 
     exhaustive: every shortcut off (the result must be the same, only slower). pick / skip: error codes to report only /
     to leave out (checks that can report none of the wanted codes do not run). checks / row_rules: replace the
     registered ones (tests). workers: threads of the pool, 0 for none (default: none for a package under
-    SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). Changes no process-wide state
+    SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). bounded: memory that does not grow
+    with the rows, at some cost in time: large tables' own checks over row batches, the columns kept for the checks
+    across tables on disk (default: from BOUNDED_FROM bytes of CSV). The result is the same either way. Changes no process-wide state
     (tuning.py is the command line's); the serial runs of a process share one in-memory DuckDB database, each on a
     cursor of its own (context.serial_db).
     """
@@ -47,11 +50,23 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     if importlib.util.find_spec("duckdb") is None:  # imported only when a query runs (a valid small package runs none)
         return [Problem(code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
     pkg = root if isinstance(root, Package) else Package(root)
-    run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
+    size = None
+    if bounded is None:
+        size = csv_bytes(pkg.tables) if _has_tables(pkg) else 0
+        bounded = size >= BOUNDED_FROM
+    run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive, bounded=bounded))
     if workers is None:
-        workers = 0 if csv_bytes(run.tables) < SERIAL_BYTES else max(2, os.cpu_count() or 2)
+        size = csv_bytes(run.tables) if size is None else size
+        workers = 0 if size < SERIAL_BYTES else max(2, os.cpu_count() or 2)
     problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
+
+
+def _has_tables(pkg: Package) -> bool:
+    try:
+        return bool(pkg.tables)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False  # the descriptor check reports why
 
 
 def csv_bytes(tables: dict) -> int:

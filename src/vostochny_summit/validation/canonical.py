@@ -81,4 +81,5 @@ def file_line(raw, line: int) -> str:
     return bytes(raw[start:end]).decode("utf-8", "replace")
 
 
-CHECKS = [Check("canonical", check_canonical, ("not-canonical",), needs=("table",), per_table=True)]
+CHECKS = [Check("canonical", check_canonical, ("not-canonical",), needs=("table",), per_table=True,
+                 over_batches=True)]

@@ -35,6 +35,11 @@ class Context:
         its time; on a large one the screens cost less than the queries, and no query means no DuckDB memory)."""
         return not self.options.exhaustive
 
+    @property
+    def spill(self):
+        """Where a bounded run spills the columns kept for the checks across tables (spill.Spill), else None."""
+        return self._run.spill
+
     def output(self, name: str, table: str | None = None):
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
         if name not in self._node.check.needs:
@@ -43,6 +48,10 @@ class Context:
         if key not in self._node.reads:
             raise CheckError(f"{self._node.check.name} reads output {name!r} of table {key[1]!r}, which its Check.reads "
                              "does not name (the run lets each output go after the last node that names it)")
+        return self._get(key)
+
+    def _get(self, key):
+        """The output under key (output name, table or None), once its provider has run; else None."""
         return self._run.outputs.get(key)
 
     def row_rules(self) -> list[RowRules]:
@@ -73,7 +82,7 @@ class Context:
             shared = self._run.shared_cursor()
             self._con = shared if shared is not None else open_db()
             for name in self._run.reads(self._node):
-                state = self._run.outputs.get(("table", name))
+                state = self._get(("table", name))
                 if state is not None and state.raw is not None and name not in self._pending:
                     self._register(name, state.raw)
             for name, table in self._pending.items():

@@ -23,6 +23,7 @@ from ..package import Package, Table
 from .context import CheckError, Context, FileMaps, serial_cursor
 from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
+from .spill import Spill
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Check:
     release: Callable | None = None  # per-table providers: release(output, pkg, table, options) -> what the nodes across
     # tables see once every per-table node of that table has run (a large table's columns they never read let go)
     keys_only: bool = False  # per-table checks that read only what `release` keeps: their table need not wait for them
+    over_batches: object = None  # per-table checks that may run on a large table's row batches (batches.py): True (the
+    # check itself, each batch a CSV of its own) or a batches.Batched (its way with what crosses batch boundaries)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Options:
     """A run's options."""
 
     exhaustive: bool = False  # every shortcut off: each rule runs on every cell, the slow exact comparisons
+    bounded: bool = False  # a large package: large tables' own checks over row batches (batches.py), and the columns
+    # kept for the checks across tables on disk (spill.py), mapped back and let go of after each node
 
 
 @dataclass
@@ -112,6 +117,7 @@ class Run:
         self.serial = False
         self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
         self.files = FileMaps()
+        self.spill = Spill() if options.bounded else None  # (imports no pyarrow)
         try:
             self.tables = dict(pkg.tables)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -155,6 +161,8 @@ class Run:
                 # would otherwise all wait for the end, where one of them alone keeps a core busy)
                 node.priority = (rank[node.table] if node.table else -1, order[c.name])
                 nodes.append(node)
+        from .batches import collapse  # (batches.py imports this module)
+        nodes = collapse(self, nodes, size, feeders)  # a large table's own nodes: one node over its row batches
         self._per_table_left = {}
         for n in nodes:
             if n.check.per_table and not n.check.keys_only:
@@ -176,6 +184,8 @@ class Run:
         finally:
             ctx.close()
         self.timings.append((node.check.name, node.table, time.perf_counter() - began))
+        if self.spill is not None:
+            self.spill.drop_pages()  # the kept columns it read leave this process's memory
         found, output = result if node.check.provides else (result, None)
         allowed = set(node.check.codes) | ({c for r in self.row_rules for c in r.codes} if node.check.row_rules else set())
         bad = sorted({p.code for p in found} - allowed)
@@ -206,7 +216,8 @@ class Run:
         for c in self.checks:
             key = (c.provides, table)
             if c.release and c.per_table and self.outputs.get(key) is not None:
-                self.outputs[key] = c.release(self.outputs[key], self.pkg, self.tables[table], self.options)
+                out = c.release(self.outputs[key], self.pkg, self.tables[table], self.options)
+                self.outputs[key] = out.spilled(self.spill) if self.spill is not None and hasattr(out, "spilled") else out
 
     def _serial(self, nodes: list[Node]) -> list[Problem]:
         """Every node in the caller's thread, each once the nodes it needs are done (highest priority first)."""
@@ -230,6 +241,8 @@ class Run:
             self._shared = None
         self.outputs.clear()  # the Arrow tables that may still point into the maps
         self.files.close()
+        if self.spill is not None:
+            self.spill.close()
 
     def execute(self, workers: int) -> list[Problem]:
         """Run every node; workers=0 runs them one after another in the caller's thread (small packages: a thread

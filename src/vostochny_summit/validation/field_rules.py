@@ -153,3 +153,27 @@ def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rul
     if rule.code == "minimum":
         return extreme["min"] is not None and extreme["min"] < limit
     return extreme["max"] is not None and extreme["max"] > limit
+
+
+def pattern_via_parent(pkg, t) -> set[str]:
+    """Fields whose pattern a foreign key settles: a value present in a parent primary key with the same pattern, all
+    of whose values match it, matches it too (checked by foreign_keys when a value dangles or the parent fails)."""
+    out = set()
+    for fk in t.foreign_keys:
+        cols, ref = names(fk["fields"]), fk["reference"]
+        rt, rcols = ref.get("resource") or t.name, names(ref["fields"])
+        if len(cols) != 1 or rt not in pkg.tables or cols[0] not in t.field_names:
+            continue
+        parent = pkg.table(rt)
+        if parent.primary_key != rcols or rcols[0] not in parent.field_names:
+            continue
+        pattern = t.field(cols[0]).constraints.get("pattern")
+        if pattern and pattern == parent.field(rcols[0]).constraints.get("pattern") \
+                and not any(names(p["fields"]) == rcols for p in parent.foreign_keys):
+            out.add(cols[0])
+    return out
+
+
+def names(fields) -> list[str]:
+    """Table Schema allows a single field name where a list is meant."""
+    return [fields] if isinstance(fields, str) else list(fields)

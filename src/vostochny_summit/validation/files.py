@@ -65,5 +65,6 @@ def check_file(ctx):
 
 CHECKS = [
     Check("files", check_file, ("unreadable-file", "bom", "line-ending", "encoding", "parse-error", "header", "ragged-row"),
-          provides="raw", per_table=True, release=lambda raw, pkg, t, options: None),  # read by the table's own checks only
+          provides="raw", per_table=True, release=lambda raw, pkg, t, options: None,  # read by the table's own checks only
+          over_batches=True),
 ]

@@ -1,5 +1,5 @@
 """Foreign keys: every reference names a row of the referenced table (DuckDB anti-joins), and the id patterns that a
-foreign key settles (table_schema.pattern_via_parent) where it does not: a value dangles, or the parent column breaks
+foreign key settles (field_rules.pattern_via_parent) where it does not: a value dangles, or the parent column breaks
 the pattern itself."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from .. import kernels as pc
 from . import screens
 from .engine import Check
+from .field_rules import names
 from .sql import key_sql, q, rows, run_rules
-from .table_schema import names
 
 
 def parents(pkg, t) -> list[str]:

@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..tabular import arrow_schema, key_order, parquet_reader
+from .batches import Batched
 from .engine import Check
 from .problem import Problem
 
@@ -71,5 +72,60 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
             for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
 
 
+def _batch(ctx, carry) -> list[Problem]:
+    """The Parquet file's next rows against one batch of the CSV (batches.py): the file is opened and its schema
+    compared at the first batch, and read on from batch to batch."""
+    t, state = ctx.table, ctx.output("table")
+    name = ctx.rel(t.parquet_path)
+
+    def problem(code, **kw):
+        return [Problem(code=code, file=name, table=t.name, **kw)]
+
+    if state is None or state.typed is None or (t.primary_key and not state.sorted_by_key):
+        return problem("parquet-stale", expected="rows in key order, compared over batches")  # the whole table says
+    try:
+        if "reader" not in carry:
+            if not t.parquet_path.is_file():
+                return problem("parquet-missing", expected="a Parquet file")
+            have = carry["reader"] = parquet_reader(t.parquet_path)
+            carry["schema"], carry["rows"] = arrow_schema(t, ctx.pkg.version), 0
+            if not have.schema_arrow.equals(carry["schema"], check_metadata=True):
+                return problem("parquet-schema", expected="the schema's types and the package version")
+            carry["batches"] = have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups),
+                                                 use_threads=have.metadata.num_rows > PARQUET_BATCH_ROWS)
+        want = pc.cast(state.typed, carry["schema"])
+        got, n = [], 0
+        while n < want.num_rows:
+            batch = carry.pop("left", None) or next(carry["batches"], None)
+            if batch is None:
+                return problem("parquet-stale", expected=f"at least {carry['rows'] + want.num_rows} rows as in the CSV")
+            take = min(batch.num_rows, want.num_rows - n)
+            got.append(batch.slice(0, take))
+            n += take
+            if take < batch.num_rows:
+                carry["left"] = batch.slice(take)
+    except (OSError, pa.ArrowInvalid, ValueError) as exc:
+        return problem("parquet-unreadable", value=str(exc), expected="a readable Parquet file")
+    carry["rows"] += n
+    have_rows = pa.Table.from_batches(got, carry["schema"])
+    return [p for i, f in enumerate(t.field_names) if not have_rows.column(i).equals(want.column(i))
+            for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
+
+
+def _finish(ctx, carry) -> list[Problem]:
+    """Once every batch matched: the Parquet file holds no more rows than the CSV."""
+    t, reader = ctx.table, carry.get("reader")
+    if reader is not None and (carry.get("left") is not None or reader.metadata.num_rows != carry["rows"]):
+        return [Problem(code="parquet-stale", file=ctx.rel(t.parquet_path), table=t.name,
+                        value=f"{reader.metadata.num_rows} rows", expected=f"{carry['rows']} rows as in the CSV")]
+    return []
+
+
+def _close(carry) -> None:
+    if carry.get("reader") is not None:
+        carry.pop("batches", None)
+        carry.pop("reader").close()
+
+
 CHECKS = [Check("parquet", check_parquet, ("parquet-missing", "parquet-unreadable", "parquet-schema", "parquet-stale"),
-                needs=("table",), per_table=True)]
+                needs=("table",), per_table=True, over_batches=Batched(_batch, _finish, _close))]

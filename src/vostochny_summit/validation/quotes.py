@@ -214,10 +214,11 @@ def _quote_event_reads(pkg, _t) -> list[str]:
 
 
 CHECKS = [
-    Check("quote-marks", check_quote_marks, ("quote-marks",), needs=("table", "texts"), per_table=True, applies=_is_quotes),
+    Check("quote-marks", check_quote_marks, ("quote-marks",), needs=("table", "texts"), per_table=True, applies=_is_quotes,
+          over_batches=True),
     Check("utterances", check_utterances, ("utterance-speakers",), needs=("table",), per_table=True,
           applies=lambda pkg, t: roles.utterance_columns(t) is not None),
     Check("quote-pairs", check_quote_pairs, ("span-quote-pair",), needs=("table",), per_table=True,
-          applies=lambda pkg, t: t.name in roles.quote_mark_pair_tables(pkg)),
+          applies=lambda pkg, t: t.name in roles.quote_mark_pair_tables(pkg), over_batches=True),
     Check("quote-event", check_quote_event, ("quote-event",), needs=("table", "texts"), reads=_quote_event_reads),
 ]

@@ -25,17 +25,18 @@ class Texts:
         self._index(list(texts), [t.encode("utf-8") for t in texts.values()], [len(t) for t in texts.values()])
 
     @classmethod
-    def from_utf8(cls, ids: list[str], encoded: list[bytes], code_points: list[int]) -> "Texts":
-        """From the texts' UTF-8 bytes (already checked to decode) and their lengths in code points."""
+    def from_utf8(cls, ids: list[str], encoded: list[bytes], code_points: list[int], spill=None) -> "Texts":
+        """From the texts' UTF-8 bytes (already checked to decode) and their lengths in code points; with a spill
+        (spill.Spill), the buffer is a file's bytes, mapped."""
         self = cls.__new__(cls)
-        self._index(ids, encoded, code_points)
+        self._index(ids, encoded, code_points, spill)
         return self
 
-    def _index(self, ids: list[str], encoded: list[bytes], code_points: list[int]) -> None:
+    def _index(self, ids: list[str], encoded: list[bytes], code_points: list[int], spill=None) -> None:
         self.ids = ids
         self.length = np.array(code_points, dtype=np.int64)
         self.base = np.concatenate([[0], np.cumsum(self.length)])[:-1]  # first code point of each text in the buffer
-        self.buffer = b"".join(encoded)
+        self.buffer = b"".join(encoded) if spill is None else spill.blob(encoded)
         raw = np.frombuffer(self.buffer, dtype=np.uint8)
         (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80)
         # the code point each continuation byte belongs to: its position minus the continuation bytes before it, minus 1

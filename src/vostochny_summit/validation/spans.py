@@ -113,4 +113,4 @@ def check_spans(ctx) -> list[Problem]:
 
 
 CHECKS = [Check("spans", check_spans, ("span-bounds", "span-text", "span-cuts-word"), needs=("table", "texts"),
-                per_table=True, applies=_applies)]
+                per_table=True, applies=_applies, over_batches=True)]

@@ -11,16 +11,17 @@ key shows duplicate keys as neighbours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 
 from .. import kernels as pc
 from ..sql import key_expr
 from ..tabular import key_neighbours, typed
-from . import roles, screens
+from . import kept, roles, screens
+from .batches import Batched
 from .engine import Check
-from .field_rules import _integer_rule_needed, field_rules
+from .field_rules import _integer_rule_needed, field_rules, pattern_via_parent
 from .problem import Problem
 from .sql import Rule, key_sql, q, rows, run_rules
 
@@ -37,6 +38,14 @@ class TableState:
     rendered: frozenset = frozenset()  # non-string columns whose text equals the rendering of their value
     out_of_order: object = None  # numpy bool per neighbour pair: row i + 1 sorts before row i
     sorted_by_key: bool = False
+    on_disk: bool = False  # its tables are spilled and mapped (kept.py): a bounded run's kept columns
+
+    def spilled(self, spill) -> TableState:
+        """The state with its tables written to the spill and read back mapped (the same values)."""
+        if self.on_disk or self.raw is None:
+            return self
+        raw, typed = kept.spilled(spill, self.raw, self.typed)
+        return replace(self, raw=raw, typed=typed, on_disk=True)
 
     def fails(self, name: str) -> bool:
         return any(k.endswith("/" + name) for k in self.failed)
@@ -55,31 +64,7 @@ def slim(state: TableState, pkg, t, options) -> TableState:
     kept = [f.name for f in t.fields if f.name in across]
     text = [c for c in kept if d is None or options.exhaustive or c in keys or d.schema.field(c).type == pa.string()]
     return TableState(state.raw.select(text), None if d is None else d.select(kept), state.failed, state.deferred,
-                      state.plain, state.rendered, state.out_of_order, state.sorted_by_key)
-
-
-def pattern_via_parent(pkg, t) -> set[str]:
-    """Fields whose pattern a foreign key settles: a value present in a parent primary key with the same pattern, all
-    of whose values match it, matches it too (checked by foreign_keys when a value dangles or the parent fails)."""
-    out = set()
-    for fk in t.foreign_keys:
-        cols, ref = names(fk["fields"]), fk["reference"]
-        rt, rcols = ref.get("resource") or t.name, names(ref["fields"])
-        if len(cols) != 1 or rt not in pkg.tables or cols[0] not in t.field_names:
-            continue
-        parent = pkg.table(rt)
-        if parent.primary_key != rcols or rcols[0] not in parent.field_names:
-            continue
-        pattern = t.field(cols[0]).constraints.get("pattern")
-        if pattern and pattern == parent.field(rcols[0]).constraints.get("pattern") \
-                and not any(names(p["fields"]) == rcols for p in parent.foreign_keys):
-            out.add(cols[0])
-    return out
-
-
-def names(fields) -> list[str]:
-    """Table Schema allows a single field name where a list is meant."""
-    return [fields] if isinstance(fields, str) else list(fields)
+                      state.plain, state.rendered, state.out_of_order, state.sorted_by_key, state.on_disk)
 
 
 @dataclass
@@ -231,8 +216,65 @@ def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
     return screens.distinct([data.column(c) for c in cols])
 
 
+def _batch(ctx, carry):
+    """check_table on one batch (batches.py), and what crosses batch boundaries: the key of the batch's first row
+    follows the last key of the batch before, and the batch's kept columns and unique columns are carried."""
+    t = ctx.table
+    found, state = check_table(ctx)
+    if found:
+        return found, state
+    if state.typed is None or (t.primary_key and not state.sorted_by_key):  # found by the whole table's checks
+        return [Problem(code="primary-key", file=ctx.rel(t.csv_path), table=t.name, expected="rows in key order")], state
+    n = state.typed.num_rows
+    if t.primary_key and n:
+        keys = state.typed.select(t.primary_key)
+        if "last" in carry:
+            before, tied = key_neighbours(t, pa.concat_tables([carry["last"], keys.slice(0, 1)]))
+            if before.any() or tied.any():
+                return [Problem(code="primary-key", file=ctx.rel(t.csv_path), table=t.name, value="(across batches)",
+                                expected=f"a unique primary key ({', '.join(t.primary_key)}) in key order")], state
+        carry["last"] = keys.take([n - 1])  # a copy: the batch's columns go
+    for cols in _unique_sets(t):
+        carry.setdefault(tuple(cols), []).append(state.raw.select(cols))
+    mine = slim(state, ctx.pkg, t, ctx.options)
+    carry.setdefault("kept", kept.Gather(ctx.spill)).add(mine.raw, mine.typed)
+    carry.setdefault("flags", []).append((mine.plain, mine.rendered, mine.deferred))
+    return [], state
+
+
+def _unique_sets(t) -> list[list[str]]:
+    """The unique fields and keys, but the primary key (each batch sorted by it, and each after the one before)."""
+    sets = [[f.name] for f in t.fields if f.constraints.get("unique")] + [list(uk) for uk in t.unique_keys]
+    return [cols for cols in sets if cols != list(t.primary_key)]
+
+
+def _finish(ctx, carry):
+    """Once every batch is clean: no unique column repeats a value across batches (else the whole table's checks say
+    where); the kept columns of every batch, as one TableState for the checks across tables."""
+    t = ctx.table
+    for cols in _unique_sets(t):
+        if not _distinct(pa.concat_tables(carry[tuple(cols)]), cols, True):
+            return [Problem(code="unique", file=ctx.rel(t.csv_path), table=t.name, expected=f"a unique ({', '.join(cols)})")], None
+    if "kept" not in carry:
+        return [], TableState(None)
+    raw, typed = carry["kept"].finish()
+    flags = carry["flags"]
+    plain, rendered, deferred = flags[0][0], flags[0][1], {}
+    for p, r, d in flags:
+        plain, rendered = plain & p, rendered & r
+        deferred.update(d)
+    return [], TableState(raw, typed, set(), deferred, plain, rendered, None, bool(t.primary_key),
+                          on_disk=ctx.spill is not None)
+
+
+def _close(carry):
+    if "kept" in carry:
+        carry["kept"].close()
+
+
 CHECKS = [
     Check("table-schema", check_table, ("type", "required", "pattern", "enum", "categories", "minimum", "maximum", "minLength",
                                         "maxLength", "primary-key", "unique", "unique-key", "empty-string", "whitespace", "formula-cell"),
-          needs=("raw",), provides="table", per_table=True, row_rules=True, release=slim),
+          needs=("raw",), provides="table", per_table=True, row_rules=True, release=slim,
+          over_batches=Batched(_batch, _finish, _close)),
 ]

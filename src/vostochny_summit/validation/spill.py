@@ -1,0 +1,109 @@
+"""Tables spilled to disk for a bounded run (validate of a large package): written once, batch by batch, to an
+uncompressed Arrow IPC file, and read back memory-mapped without a copy. A reader sees the same Arrow table (values,
+types, and the chunks written); its bytes are the file's pages, which the kernel reads back on demand, and which
+leave this process's memory whenever the run says so (drop_pages, after each node), instead of staying in it from a
+table's last own check to the run's end."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import shutil
+import tempfile
+import threading
+
+
+class Spill:
+    """One run's spilled tables, in a temporary directory that close() removes."""
+
+    def __init__(self, where: str | None = None):
+        self._dir = tempfile.mkdtemp(prefix="vostochny-summit-spill-", dir=where)
+        self._maps: list[mmap.mmap] = []
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def writer(self, schema) -> SpillWriter:
+        """A new spilled table of that schema, written a batch at a time (SpillWriter.write), read by finish()."""
+        return SpillWriter(self, self._path(), schema)
+
+    def table(self, data):
+        """data, spilled whole and read back mapped."""
+        w = self.writer(data.schema)
+        w.write(data)
+        return w.finish()
+
+    def blob(self, parts) -> mmap.mmap | bytes:
+        """The bytes of parts one after another, written to a file and mapped (read-only, bytes-like)."""
+        path = self._path()
+        with open(path, "wb") as f:
+            for part in parts:
+                f.write(part)
+        return self._map_bytes(path)
+
+    def _path(self) -> str:
+        with self._lock:
+            self._count += 1
+            return os.path.join(self._dir, f"{self._count}.arrow")
+
+    def _map_bytes(self, path: str) -> mmap.mmap | bytes:
+        if os.path.getsize(path) == 0:
+            return b""  # an empty file cannot be mapped
+        with open(path, "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        with self._lock:
+            self._maps.append(mapped)
+        return mapped
+
+    def _map(self, path: str):
+        import pyarrow as pa
+
+        return pa.ipc.open_file(pa.py_buffer(self._map_bytes(path))).read_all()
+
+    def drop_pages(self) -> None:
+        """Let every mapped page leave this process's memory (they stay in the page cache: a later read maps them
+        again, with no copy and no disk read)."""
+        if not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        with self._lock:
+            maps = list(self._maps)
+        for m in maps:
+            try:
+                m.madvise(mmap.MADV_DONTNEED)
+            except (ValueError, OSError):
+                pass  # closed
+
+    def close(self) -> None:
+        """Remove the files (a table still held by a caller stays readable: its map goes when the table does)."""
+        with self._lock:
+            maps, self._maps = self._maps, []
+        for m in maps:
+            try:
+                m.close()
+            except BufferError:
+                pass  # exported to a table the caller still holds
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+class SpillWriter:
+    """One spilled table being written: write() each batch (a table of the writer's schema), then finish()."""
+
+    def __init__(self, spill: Spill, path: str, schema):
+        import pyarrow as pa
+
+        self._spill, self._path, self.schema = spill, path, schema
+        self._sink = pa.OSFile(path, "wb")
+        self._writer = pa.ipc.new_file(self._sink, schema)
+
+    def write(self, data) -> None:
+        self._writer.write_table(data)
+
+    def finish(self):
+        """The table written, mapped (its chunks: the batches written)."""
+        self.close()
+        return self._spill._map(self._path)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._sink.close()
+            self._writer = None

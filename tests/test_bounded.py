@@ -1,0 +1,127 @@
+"""A bounded run (validate of a large package): the kept columns and the texts spilled to disk and mapped back are the
+same tables, their pages leave the process when the run lets them go, and nothing is left on disk. That a bounded run
+reports exactly what an unbounded one does is tested on every planted defect (tests/test_defects.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from vostochny_summit.validation import kept
+from vostochny_summit.validation.spill import Spill
+
+
+def _batches():
+    """Two batches of a table's kept columns: text keys, a typed integer kept as text too, and a text-only column."""
+    schema = pa.schema([pa.field("id", pa.string(), nullable=False), pa.field("char_start", pa.int64())],
+                       metadata={b"version": b"1"})
+    out = []
+    for lo in (0, 3):
+        ids = pa.array([f"row-{i}" for i in range(lo, lo + 3)])
+        starts = pa.array([i * 10 if i != 4 else None for i in range(lo, lo + 3)], pa.int64())
+        typed = pa.Table.from_arrays([ids, starts], schema=schema)
+        raw = pa.table({"id": ids, "char_start": pa.compute.cast(starts, pa.string()), "note": [None, "a,b", "é"]})
+        out.append((raw, typed))
+    return out
+
+
+def _mapped_rss_kib(path: str) -> int:
+    """The resident KiB of this process's maps of the file (Linux /proc/self/smaps)."""
+    total, mine = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if line[:1].isdigit() or line[:1] in "abcdef":
+            mine = line.rstrip().endswith(path)
+        elif mine and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+def test_kept_columns_spilled_are_the_same_tables_in_the_file(tmp_path):
+    spill = Spill(str(tmp_path))
+    in_memory, on_disk = kept.Gather(), kept.Gather(spill)
+    for raw, typed in _batches():
+        in_memory.add(raw, typed)
+        on_disk.add(raw, typed)
+    (raw_a, typed_a), (raw_b, typed_b) = in_memory.finish(), on_disk.finish()
+    assert raw_b.equals(raw_a, check_metadata=True) and typed_b.equals(typed_a, check_metadata=True)
+    assert typed_b.schema.field("id").nullable is False and typed_b.schema.metadata == {b"version": b"1"}
+    assert raw_b.num_rows == 6 and raw_b.column("note").to_pylist() == [None, "a,b", "é"] * 2
+    # the text id is written once and read back as both; the integer's text is its own column
+    (file,) = list(tmp_path.glob("*/*.arrow"))
+    names = pa.ipc.open_file(pa.memory_map(str(file))).schema.names
+    assert names == ["id", "char_start", "raw:char_start", "raw:note"]
+    # no copy: the values are the file's mapped pages
+    mapped = pa.py_buffer(spill._maps[0])
+    address = typed_b.column("id").chunk(0).buffers()[2].address
+    assert mapped.address <= address < mapped.address + mapped.size
+    spill.close()
+    assert not list(tmp_path.iterdir())
+
+
+def test_nothing_gathered_is_nothing_spilled(tmp_path):
+    assert kept.Gather(Spill(str(tmp_path))).finish() == (None, None)
+    assert kept.Gather().finish() == (None, None)
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc/self/smaps")
+def test_drop_pages_lets_the_mapped_pages_leave_the_process(tmp_path):
+    spill = Spill(str(tmp_path))
+    data = spill.table(pa.table({"n": pa.array(np.arange(1 << 20, dtype=np.int64))}))  # 8 MiB
+    (file,) = [str(p) for p in tmp_path.glob("*/*.arrow")]
+    assert int(pa.compute.sum(data.column("n")).as_py()) == (1 << 20) * ((1 << 20) - 1) // 2  # reads every page
+    assert _mapped_rss_kib(file) >= 8 << 10
+    spill.drop_pages()
+    assert _mapped_rss_kib(file) < 64
+    assert pa.compute.max(data.column("n")).as_py() == (1 << 20) - 1  # read again from the page cache
+    del data
+    spill.close()
+
+
+def test_texts_in_a_spill_read_the_same(tmp_path):
+    from vostochny_summit.validation.span_index import Texts
+
+    ids, texts = ["a", "b"], ["Kim – Putin", "«Восточный»"]
+    encoded, points = [t.encode() for t in texts], [len(t) for t in texts]
+    spill = Spill(str(tmp_path))
+    held, mapped = Texts.from_utf8(ids, encoded, points), Texts.from_utf8(ids, encoded, points, spill)
+    assert not isinstance(mapped.buffer, bytes) and bytes(mapped.buffer) == held.buffer
+    assert [mapped.text(i) for i in ids] == texts
+    k, cp = np.array([0, 1, 1]), np.array([4, 0, 10])
+    valid = np.array([True, True, True])
+    assert mapped.chars_at(k, cp, valid).equals(held.chars_at(k, cp, valid))
+    assert mapped.chars_at(k, cp, valid).to_pylist() == ["–".encode(), "«".encode(), "»".encode()]
+    del mapped
+    spill.close()
+
+
+def test_a_bounded_run_chosen_by_size_leaves_nothing_on_disk(built_base, tmp_path, monkeypatch):
+    import tempfile
+
+    from vostochny_summit import validation
+    from vostochny_summit.validation import engine
+
+    seen = []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(engine.Run, "execute", lambda self, workers, run=engine.Run.execute: (
+        seen.append(self.options.bounded), run(self, workers))[1])
+    monkeypatch.setattr(validation, "BOUNDED_FROM", 1)
+    assert validation.validate(built_base) == []
+    monkeypatch.setattr(validation, "BOUNDED_FROM", 1 << 40)
+    assert validation.validate(built_base) == []
+    assert validation.validate(built_base, bounded=True) == []
+    assert seen == [True, False, True]
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_command_says_when_it_bounds_memory():
+    from vostochny_summit.cli import build_parser
+    from vostochny_summit.validation import BOUNDED_FROM
+
+    validate = build_parser()._subparsers._group_actions[0].choices["validate"]
+    (option,) = [a for a in validate._actions if a.dest == "bounded"]
+    assert f"on from {BOUNDED_FROM >> 20} MiB of CSV" in option.help
+    assert f"from {BOUNDED_FROM >> 20} MiB" in Path(__file__).parents[1].joinpath("README.md").read_text()
