@@ -5,6 +5,7 @@ reports exactly what an unbounded one does is tested on every planted defect (te
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -99,8 +100,6 @@ def test_texts_in_a_spill_read_the_same(tmp_path):
 
 
 def test_a_bounded_run_chosen_by_size_leaves_nothing_on_disk(built_base, tmp_path, monkeypatch):
-    import tempfile
-
     from vostochny_summit import validation
     from vostochny_summit.validation import engine
 
@@ -125,3 +124,34 @@ def test_the_command_says_when_it_bounds_memory():
     (option,) = [a for a in validate._actions if a.dest == "bounded"]
     assert f"on from {BOUNDED_FROM >> 20} MiB of CSV" in option.help
     assert f"from {BOUNDED_FROM >> 20} MiB" in Path(__file__).parents[1].joinpath("README.md").read_text()
+
+
+def test_without_room_on_disk_a_bounded_run_keeps_its_columns_in_memory(built_base, tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from vostochny_summit.validation import engine, validate
+
+    spills = []
+    monkeypatch.setattr(engine.Run, "execute", lambda self, workers, run=engine.Run.execute: (
+        spills.append(self.spill), run(self, workers))[1])
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(1 << 30, 1 << 30, 1 << 10))
+    assert validate(built_base, bounded=True) == []
+    assert spills == [None] and os.listdir(tmp_path) == []
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(1 << 40, 0, 1 << 40))
+    assert validate(built_base, bounded=True) == []
+    assert spills[1] is not None and os.listdir(tmp_path) == []
+
+
+def test_the_command_says_when_size_bounds_its_memory(built_base, monkeypatch, capsys):
+    from vostochny_summit import validation
+    from vostochny_summit.cli import main
+
+    monkeypatch.setattr(validation, "BOUNDED_FROM", 1)
+    assert main(["validate", str(built_base)]) == 0
+    err = capsys.readouterr().err
+    assert "bounded memory (" in err and "--no-bounded" in err
+    assert main(["validate", str(built_base), "--bounded"]) == 0
+    assert "bounded memory" not in capsys.readouterr().err  # asked for: nothing to explain

@@ -22,6 +22,22 @@ class Spill:
         self._lock = threading.Lock()
         self._count = 0
 
+    @classmethod
+    def open(cls, need: int) -> Spill | None:
+        """A spill in the temporary folder ($TMPDIR), or None when it cannot be made there or has less than `need`
+        bytes free (the run then keeps its columns in memory: the same result, more memory)."""
+        try:
+            spill = cls()
+        except OSError:
+            return None
+        try:
+            if shutil.disk_usage(spill._dir).free >= need:
+                return spill
+        except OSError:
+            pass
+        spill.close()
+        return None
+
     def writer(self, schema) -> SpillWriter:
         """A new spilled table of that schema, written a batch at a time (SpillWriter.write), read by finish()."""
         return SpillWriter(self, self._path(), schema)
