@@ -155,3 +155,14 @@ def test_the_command_says_when_size_bounds_its_memory(built_base, monkeypatch, c
     assert "bounded memory (" in err and "--no-bounded" in err
     assert main(["validate", str(built_base), "--bounded"]) == 0
     assert "bounded memory" not in capsys.readouterr().err  # asked for: nothing to explain
+
+
+def test_an_interrupted_run_leaves_no_spill_behind(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import pyarrow as pa; from vostochny_summit.validation.spill import Spill; "
+            f"s = Spill({str(tmp_path)!r}); s.table(pa.table({{'a': [1, 2]}})); raise KeyboardInterrupt")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "KeyboardInterrupt" in done.stderr
+    assert os.listdir(tmp_path) == []

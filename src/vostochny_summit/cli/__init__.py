@@ -63,8 +63,8 @@ def build_parser(formats: bool = True) -> argparse.ArgumentParser:
                    help="also run frictionless validate (slow); its problems that ours already name are left out")
     v.add_argument("--exhaustive", action="store_true", help="turn every shortcut off (slower; the same problems)")
     v.add_argument("--bounded", action=argparse.BooleanOptionalAction, default=None,
-                   help="memory that does not grow with the rows, at some cost in time (the same problems); default: "
-                        "on from 256 MiB of CSV")
+                   help="less memory for a large package (row batches, columns waiting on disk), at some cost in "
+                        "time; the same problems (default: on from 256 MiB of CSV)")
     v.add_argument("--pick", action="append", metavar="CODE", help="report only these error codes (repeat or comma-separate)")
     v.add_argument("--skip", action="append", metavar="CODE", help="leave out these error codes (repeat or comma-separate)")
     v.add_argument("--limit", type=int, metavar="N", help="show at most N problems (the summary still counts all)")

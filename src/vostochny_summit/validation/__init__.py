@@ -27,11 +27,11 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     exhaustive: every shortcut off (the result must be the same, only slower). pick / skip: error codes to report only /
     to leave out (checks that can report none of the wanted codes do not run). checks / row_rules: replace the
     registered ones (tests). workers: threads of the pool, 0 for none (default: none for a package under
-    SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). bounded: memory that does not grow
-    with the rows, at some cost in time: large tables' own checks over row batches, the columns kept for the checks
-    across tables on disk (default: from BOUNDED_FROM bytes of CSV). The result is the same either way. Changes no process-wide state
-    (tuning.py is the command line's); the serial runs of a process share one in-memory DuckDB database, each on a
-    cursor of its own (context.serial_db).
+    SERIAL_BYTES of CSV, where threads cost more than the checks, else one per core). bounded: less memory for a large
+    package, at some cost in time: large tables' own checks over row batches, the columns kept for the checks across
+    tables on disk (default: from BOUNDED_FROM bytes of CSV); the result is the same either way. Changes no
+    process-wide state (tuning.py is the command line's); the serial runs of a process share one in-memory DuckDB
+    database, each on a cursor of its own (context.serial_db).
     """
     from . import checks as registry
     from .engine import Options, Run, check_plan, select

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 
 
 class Spill:
@@ -18,6 +19,8 @@ class Spill:
 
     def __init__(self, where: str | None = None):
         self._dir = tempfile.mkdtemp(prefix="vostochny-summit-spill-", dir=where)
+        # removed by close(), or when this object goes, or at the interpreter's exit (an interrupted run)
+        self._remove = weakref.finalize(self, shutil.rmtree, self._dir, True)
         self._maps: list[mmap.mmap] = []
         self._lock = threading.Lock()
         self._count = 0
@@ -97,7 +100,7 @@ class Spill:
                 m.close()
             except BufferError:
                 pass  # exported to a table the caller still holds
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._remove()
 
 
 class SpillWriter:
