@@ -57,7 +57,7 @@ def fmt(args) -> int:
 
 def validate(args) -> int:
     from ..package import Package
-    from ..validation import csv_bytes, tuning
+    from ..validation import BOUNDED_NOTE, bounded_by_size, csv_bytes, tuning
 
     root = _root(args)
     pkg = Package(root)  # read once, here and by the run (reading it imports no pyarrow)
@@ -72,7 +72,8 @@ def validate(args) -> int:
     tuning.settle()
 
     announce(root, data_on_stdout=args.format == "json")
-    _say_bounded(size, args.bounded)
+    if bounded_by_size(size, args.bounded):
+        print(BOUNDED_NOTE.format(mib=size / 2**20), file=sys.stderr, flush=True)
     pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -91,16 +92,6 @@ def validate(args) -> int:
         sys.stdout.write(part)
     print()
     return 1 if problems else 0
-
-
-def _say_bounded(size: int, bounded: bool | None) -> None:
-    """On stderr, when validate bounds its memory by the package's size: how, and how not to."""
-    from ..validation import BOUNDED_FROM
-
-    if bounded is None and size >= BOUNDED_FROM:
-        print(f"bounded memory ({size / 2**20:,.0f} MiB of CSV): large tables are checked over row batches, and the "
-              "columns the checks across tables read wait in the temporary folder ($TMPDIR); --no-bounded is faster "
-              "and holds them in memory", file=sys.stderr, flush=True)
 
 
 def _causes(root, problems) -> list[str]:

@@ -18,6 +18,9 @@ __all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "CODES"
 
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
 BOUNDED_FROM = 256 << 20  # a package with at least this many bytes of CSV runs bounded (engine.Options.bounded)
+BOUNDED_NOTE = ("bounded memory ({mib:,.0f} MiB of CSV): large tables are checked over row batches, and the columns the "
+                "checks across tables read wait in the temporary folder ($TMPDIR); --no-bounded is faster and holds "
+                "them in memory")  # what the command says when the package's size bounds its memory
 
 
 def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None,
@@ -53,13 +56,18 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     size = None
     if bounded is None:
         size = csv_bytes(pkg.tables) if _has_tables(pkg) else 0
-        bounded = size >= BOUNDED_FROM
+        bounded = bounded_by_size(size, None)
     run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive, bounded=bounded))
     if workers is None:
         size = csv_bytes(run.tables) if size is None else size
         workers = 0 if size < SERIAL_BYTES else max(2, os.cpu_count() or 2)
     problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
+
+
+def bounded_by_size(size: int, bounded: bool | None) -> bool:
+    """Whether a run not told (bounded None) runs bounded: from BOUNDED_FROM bytes of CSV."""
+    return bounded is None and size >= BOUNDED_FROM
 
 
 def _has_tables(pkg: Package) -> bool:
