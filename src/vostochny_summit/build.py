@@ -41,7 +41,9 @@ def source_problems(root=None, skip=frozenset()) -> list:
     """validate's problems of the sources, judged by the model's Table Schemas (the ones build is about to write)."""
     from .validation import validate
 
-    return validate(Package(root, schemas="model"), skip=set(GENERATED_CODES) | set(skip))
+    # unbounded: build holds every typed table while it writes them (its peak, 1.3 GB at 3.28 M rows), so a bounded
+    # check would lower nothing and cost time (7.7 against 6.5 s at 3.28 M rows, farm-bench, 3 pairs)
+    return validate(Package(root, schemas="model"), skip=set(GENERATED_CODES) | set(skip), bounded=False)
 
 
 def refuse_unless_clean(problems) -> None:
@@ -185,7 +187,7 @@ def fmt(root=None) -> list[str]:
 
     codes = {c for c, e in CODES.items() if e.layer in ("files", "schema")} | {
         "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
-    problems = validate(Package(root, schemas="model"), pick=codes - FORM_CODES)
+    problems = validate(Package(root, schemas="model"), pick=codes - FORM_CODES, bounded=False)  # as build's
     if problems:
         raise BuildRefused(problems)
     changed: list[str] = []
