@@ -166,3 +166,18 @@ def test_an_interrupted_run_leaves_no_spill_behind(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "KeyboardInterrupt" in done.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_a_table_that_keeps_no_column_keeps_its_row_count(tmp_path):
+    spill = Spill(str(tmp_path))
+    gather = kept.Gather(spill)
+    for raw, typed in _batches():
+        gather.add(raw.select([]), typed.select([]))
+    raw, typed = gather.finish()
+    assert (raw.num_rows, raw.num_columns, typed.num_rows) == (6, 0, 6)
+    spill.close()
+    held = kept.Gather()
+    for raw, typed in _batches():
+        held.add(raw.select([]), typed.select([]))
+    raw, typed = held.finish()
+    assert (raw.num_rows, typed.num_rows, typed.schema.metadata) == (6, 6, {b"version": b"1"})

@@ -23,6 +23,8 @@ class Gather:
         self._spill, self._parts, self._writer, self._layout = spill, [], None, None
 
     def add(self, raw: pa.Table, typed: pa.Table | None) -> None:
+        if self._spill is not None and not raw.num_columns and not (typed is not None and typed.num_columns):
+            self._spill = None  # no column: nothing to write (a file of no column would not keep the row count)
         if self._spill is None:
             self._parts.append((raw, typed))
             return
@@ -41,8 +43,8 @@ class Gather:
         if self._spill is None:
             if not self._parts:
                 return None, None
-            typed = None if self._parts[0][1] is None else pa.concat_tables([t for _, t in self._parts])
-            return pa.concat_tables([r for r, _ in self._parts]), typed
+            typed = None if self._parts[0][1] is None else _concat([t for _, t in self._parts])
+            return _concat([r for r, _ in self._parts]), typed
         if self._writer is None:
             return None, None
         mapped, (raw_schema, typed_schema, shared) = self._writer.finish(), self._layout
@@ -55,6 +57,15 @@ class Gather:
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    """The tables one after another (pa.concat_tables loses the row count of tables without columns)."""
+    if tables[0].num_columns:
+        return pa.concat_tables(tables)
+    rows = sum(t.num_rows for t in tables)
+    column = pa.table({"rows": pa.nulls(rows)}).replace_schema_metadata(tables[0].schema.metadata)
+    return column.select([])  # (replacing the metadata of a table without columns loses its row count too)
 
 
 def spilled(spill, raw: pa.Table, typed: pa.Table | None) -> tuple[pa.Table, pa.Table | None]:
