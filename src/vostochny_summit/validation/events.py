@@ -51,13 +51,14 @@ def _date_bounds(ctx, t, d) -> list[Problem]:
                           f"{want[0]}/{want[1]}, the bounds of date {date!r}"))
     if not stale:
         return []
+    ctx.register("__events", d)  # the typed columns (the table's kept text has its keys only)
     ctx.con.register("__stale_dates", pa.Table.from_pylist(
         [dict(zip(("value", "lo", "hi", "code", "field", "expected"), x)) for x in stale],
         schema=pa.schema([("value", pa.string()), ("lo", pa.date32()), ("hi", pa.date32()), ("code", pa.string()),
                           ("field", pa.string()), ("expected", pa.string())])))
     sql = (f"SELECT e.__row, {key_sql(t, 'e')}, s.code, s.field, s.expected, CASE s.code WHEN 'edtf' THEN e.{q(E.date)} "
            "ELSE coalesce(CAST(s.lo AS VARCHAR), 'empty') || '/' || coalesce(CAST(s.hi AS VARCHAR), 'empty') END "
-           f"FROM {q(t.name)} e JOIN __stale_dates s ON e.{q(E.date)} IS NOT DISTINCT FROM s.value "
+           f"FROM __events e JOIN __stale_dates s ON e.{q(E.date)} IS NOT DISTINCT FROM s.value "
            f"AND TRY_CAST(e.{q(E.earliest)} AS DATE) IS NOT DISTINCT FROM s.lo "
            f"AND TRY_CAST(e.{q(E.latest)} AS DATE) IS NOT DISTINCT FROM s.hi ORDER BY 1")
     return [Problem(code=code, file=ctx.rel(t.csv_path), table=t.name, row=row, key=key, field=field, value=value, expected=expected)
@@ -121,5 +122,5 @@ def check_events(ctx) -> list[Problem]:
 
 
 CHECKS = [Check("event-dates-and-parents", check_events, ("edtf", "derived-date-bounds", "event-cycle", "sub-event-dates"),
-                needs=("table",), per_table=True, applies=_is_events)]
+                needs=("table",), per_table=True, applies=_is_events, keys_only=True)]  # kept columns (roles.py)
 ROW_RULES = [RowRules("event-rows", event_rules, ("derived-plover",))]

@@ -292,4 +292,7 @@ def read_across_tables(pkg: Package, table: Table) -> set[str]:
     said = quote_event_columns(pkg)  # a quote's event and its speakers, against the event evidence
     if said:
         out.update((said.event, *said.speakers, said.evidence_event))
+    if table.name == events_table(pkg):  # its dates and parent chains (events.py, after the table's own checks)
+        e = event_columns()
+        out.update((e.id, e.parent, e.date, e.earliest, e.latest))
     return out
