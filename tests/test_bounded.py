@@ -181,3 +181,20 @@ def test_a_table_that_keeps_no_column_keeps_its_row_count(tmp_path):
         held.add(raw.select([]), typed.select([]))
     raw, typed = held.finish()
     assert (raw.num_rows, typed.num_rows, typed.schema.metadata) == (6, 6, {b"version": b"1"})
+
+
+def test_claim_ranges_give_each_claim_all_its_evidence_rows(monkeypatch):
+    from vostochny_summit.validation import claims
+
+    monkeypatch.setattr(claims, "CLAIM_RANGE", 3)
+    keys = pa.chunked_array([["a", "b", "c"], ["d", "f", "g", "é"]])  # é sorts after the ASCII letters (code points)
+    evidence = pa.chunked_array([["0", "a", "a", "c"], ["d", "d", "ez", "f", "g", "h", "é"]])  # 0, ez, h: no claim
+    ranges = claims._claim_ranges(keys, evidence, bounded=True)
+    assert ranges == [((0, 3), (0, 4)), ((3, 6), (4, 9)), ((6, 7), (9, 11))]
+    for (lo, hi), (first, end) in ranges:
+        mine = set(keys.slice(lo, hi - lo).to_pylist())
+        inside = evidence.slice(first, end - first).to_pylist()
+        assert {v for v in evidence.to_pylist() if v in mine} <= set(inside)
+    assert claims._claim_ranges(keys, evidence, bounded=False) == [((0, 7), (0, 11))]
+    unsorted = pa.chunked_array([["b", "a", "c", "d", "e", "f", "g"]])
+    assert claims._claim_ranges(unsorted, evidence, bounded=True) == [((0, 7), (0, 11))]
