@@ -58,6 +58,10 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
         size = csv_bytes(pkg.tables) if _has_tables(pkg) else 0
         bounded = bounded_by_size(size, None)
     run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive, bounded=bounded))
+    if bounded:
+        from .batches import collapse
+
+        run.regroup = collapse
     if workers is None:
         size = csv_bytes(run.tables) if size is None else size
         workers = 0 if size < SERIAL_BYTES else max(2, os.cpu_count() or 2)

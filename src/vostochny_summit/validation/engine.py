@@ -118,6 +118,7 @@ class Run:
         self.serial = False
         self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
         self.files = FileMaps()
+        self.regroup = None  # (run, nodes, size, feeders) -> nodes: validate() sets batches.collapse when bounded
         try:
             self.tables = dict(pkg.tables)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -162,8 +163,7 @@ class Run:
                 # would otherwise all wait for the end, where one of them alone keeps a core busy)
                 node.priority = (rank[node.table] if node.table else -1, order[c.name])
                 nodes.append(node)
-        from .batches import collapse  # (batches.py imports this module)
-        nodes = collapse(self, nodes, size, feeders)  # a large table's own nodes: one node over its row batches
+        nodes = self.regroup(self, nodes, size, feeders) if self.regroup else nodes  # bounded: batches.collapse
         self._per_table_left = {}
         for n in nodes:
             if n.check.per_table and not n.check.keys_only:
