@@ -198,3 +198,32 @@ def test_claim_ranges_give_each_claim_all_its_evidence_rows(monkeypatch):
     assert claims._claim_ranges(keys, evidence, bounded=False) == [((0, 7), (0, 11))]
     unsorted = pa.chunked_array([["b", "a", "c", "d", "e", "f", "g"]])
     assert claims._claim_ranges(unsorted, evidence, bounded=True) == [((0, 7), (0, 11))]
+
+
+def test_a_spill_goes_to_disk_when_the_temporary_folder_is_memory(monkeypatch, tmp_path):
+    from vostochny_summit.validation import spill
+
+    kinds = {str(tmp_path): "tmpfs", "/var/tmp": "ext4"}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(spill, "_filesystem", lambda path: kinds.get(path, "ext4"))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert spill.spill_dir() == "/var/tmp"  # /tmp in memory (tmpfs): the spill would save nothing there
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert spill.spill_dir() == str(tmp_path)  # the user's own choice stands
+    monkeypatch.delenv("TMPDIR")
+    kinds["/var/tmp"] = "tmpfs"
+    assert spill.spill_dir() == str(tmp_path)  # no folder on disk: the temporary folder after all
+    kinds[str(tmp_path)] = "ext4"
+    assert spill.spill_dir() == str(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/mounts").exists(), reason="needs Linux's /proc/mounts")
+def test_the_file_system_of_a_path_is_its_longest_mount_point():
+    from vostochny_summit.validation import spill
+
+    mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    root = [kind for point, kind in mounts if point == "/"][-1]
+    assert spill._filesystem("/") == root
+    shm = [kind for point, kind in mounts if point == "/dev/shm"]
+    if shm:
+        assert spill._filesystem("/dev/shm/some-file") == shm[-1]

@@ -58,6 +58,7 @@ def fmt(args) -> int:
 def validate(args) -> int:
     from ..package import Package
     from ..validation import BOUNDED_NOTE, bounded_by_size, csv_bytes, tuning
+    from ..validation.spill import spill_dir
 
     root = _root(args)
     pkg = Package(root)  # read once, here and by the run (reading it imports no pyarrow)
@@ -73,7 +74,7 @@ def validate(args) -> int:
 
     announce(root, data_on_stdout=args.format == "json")
     if bounded_by_size(size, args.bounded):
-        print(BOUNDED_NOTE.format(mib=size / 2**20), file=sys.stderr, flush=True)
+        print(BOUNDED_NOTE.format(mib=size / 2**20, where=spill_dir()), file=sys.stderr, flush=True)
     pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")

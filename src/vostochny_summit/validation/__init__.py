@@ -19,8 +19,8 @@ __all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "CODES"
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
 BOUNDED_FROM = 256 << 20  # a package with at least this many bytes of CSV runs bounded (engine.Options.bounded)
 BOUNDED_NOTE = ("bounded memory ({mib:,.0f} MiB of CSV): large tables are checked over row batches, and the columns the "
-                "checks across tables read wait in the temporary folder ($TMPDIR); --no-bounded is faster and holds "
-                "them in memory")  # what the command says when the package's size bounds its memory
+                "checks across tables read wait on disk in a temporary folder ({where}); --no-bounded is faster and "
+                "holds them in memory")  # what the command says when the package's size bounds its memory
 
 
 def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, checks=None, row_rules=None,

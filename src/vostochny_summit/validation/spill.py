@@ -27,10 +27,10 @@ class Spill:
 
     @classmethod
     def open(cls, need: int) -> Spill | None:
-        """A spill in the temporary folder ($TMPDIR), or None when it cannot be made there or has less than `need`
+        """A spill in the temporary folder (spill_dir), or None when it cannot be made there or has less than `need`
         bytes free (the run then keeps its columns in memory: the same result, more memory)."""
         try:
-            spill = cls()
+            spill = cls(spill_dir())
         except OSError:
             return None
         try:
@@ -101,6 +101,34 @@ class Spill:
             except BufferError:
                 pass  # exported to a table the caller still holds
         self._remove()
+
+
+IN_MEMORY = ("tmpfs", "ramfs")  # file systems whose files are memory: a spill there would save none
+
+
+def spill_dir() -> str:
+    """Where a spill goes: the temporary folder (tempfile.gettempdir, $TMPDIR), but /var/tmp when $TMPDIR is not set,
+    the temporary folder is in memory (/tmp as tmpfs, as on Fedora or Arch) and /var/tmp is not."""
+    where = tempfile.gettempdir()
+    if os.environ.get("TMPDIR") or _filesystem(where) not in IN_MEMORY:
+        return where
+    return "/var/tmp" if os.path.isdir("/var/tmp") and _filesystem("/var/tmp") not in IN_MEMORY else where
+
+
+def _filesystem(path: str) -> str | None:
+    """The type of the file system that holds path (the longest mount point above it in /proc/mounts), else None."""
+    try:
+        with open("/proc/mounts", encoding="utf-8") as f:
+            mounts = [line.split()[1:3] for line in f if len(line.split()) >= 3]
+    except OSError:
+        return None
+    path, best = os.path.realpath(path), ("", None)
+    for point, kind in mounts:
+        point = point.replace("\\040", " ")
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best[0]):
+            best = (point, kind)
+    return best[1]
 
 
 class SpillWriter:
