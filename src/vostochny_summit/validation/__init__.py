@@ -53,17 +53,16 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     if importlib.util.find_spec("duckdb") is None:  # imported only when a query runs (a valid small package runs none)
         return [Problem(code="missing-dependency", file="(validate)", expected="the duckdb package (pip install duckdb)")]
     pkg = root if isinstance(root, Package) else Package(root)
-    size = None
-    if bounded is None:
-        size = csv_bytes(pkg.tables) if _has_tables(pkg) else 0
-        bounded = bounded_by_size(size, None)
-    run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive, bounded=bounded))
-    if bounded:
-        from .batches import collapse
+    run = Run(pkg, chosen, rules, Options(exhaustive=exhaustive))
+    size = csv_bytes(run.tables)
+    if bounded or bounded_by_size(size, bounded):  # its regroup step, and a spill where the temporary folder has room
+        from dataclasses import replace
 
-        run.regroup = collapse
+        from .batches import collapse
+        from .spill import Spill
+
+        run.options, run.regroup, run.spill = replace(run.options, bounded=True), collapse, Spill.open(size)
     if workers is None:
-        size = csv_bytes(run.tables) if size is None else size
         workers = 0 if size < SERIAL_BYTES else max(2, os.cpu_count() or 2)
     problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
@@ -72,13 +71,6 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
 def bounded_by_size(size: int, bounded: bool | None) -> bool:
     """Whether a run not told (bounded None) runs bounded: from BOUNDED_FROM bytes of CSV."""
     return bounded is None and size >= BOUNDED_FROM
-
-
-def _has_tables(pkg: Package) -> bool:
-    try:
-        return bool(pkg.tables)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return False  # the descriptor check reports why
 
 
 def csv_bytes(tables: dict) -> int:

@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..package import Package, Table
-from . import csv_bytes
 from .context import CheckError, Context, FileMaps, serial_cursor
 from .plan import PlanError, check_plan, select  # noqa: F401 - the engine's names for them
 from .problem import Problem
-from .spill import Spill
 
 
 @dataclass(frozen=True)
@@ -119,12 +117,12 @@ class Run:
         self.registered: dict = {}  # name -> the Arrow table registered under it on the shared cursor
         self.files = FileMaps()
         self.regroup = None  # (run, nodes, size, feeders) -> nodes: validate() sets batches.collapse when bounded
+        self.spill = None  # where a bounded run's kept columns and texts go (spill.Spill): validate() sets it too
         try:
             self.tables = dict(pkg.tables)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.tables = {}  # the descriptor check reports why; every check then sees a package without tables
             pkg.__dict__["tables"] = self.tables
-        self.spill = Spill.open(csv_bytes(self.tables)) if options.bounded else None  # where $TMPDIR has room
 
     def shared_cursor(self):
         """The one cursor of a serial run (made on first use), else None."""
