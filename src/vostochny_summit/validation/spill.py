@@ -43,7 +43,7 @@ class Spill:
 
     def writer(self, schema) -> SpillWriter:
         """A new spilled table of that schema, written a batch at a time (SpillWriter.write), read by finish()."""
-        return SpillWriter(self, self._path(), schema)
+        return SpillWriter(self, self._path(".arrow"), schema)
 
     def table(self, data):
         """data, spilled whole and read back mapped."""
@@ -53,16 +53,16 @@ class Spill:
 
     def blob(self, parts) -> mmap.mmap | bytes:
         """The bytes of parts one after another, written to a file and mapped (read-only, bytes-like)."""
-        path = self._path()
+        path = self._path(".bytes")
         with open(path, "wb") as f:
             for part in parts:
                 f.write(part)
         return self._map_bytes(path)
 
-    def _path(self) -> str:
+    def _path(self, suffix: str) -> str:
         with self._lock:
             self._count += 1
-            return os.path.join(self._dir, f"{self._count}.arrow")
+            return os.path.join(self._dir, f"{self._count}{suffix}")
 
     def _map_bytes(self, path: str) -> mmap.mmap | bytes:
         if os.path.getsize(path) == 0:

@@ -63,7 +63,6 @@ def load_texts(ctx):
         texts.append((sid, data, code_points))
         files[sid] = p
     by_id = {sid: (data, cp) for sid, data, cp in texts}
-    del texts  # (by_id holds the bytes now; a bounded run's Texts writes them to its spill and maps them back)
     return out, Articles(Texts.from_utf8(list(by_id), [d for d, _ in by_id.values()], [cp for _, cp in by_id.values()],
                                          ctx.spill), files)
 
