@@ -184,20 +184,63 @@ def test_a_table_that_keeps_no_column_keeps_its_row_count(tmp_path):
 
 
 def test_claim_ranges_give_each_claim_all_its_evidence_rows(monkeypatch):
-    from vostochny_summit.validation import claims
+    from vostochny_summit.validation import claims, ranges
 
-    monkeypatch.setattr(claims, "CLAIM_RANGE", 3)
+    monkeypatch.setattr(ranges, "ROWS", 3)
+    dropped = []
+    drop = lambda: dropped.append(1)  # noqa: E731
     keys = pa.chunked_array([["a", "b", "c"], ["d", "f", "g", "é"]])  # é sorts after the ASCII letters (code points)
     evidence = pa.chunked_array([["0", "a", "a", "c"], ["d", "d", "ez", "f", "g", "h", "é"]])  # 0, ez, h: no claim
-    ranges = claims._claim_ranges(keys, evidence, bounded=True)
-    assert ranges == [((0, 3), (0, 4)), ((3, 6), (4, 9)), ((6, 7), (9, 11))]
-    for (lo, hi), (first, end) in ranges:
+    got = claims._claim_ranges(keys, evidence, drop)
+    assert got == [((0, 3), (0, 4)), ((3, 6), (4, 9)), ((6, 7), (9, 11))]
+    for (lo, hi), (first, end) in got:
         mine = set(keys.slice(lo, hi - lo).to_pylist())
         inside = evidence.slice(first, end - first).to_pylist()
         assert {v for v in evidence.to_pylist() if v in mine} <= set(inside)
-    assert claims._claim_ranges(keys, evidence, bounded=False) == [((0, 7), (0, 11))]
+    assert len(dropped) == 2 + 4  # the order checks read 3 rows at a time, and let them go
+    assert claims._claim_ranges(keys, evidence, None) == [((0, 7), (0, 11))]
     unsorted = pa.chunked_array([["b", "a", "c", "d", "e", "f", "g"]])
-    assert claims._claim_ranges(unsorted, evidence, bounded=True) == [((0, 7), (0, 11))]
+    assert claims._claim_ranges(unsorted, evidence, drop) == [((0, 7), (0, 11))]
+    repeated = pa.chunked_array([["a", "b", "b", "d", "e", "f", "g"]])  # a key twice: not strictly ascending
+    assert claims._claim_ranges(repeated, evidence, drop) == [((0, 7), (0, 11))]
+
+
+def test_ranges_order_checks_read_across_range_ends(monkeypatch):
+    from vostochny_summit.validation import ranges
+
+    monkeypatch.setattr(ranges, "ROWS", 2)
+    nothing = lambda: None  # noqa: E731
+    assert ranges.ascending(pa.chunked_array([[1, 2], [3, 3, 4]]), False, nothing)
+    assert not ranges.ascending(pa.chunked_array([[1, 2], [3, 3, 4]]), True, nothing)
+    assert not ranges.ascending(pa.chunked_array([[1, 3], [2, 4, 5]]), False, nothing)  # 3 > 2 where two ranges meet
+    assert not ranges.ascending(pa.chunked_array([[1, 2, 3, 4, 0]]), False, nothing)  # the last row alone is out
+    assert not ranges.ascending(pa.chunked_array([[1, None, 3]]), False, nothing)
+    assert ranges.ascending(pa.chunked_array([[7]]), True, nothing) and ranges.ascending(pa.chunked_array([[]], pa.int64()))
+    col = pa.chunked_array([["a", "b", "b"], ["b", "é"]])
+    assert [ranges.at_least(col, v) for v in ("0", "b", "c", "é", "z", "ø")] == [0, 1, 4, 4, 4, 5]
+    assert [ranges.after(col, v) for v in ("0", "b", "c", "é", "z", "ø")] == [0, 4, 4, 5, 4, 5]
+
+
+@pytest.mark.parametrize("values, known, expected", [
+    (["a", "a", "b", "c", "c", "d", "f"], ["a", "b", "c", "d", "e", "f"], True),
+    (["a", "a", "b", "c", "c", "d", "g"], ["a", "b", "c", "d", "e", "f"], False),  # g: in no range, nor in known
+    (["b", "a", "c", "d", "f", "e", "f"], ["a", "b", "c", "d", "e", "f"], True),  # unsorted values: the whole decides
+    (["a", "b", "c", "d", "e", "f", "é"], ["f", "é", "a", "b", "c", "d", "e"], True),  # unsorted known: the same
+    (["a", "b", "c", "d", "e", "f", "x"], ["f", "é", "a", "b", "c", "d", "e"], False),
+    ([1, 1, 2, 5, 5, 7, 9], [1, 2, 3, 5, 7, 8, 9], True),
+    ([1, 1, 2, 5, 5, 6, 9], [1, 2, 3, 5, 7, 8, 9], False),
+])
+def test_all_in_by_ranges_gives_the_whole_columns_answer(monkeypatch, values, known, expected):
+    from vostochny_summit.validation import ranges, screens
+
+    monkeypatch.setattr(ranges, "ROWS", 2)
+    monkeypatch.setattr(screens, "SORTED_FROM", 0)  # each range compared sorted too
+    dropped = []
+    values, known = pa.chunked_array([values]), pa.chunked_array([known[:3], known[3:]])
+    assert screens.all_in(values, known, lambda: dropped.append(1)) is expected
+    assert screens.all_in(values, known) is expected
+    if expected and values.to_pylist() == sorted(values.to_pylist()) and known.to_pylist() == sorted(known.to_pylist()):
+        assert len(dropped) == 4  # proven range by range: 4 ranges of 2 values, each let go
 
 
 def test_a_spill_goes_to_disk_when_the_temporary_folder_is_memory(monkeypatch, tmp_path):

@@ -65,13 +65,13 @@ def test_validate_rejects_planted_defect(defect, package_copy, monkeypatch):
 
 
 def _small_batches(monkeypatch) -> None:
-    """Every table of the small package over row batches of 4 KiB of CSV (batches.py), and the claims' status derived
-    7 claims at a time, as a large package's are."""
-    from vostochny_summit.validation import batches, claims
+    """Every table of the small package over row batches of 4 KiB of CSV (batches.py), and the checks across tables
+    walking their columns 7 rows at a time (ranges.py), as a large package's do."""
+    from vostochny_summit.validation import batches, ranges
 
     monkeypatch.setattr(batches, "BATCH_FROM", 0)
     monkeypatch.setattr(batches, "BATCH_BYTES", 4 << 10)
-    monkeypatch.setattr(claims, "CLAIM_RANGE", 7)
+    monkeypatch.setattr(ranges, "ROWS", 7)
 
 
 def test_build_then_validate_passes_on_a_clean_copy(package_copy, monkeypatch):

@@ -281,7 +281,7 @@ def test_quote_event_screen_agrees_with_its_query():
     the same rows, with the events as text, finds no row; events that hold a comma included."""
     import numpy as np
 
-    from vostochny_summit.validation.quotes import QUOTE_EVENT_SQL, _event_codes, quote_event_screen
+    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, _event_codes, quote_event_screen
 
     rng, con, verdicts = random.Random(6), duckdb.connect(), set()
     for _ in range(600):
@@ -307,6 +307,34 @@ def test_quote_event_screen_agrees_with_its_query():
     big, zero = np.array([2**61], dtype=np.int64), np.zeros(1, dtype=np.int64)
     assert quote_event_screen(zero, big, zero, big, zero) is False
     assert quote_event_screen(zero, zero, zero, zero, zero) is True
+
+
+def test_quote_event_screen_by_ranges_agrees_with_its_query():
+    """A bounded run's screen (_clear_by_ranges: the evidence a range at a time, its events coded by their place
+    among the quotes' events) clears exactly the cases where the query finds no row, however the evidence is cut."""
+    import numpy as np
+
+    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, _clear_by_ranges
+
+    rng, con, verdicts = random.Random(7), duckdb.connect(), set()
+    events = ["a", "b", "c", "a,b", None]
+    for _ in range(600):
+        nq, ne = rng.randint(1, 6), rng.randint(0, 8)
+        row_event = [rng.choice(events) for _ in range(4)]  # each quote row's event
+        q_row = np.array([rng.randint(0, 3) for _ in range(nq)], dtype=np.int64)
+        q_src, q_sentence = (np.array([rng.randint(0, 2) for _ in range(nq)], dtype=np.int64) for _ in range(2))
+        e_src, e_sentence = (np.array([rng.randint(0, 3) for _ in range(ne)], dtype=np.int64) for _ in range(2))
+        e_event = [rng.choice(events) for _ in range(ne)]
+        con.register("__quote_sentences", pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
+                                                    "event": pa.array([row_event[r] for r in q_row], pa.string())}))
+        con.register("__evidence_sentences", pa.table({"src": e_src, "sentence": e_sentence, "event": pa.array(e_event, pa.string())}))
+        cuts = sorted({0, ne, *(rng.randint(0, ne) for _ in range(2))})
+        parts = [(np.arange(hi - lo), e_src[lo:hi], e_sentence[lo:hi], pa.array(e_event[lo:hi], pa.string()))
+                 for lo, hi in zip(cuts, cuts[1:])]
+        clear = _clear_by_ranges(q_row, q_src, q_sentence, pa.array(row_event, pa.string()), iter(parts))
+        verdicts.add(clear)
+        assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (q_row, q_src, q_sentence, row_event, e_src, e_sentence, e_event)
+    assert verdicts == {True, False}, "the random cases reach both verdicts"
 
 
 def test_a_valid_package_validates_without_duckdb():

@@ -13,6 +13,7 @@ from . import (
     files,
     foreign_keys,
     parquet,
+    quote_event,
     quotes,
     references,
     row_rules,
@@ -22,6 +23,6 @@ from . import (
 )
 
 CHECKS = [*descriptor.CHECKS, *files.CHECKS, *table_schema.CHECKS, *texts.CHECKS, *foreign_keys.CHECKS, *canonical.CHECKS,
-          *parquet.CHECKS, *spans.CHECKS, *quotes.CHECKS, *events.CHECKS, *entities.CHECKS, *claims.CHECKS, *coverage.CHECKS,
-          *references.CHECKS]
+          *parquet.CHECKS, *spans.CHECKS, *quotes.CHECKS, *quote_event.CHECKS, *events.CHECKS, *entities.CHECKS,
+          *claims.CHECKS, *coverage.CHECKS, *references.CHECKS]
 ROW_RULES = [*cells.ROW_RULES, *row_rules.ROW_RULES, *events.ROW_RULES, *entities.ROW_RULES]

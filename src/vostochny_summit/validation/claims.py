@@ -4,7 +4,7 @@ of a speech act is in the reporter's voice (CURATION.md §7)."""
 
 from __future__ import annotations
 
-from . import roles, screens
+from . import ranges, roles, screens
 from .engine import Check
 from .problem import Problem
 from .sql import key_sql, lit, q, rows, without_match
@@ -37,60 +37,32 @@ def check_claim_status(ctx) -> list[Problem]:
     keys, have, t = claims.column(c.key), claims.column(c.status), ctx.pkg.table(names[0])
     evidence, sources = evidence.select(list(c.evidence_columns)), sources.select([s.id, s.group])
     out = []
-    for (lo, hi), (first, end) in _claim_ranges(keys, evidence.column(c.claim), ctx.spill is not None):
+    for (lo, hi), (first, end) in _claim_ranges(keys, evidence.column(c.claim), ctx.drop_pages):
         want = claim_status_column(keys.slice(lo, hi - lo), evidence.slice(first, end - first), sources)
         mine = have.slice(lo, hi - lo)
         differ = np.flatnonzero(pc.fill_null(pc.not_equal(mine, want), True).to_numpy(zero_copy_only=False)).tolist()
         out += [Problem(code="derived-claim-status", file=ctx.rel(t.csv_path), table=t.name, row=lo + i + 1,
                         key=keys[lo + i].as_py(), field=c.status, value=f"{mine[i].as_py() or ''} (derived: {want[i].as_py()})",
                         expected="the status derived from claim_evidence") for i in differ]
-        if ctx.spill is not None:
-            ctx.spill.drop_pages()  # the range's pages of the kept columns leave before the next range's come
+        if ctx.drop_pages is not None:
+            ctx.drop_pages()  # the range's pages of the kept columns leave before the next range's come
     return out
 
 
-CLAIM_RANGE = 1 << 19  # claims whose status a bounded run derives at a time
-
-
-def _claim_ranges(keys, claim, bounded: bool) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def _claim_ranges(keys, claim, drop) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """((first claim, end), (first evidence row, end)) ranges that together derive every claim's status: in a
-    bounded run, CLAIM_RANGE claims at a time with the evidence rows of their keys, where the claims' keys and the
-    evidence's claim column both stand ascending without nulls (canonical form; a claim's status reads only the
-    evidence rows of its key, and those stand together); else one range of everything."""
+    bounded run (drop: the spill's drop_pages), ranges.ROWS claims at a time with the evidence rows of their keys,
+    where the claims' keys and the evidence's claim column both stand ascending without nulls (canonical form; a
+    claim's status reads only the evidence rows of its key, and those stand together); else one range of everything."""
     n, rows = len(keys), len(claim)
-    if not bounded or n <= CLAIM_RANGE or not (_ascending(keys, strict=True) and _ascending(claim)):
+    if drop is None or n <= ranges.ROWS or not (ranges.ascending(keys, True, drop) and ranges.ascending(claim, False, drop)):
         return [((0, n), (0, rows))]
     out, first = [], 0
-    for lo in range(0, n, CLAIM_RANGE):
-        hi = min(lo + CLAIM_RANGE, n)
-        end = rows if hi == n else _after(claim, keys[hi - 1].as_py(), first)
+    for lo, hi in ranges.bounds(n):
+        end = rows if hi == n else ranges.after(claim, keys[hi - 1].as_py(), first)
         out.append(((lo, hi), (first, end)))
         first = end
     return out
-
-
-def _ascending(col, strict: bool = False) -> bool:
-    from .. import kernels as pc
-
-    if col.null_count:
-        return False
-    if len(col) < 2:
-        return True
-    test = pc.less if strict else pc.less_equal
-    return bool(pc.all(test(col.slice(0, len(col) - 1), col.slice(1))).as_py())
-
-
-def _after(col, value, lo: int) -> int:
-    """The first position from lo of an ascending column whose value sorts after value (bytewise, as Arrow compares
-    text: code point order)."""
-    hi = len(col)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if col[mid].as_py() <= value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def check_reporter_voice(ctx) -> list[Problem]:

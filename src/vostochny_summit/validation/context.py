@@ -40,6 +40,12 @@ class Context:
         """Where a bounded run spills the columns kept for the checks across tables (spill.Spill), else None."""
         return self._run.spill
 
+    @property
+    def drop_pages(self):
+        """In a bounded run, the spill's drop_pages (a check across tables walking its columns in ranges, ranges.py,
+        calls it after each range); else None."""
+        return None if self._run.spill is None else self._run.spill.drop_pages
+
     def output(self, name: str, table: str | None = None):
         """A declared need's output (per-table outputs: of `table`, default this node's table); None if not produced."""
         if name not in self._node.check.needs:

@@ -30,7 +30,7 @@ def check_foreign_keys(ctx):
             continue  # its deferred pattern rules run below
         cols, rcols = names(fk["fields"]), names(ref["fields"])
         dangling = []
-        if not ctx.screens or _may_dangle(state.raw, cols, parent.raw, rcols):
+        if not ctx.screens or _may_dangle(state.raw, cols, parent.raw, rcols, ctx.drop_pages):
             on = " AND ".join(f"c.{q(a)} = r.{q(b)}" for a, b in zip(cols, rcols))
             notnull = " AND ".join(f"c.{q(a)} IS NOT NULL" for a in cols)
             value = " || '/' || ".join(f"c.{q(a)}" for a in cols)
@@ -48,13 +48,13 @@ def check_foreign_keys(ctx):
     return found
 
 
-def _may_dangle(child, cols: list[str], parent, rcols: list[str]) -> bool:
+def _may_dangle(child, cols: list[str], parent, rcols: list[str], drop=None) -> bool:
     """Whether some reference may name no parent row: False only when every non-null value of a one-column key is a
     value of the parent column (Arrow's is_in: the same bytewise equality as the anti-join, at a fraction of its
     fixed cost on a small table). A key of several columns is always left to the anti-join."""
     if len(cols) != 1 or cols[0] not in child.column_names or rcols[0] not in parent.column_names:
         return True
-    return not screens.all_in(pc.drop_null(child.column(cols[0])), parent.column(rcols[0]))
+    return not screens.all_in(pc.drop_null(child.column(cols[0])), parent.column(rcols[0]), drop)
 
 
 def _deferred(ctx, t, deferred) -> list:

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..tabular import ascending_runs, value_codes
+from . import ranges
 
 
 def _any(mask) -> bool:
@@ -105,13 +106,16 @@ def condition(cond, arrow_types: dict):
 SORTED_FROM = 1 << 14  # rows (values and known together) from which all_in first tries the sorted comparison
 
 
-def all_in(values, known) -> bool:
+def all_in(values, known, drop=None) -> bool:
     """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row.
 
     Two sorted columns (each in ascending order, as a table in canonical form holds its first key column: a claim's
     evidence by claim, the claims by id) are compared by their distinct values, with no hash table: when both hold as
     many distinct values, the values are all known exactly when the two are equal element by element, and when the
-    values hold more, some cannot be known."""
+    values hold more, some cannot be known.
+
+    drop: in a bounded run, the spill's drop_pages; long values are then first compared range by range
+    (_all_in_ranges), and the whole columns only when that cannot tell."""
     if len(values) == 0:
         return True
     if values.null_count:
@@ -121,6 +125,8 @@ def all_in(values, known) -> bool:
     if known.type != values.type:
         return False
     known = pc.drop_null(known)
+    if drop is not None and len(values) > ranges.ROWS and _all_in_ranges(values, known, drop):
+        return True
     if len(values) + len(known) >= SORTED_FROM:
         mine = sorted_distinct(values)
         theirs = sorted_distinct(known) if mine is not None else None
@@ -132,6 +138,27 @@ def all_in(values, known) -> bool:
             values, known = mine, theirs  # fewer values to look up, a smaller set to look them up in
     known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known  # the set is one array
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
+
+
+def _all_in_ranges(values, known, drop) -> bool:
+    """True when each range of the values (ranges.ROWS at a time) is all_in the known values between the range's first
+    and last value (found by binary search, as where both stand ascending: a claim's evidence by claim, the claims by
+    id), with drop() after each range; False when some range is not, as where the columns do not stand so (the caller
+    then compares the whole columns). True is exact in any order: each range's known values are known values."""
+    k = 0
+    try:
+        for lo, hi in ranges.bounds(len(values)):
+            part = values.slice(lo, hi - lo)
+            a = ranges.at_least(known, part[0].as_py(), k)
+            b = ranges.after(known, part[-1].as_py(), a)
+            ok = b > a and all_in(part, known.slice(a, b - a))
+            drop()
+            if not ok:
+                return False
+            k = a
+    except TypeError:  # values Python cannot order (the whole columns decide)
+        return False
+    return True
 
 
 def sorted_distinct(col):

@@ -45,7 +45,8 @@ def without_match(ctx, code: str, parent: str, child: str, col: str) -> list[Pro
     --exhaustive): the query then runs only when some parent value is missing from the child column."""
     from . import screens
 
-    if ctx.screens and screens.all_in(ctx.output("table", parent).raw.column(col), ctx.output("table", child).raw.column(col)):
+    if ctx.screens and screens.all_in(ctx.output("table", parent).raw.column(col), ctx.output("table", child).raw.column(col),
+                                      ctx.drop_pages):
         return []
     t = ctx.pkg.table(parent)
     return rows(ctx, code, t, f"SELECT __row, {key_sql(t)}, {q(col)} FROM {q(parent)} p WHERE NOT EXISTS "

@@ -1,0 +1,76 @@
+"""Walking large columns in row ranges, for the checks across tables of a bounded run: each range's mapped pages
+(spill.py) leave the process before the next range's come, so that what a check holds stays about one range, not its
+tables' whole columns.
+
+A table in canonical form stands in key order, so two tables joined by a key (the claims and their evidence) can be
+walked side by side: a range of one, and the rows of the other between the range's first and last key, found by
+binary search. Where the columns do not stand so, the callers fall back to the whole columns (the same answer)."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+ROWS = 1 << 19  # rows a bounded run's check across tables reads at a time
+
+
+def bounds(n: int, rows: int | None = None) -> Iterator[tuple[int, int]]:
+    """(first, end) of each range of `rows` (default ROWS) rows of n."""
+    rows = rows or ROWS
+    for lo in range(0, n, rows):
+        yield lo, min(lo + rows, n)
+
+
+def slices(col, drop: Callable[[], None] | None) -> Iterator:
+    """The column whole (drop None: an unbounded run), or range by range, with drop() (the spill's drop_pages) called
+    after each range has been used."""
+    if drop is None or len(col) <= ROWS:
+        yield col
+        return
+    for lo, hi in bounds(len(col)):
+        yield col.slice(lo, hi - lo)
+        drop()
+
+
+def ascending(col, strict: bool = False, drop: Callable[[], None] | None = None) -> bool:
+    """The column has no null and its values stand in ascending order (strictly: no two equal), bytewise for text as
+    Arrow compares it; with drop, read range by range (each range overlaps the next by one row)."""
+    from .. import kernels as pc
+
+    if col.null_count:
+        return False
+    test = pc.less if strict else pc.less_equal
+    n = len(col)
+    step = max(n, 1) if drop is None else ROWS
+    for lo in range(0, max(n - 1, 0), step):
+        hi = min(lo + step, n - 1)
+        ok = bool(pc.all(test(col.slice(lo, hi - lo), col.slice(lo + 1, hi - lo))).as_py())
+        if drop is not None:
+            drop()
+        if not ok:
+            return False
+    return True
+
+
+def after(col, value, lo: int = 0) -> int:
+    """The first position from lo of an ascending column whose value sorts after value (Python compares text by code
+    point, as Arrow compares its UTF-8 bytes)."""
+    hi = len(col)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if col[mid].as_py() <= value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def at_least(col, value, lo: int = 0) -> int:
+    """The first position from lo of an ascending column whose value does not sort before value."""
+    hi = len(col)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if col[mid].as_py() < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
