@@ -270,3 +270,28 @@ def test_the_file_system_of_a_path_is_its_longest_mount_point():
     shm = [kind for point, kind in mounts if point == "/dev/shm"]
     if shm:
         assert spill._filesystem("/dev/shm/some-file") == shm[-1]
+
+
+def test_row_hashes_find_rows_repeated_across_batches():
+    """A unique key across batches by its rows' hashes: rows that repeat in another batch are found, rows with a null
+    in the key are skipped (as the unique check skips them), and values that differ only in how they would split
+    into columns ("a", "bc" against "ab", "c") stay apart."""
+    from vostochny_summit.validation.row_hashes import RowHashes
+
+    def batches(*rows):
+        return [pa.table({"s": pa.array([r[0] for r in b], pa.string()), "c": pa.array([r[1] for r in b], pa.string())})
+                for b in rows]
+
+    def distinct(*rows) -> bool:
+        hashes = RowHashes()
+        try:
+            for b in batches(*rows):
+                hashes.add(b)
+            return hashes.distinct()
+        finally:
+            hashes.close()
+
+    assert distinct([("a", "bc"), ("x", "1")], [("ab", "c"), ("x", "2")], [])
+    assert not distinct([("a", "1"), ("b", "1")], [("c", "1")], [("b", "1")])
+    assert distinct([("a", None), ("b", "1")], [("a", None), (None, "1")], [(None, "1")])
+    assert distinct() and distinct([])

@@ -72,7 +72,8 @@ def check_reporter_voice(ctx) -> list[Problem]:
     c = roles.speech_act_columns(ctx.pkg)
     if c is None or not _loaded(ctx, c.claims, c.evidence, c.sources) or not c.speech_acts:
         return []
-    if ctx.screens and reporter_voice_screen(c, *(ctx.output("table", n).raw for n in (c.claims, c.evidence, c.sources))):
+    if ctx.screens and reporter_voice_screen(c, *(ctx.output("table", n).raw for n in (c.claims, c.evidence, c.sources)),
+                                             ctx.drop_pages):
         return []  # no speech act's evidence is attributed (but to a relayed outlet): the queries would find no row
     t = ctx.pkg.table(c.evidence)
     out = []
@@ -93,10 +94,11 @@ def reporter_voice_queries(c, key: str) -> list[tuple[str, str, str]]:
         (c.org, f" AND e.{q(c.org)} NOT IN {relays}", "empty, or the outlet the article relays (an independence group)"))]
 
 
-def reporter_voice_screen(c, claims, evidence, sources) -> bool:
+def reporter_voice_screen(c, claims, evidence, sources, drop=None) -> bool:
     """True only when reporter_voice_queries would find no row (Arrow, no DuckDB): the evidence rows of speech-act
     claims have no attributed person or description, and their attributed organizations are all independence groups.
-    False when it cannot tell (other column types), and the queries decide."""
+    False when it cannot tell (other column types), and the queries decide. With drop (a bounded run), the claims and
+    the evidence are read ranges.ROWS rows at a time."""
     import pyarrow as pa
 
     from .. import kernels as pc
@@ -104,13 +106,19 @@ def reporter_voice_screen(c, claims, evidence, sources) -> bool:
     kind, keys, claim = claims.column(c.type), claims.column(c.key), evidence.column(c.claim)
     if not (kind.type == keys.type == claim.type == pa.string()):
         return False
-    acts = pc.filter(keys, pc.fill_null(pc.is_in(kind, value_set=pa.array(list(c.speech_acts), pa.string())), False))
+    speech = pa.array(list(c.speech_acts), pa.string())
+    acts = [pc.filter(part.column(c.key), pc.fill_null(pc.is_in(part.column(c.type), value_set=speech), False))
+            for part in ranges.slices(claims.select([c.key, c.type]), drop)]
+    acts = pc.drop_null(pa.chunked_array(acts, pa.string())).combine_chunks()
     if len(acts) == 0 or len(evidence) == 0:
         return True
-    spoken = pc.filter(evidence, pc.fill_null(pc.is_in(claim, value_set=pc.drop_null(acts.combine_chunks())), False))
-    if spoken.column(c.person).null_count != len(spoken) or spoken.column(c.description).null_count != len(spoken):
-        return False
-    return screens.all_in(pc.drop_null(spoken.column(c.org)), sources.column(c.group))
+    orgs = []
+    for part in ranges.slices(evidence.select([c.claim, c.person, c.description, c.org]), drop):
+        spoken = pc.filter(part, pc.fill_null(pc.is_in(part.column(c.claim), value_set=acts), False))
+        if spoken.column(c.person).null_count != len(spoken) or spoken.column(c.description).null_count != len(spoken):
+            return False
+        orgs.append(pc.drop_null(spoken.column(c.org)))
+    return screens.all_in(pa.chunked_array([ch for o in orgs for ch in o.chunks], pa.string()), sources.column(c.group))
 
 
 CHECKS = [

@@ -15,30 +15,41 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..articles import sentences
-from .byte_scans import byte_views, scan_positions
+from .byte_scans import byte_views, pages_behind, scan_positions
 
 
 class Texts:
     """The article texts, by source id, in one buffer."""
 
     def __init__(self, texts: dict[str, str]):
-        self._index(list(texts), [t.encode("utf-8") for t in texts.values()], [len(t) for t in texts.values()])
+        encoded = [t.encode("utf-8") for t in texts.values()]
+        self._index(list(texts), b"".join(encoded), [len(t) for t in texts.values()], _digests(encoded))
 
     @classmethod
-    def from_utf8(cls, ids: list[str], encoded: list[bytes], code_points: list[int], spill=None) -> "Texts":
-        """From the texts' UTF-8 bytes (already checked to decode) and their lengths in code points; with a spill
-        (spill.Spill), the buffer is a file's bytes, mapped."""
+    def from_utf8(cls, ids: list[str], encoded, code_points: list[int], spill=None, digests=None) -> "Texts":
+        """From the texts' UTF-8 bytes (already checked to decode; any iterable, read once) and their lengths in code
+        points; with a spill (spill.Spill), the buffer is a file's bytes, mapped, and the texts are written to it as
+        they come (never all in memory). digests: each text's sha256 (as load_texts computed it), else computed here."""
+        if digests is None:
+            encoded = list(encoded)
+            digests = _digests(encoded)
+        return cls.from_buffer(ids, b"".join(encoded) if spill is None else spill.blob(encoded), code_points, digests)
+
+    @classmethod
+    def from_buffer(cls, ids: list[str], buffer, code_points: list[int], digests: list[bytes]) -> "Texts":
+        """From the texts' UTF-8 bytes one after another (bytes, or a map of a spill's file) and, per text, its length
+        in code points and its sha256."""
         self = cls.__new__(cls)
-        self._index(ids, encoded, code_points, spill)
+        self._index(ids, buffer, code_points, digests)
         return self
 
-    def _index(self, ids: list[str], encoded: list[bytes], code_points: list[int], spill=None) -> None:
-        self.ids = ids
+    def _index(self, ids: list[str], buffer, code_points: list[int], digests: list[bytes]) -> None:
+        self.ids, self.buffer, self.digests = ids, buffer, digests
         self.length = np.array(code_points, dtype=np.int64)
         self.base = np.concatenate([[0], np.cumsum(self.length)])[:-1]  # first code point of each text in the buffer
-        self.buffer = b"".join(encoded) if spill is None else spill.blob(encoded)
         raw = np.frombuffer(self.buffer, dtype=np.uint8)
-        (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80)
+        (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80, behind=pages_behind(buffer))  # a map's
+        # pages leave behind the scan
         # the code point each continuation byte belongs to: its position minus the continuation bytes before it, minus 1
         self.continuation_cp = continuation - np.arange(len(continuation)) - 1
         self.byte_start = self.byte_offset(self.base)  # where each text starts and ends in the buffer
@@ -50,14 +61,14 @@ class Texts:
 
     def sentences(self, i: int) -> tuple[int, np.ndarray, np.ndarray]:
         """Text number i's sentences (articles.sentences) as (key, starts, ends). Split once per run for the checks that
-        need them (coverage, quote-event), and once per distinct text: equal texts share a key and one split."""
-        body = self.utf8(i)
-        found = self._sentences.get(body)
+        need them (coverage, quote-event), and once per distinct text: texts of one sha256 share a key and one split
+        (a text is read only when its digest is new, so a corpus of copies is not read again)."""
+        found = self._sentences.get(self.digests[i])
         if found is None:
-            spans = sentences(body.decode("utf-8"))
+            spans = sentences(self.utf8(i).decode("utf-8"))
             starts, ends = (np.array(x, dtype=np.int64) for x in zip(*spans)) if spans else (np.zeros(0, np.int64),) * 2
             with self._sentences_lock:  # checks on two threads may split the same text; the first split is kept
-                found = self._sentences.setdefault(body, (len(self._sentences), starts, ends))
+                found = self._sentences.setdefault(self.digests[i], (len(self._sentences), starts, ends))
         return found
 
     def utf8(self, i: int) -> bytes:
@@ -109,6 +120,12 @@ class Texts:
             equal = pc.equal(spans, pc.cast(pc.cast(text, pa.binary()), pa.binary_view()))
             fits &= pc.fill_null(equal, False).to_numpy(zero_copy_only=False)
         return (fits, bs, size) if offsets else fits
+
+
+def _digests(encoded: list[bytes]) -> list[bytes]:
+    import hashlib
+
+    return [hashlib.sha256(b).digest() for b in encoded]
 
 
 def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_end: np.ndarray,

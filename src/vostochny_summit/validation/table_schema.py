@@ -23,6 +23,7 @@ from .batches import Batched
 from .engine import Check
 from .field_rules import _integer_rule_needed, field_rules, pattern_via_parent
 from .problem import Problem
+from .row_hashes import RowHashes
 from .sql import Rule, key_sql, q, rows, run_rules
 
 
@@ -235,7 +236,7 @@ def _batch(ctx, carry):
                                 expected=f"a unique primary key ({', '.join(t.primary_key)}) in key order")], state
         carry["last"] = keys.take([n - 1])  # a copy: the batch's columns go
     for cols in _unique_sets(t):
-        carry.setdefault(tuple(cols), []).append(state.raw.select(cols))
+        carry.setdefault(tuple(cols), RowHashes()).add(state.raw.select(cols))
     mine = slim(state, ctx.pkg, t, ctx.options)
     carry.setdefault("kept", kept.Gather(ctx.spill)).add(mine.raw, mine.typed)
     carry.setdefault("flags", []).append((mine.plain, mine.rendered, mine.deferred))
@@ -249,11 +250,11 @@ def _unique_sets(t) -> list[list[str]]:
 
 
 def _finish(ctx, carry):
-    """Once every batch is clean: no unique column repeats a value across batches (else the whole table's checks say
-    where); the kept columns of every batch, as one TableState for the checks across tables."""
+    """Once every batch is clean: no unique column repeats a value across batches (by the rows' hashes; else the whole
+    table's checks say where); the kept columns of every batch, as one TableState for the checks across tables."""
     t = ctx.table
     for cols in _unique_sets(t):
-        if not _distinct(pa.concat_tables(carry[tuple(cols)]), cols, True):
+        if tuple(cols) in carry and not carry[tuple(cols)].distinct():
             return [Problem(code="unique", file=ctx.rel(t.csv_path), table=t.name, expected=f"a unique ({', '.join(cols)})")], None
     if "kept" not in carry:
         return [], TableState(None)
@@ -268,8 +269,9 @@ def _finish(ctx, carry):
 
 
 def _close(carry):
-    if "kept" in carry:
-        carry["kept"].close()
+    for what in carry.values():
+        if isinstance(what, (kept.Gather, RowHashes)):
+            what.close()
 
 
 CHECKS = [

@@ -33,9 +33,24 @@ def load_texts(ctx):
     if state is None or state.typed is None:
         return [], None
     t, src, c = ctx.pkg.table(name), state.typed, roles.source_columns(ctx.pkg)
+    ids = src.column(c.id).to_pylist()
+    out, files, kept = [], {}, []
+    read = _read(ctx, t, src, c, out, files, kept)
+    if ctx.spill is not None and len(set(ids)) == len(ids):  # each text goes to the spill's file as it is read
+        buffer = ctx.spill.blob(read)
+        return out, Articles(Texts.from_buffer([k[0] for k in kept], buffer, [k[1] for k in kept], [k[2] for k in kept]), files)
+    held = list(read)
+    by_id = {sid: (data, cp, digest) for (sid, cp, digest), data in zip(kept, held)}  # a repeated id: its last text
+    return out, Articles(Texts.from_utf8(list(by_id), [v[0] for v in by_id.values()], [v[1] for v in by_id.values()],
+                                         ctx.spill, [v[2] for v in by_id.values()]), files)
+
+
+def _read(ctx, t, src, c, out: list, files: dict, kept: list):
+    """Each readable UTF-8 text's bytes, in the sources' order, checked as it is read; its problems go to out, its
+    file to files, and (source id, code points, sha256) to kept."""
+    name = t.name
     ids, paths = src.column(c.id).to_pylist(), src.column(c.path).to_pylist()
     shas, counts = src.column(c.sha256).to_pylist(), src.column(c.char_count).to_pylist()
-    texts, files, out = [], {}, []
     root, csv = str(ctx.pkg.root), ctx.rel(t.csv_path)
     for i, (sid, p, sha, n) in enumerate(zip(ids, paths, shas, counts), 1):
         problem = unsafe_path(p)
@@ -48,10 +63,10 @@ def load_texts(ctx):
             out.append(Problem(code="text-missing", file=csv, table=name, row=i, key=sid, field=c.path, value=p,
                                expected="an existing text file inside the package" + (f" ({problem})" if problem else "")))
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != sha:
+        digest = hashlib.sha256(data).digest()
+        if digest.hex() != sha:
             out.append(Problem(code="fixity", file=csv, table=name, row=i, key=sid, field=c.sha256, value=sha,
-                               expected=f"the sha256 of {p}, which is {digest} (the text must never change)"))
+                               expected=f"the sha256 of {p}, which is {digest.hex()} (the text must never change)"))
         try:
             code_points = len(data.decode("utf-8"))  # decoded to check it, then dropped: Texts decodes on demand
         except UnicodeDecodeError:
@@ -60,11 +75,9 @@ def load_texts(ctx):
         if code_points != n:
             out.append(Problem(code="char-count", file=csv, table=name, row=i, key=sid, field=c.char_count,
                                value=n, expected=f"{code_points} (code points in {p})"))
-        texts.append((sid, data, code_points))
+        kept.append((sid, code_points, digest))
         files[sid] = p
-    by_id = {sid: (data, cp) for sid, data, cp in texts}
-    return out, Articles(Texts.from_utf8(list(by_id), [d for d, _ in by_id.values()], [cp for _, cp in by_id.values()],
-                                         ctx.spill), files)
+        yield data
 
 
 CHECKS = [Check("texts", load_texts, ("text-missing", "fixity", "text-encoding", "char-count"), needs=("table",),
