@@ -114,8 +114,7 @@ def all_in(values, known, drop=None) -> bool:
     many distinct values, the values are all known exactly when the two are equal element by element, and when the
     values hold more, some cannot be known.
 
-    drop: in a bounded run, the spill's drop_pages; long values are then first compared range by range
-    (_all_in_ranges), and the whole columns only when that cannot tell."""
+    drop: in a bounded run, the spill's drop_pages; long values are then compared a range at a time (_all_in_ranges)."""
     if len(values) == 0:
         return True
     if values.null_count:
@@ -125,8 +124,8 @@ def all_in(values, known, drop=None) -> bool:
     if known.type != values.type:
         return False
     known = pc.drop_null(known)
-    if drop is not None and len(values) > ranges.ROWS and _all_in_ranges(values, known, drop):
-        return True
+    if drop is not None and len(values) > ranges.ROWS:
+        return _all_in_ranges(values, known, drop)
     if len(values) + len(known) >= SORTED_FROM:
         mine = sorted_distinct(values)
         theirs = sorted_distinct(known) if mine is not None else None
@@ -141,23 +140,24 @@ def all_in(values, known, drop=None) -> bool:
 
 
 def _all_in_ranges(values, known, drop) -> bool:
-    """True when each range of the values (ranges.ROWS at a time) is all_in the known values between the range's first
-    and last value (found by binary search, as where both stand ascending: a claim's evidence by claim, the claims by
-    id), with drop() after each range; False when some range is not, as where the columns do not stand so (the caller
-    then compares the whole columns). True is exact in any order: each range's known values are known values."""
+    """all_in, a range of the values (ranges.ROWS) at a time, with drop() after each: each range first against the
+    known values between its first and last value, found by binary search (where both stand ascending: a claim's
+    evidence by claim, the claims by id), and where that does not prove it (values in another order: the sources of a
+    table's spans), against every known value. Exact both ways: a range's known values are known values, and a value
+    missing from every known value is missing."""
     k = 0
-    try:
-        for lo, hi in ranges.bounds(len(values)):
-            part = values.slice(lo, hi - lo)
+    for lo, hi in ranges.bounds(len(values)):
+        part = values.slice(lo, hi - lo)
+        try:
             a = ranges.at_least(known, part[0].as_py(), k)
             b = ranges.after(known, part[-1].as_py(), a)
-            ok = b > a and all_in(part, known.slice(a, b - a))
-            drop()
-            if not ok:
-                return False
-            k = a
-    except TypeError:  # values Python cannot order (the whole columns decide)
-        return False
+        except TypeError:  # values Python cannot order: no narrowing
+            a = b = k
+        ok = (b > a and all_in(part, known.slice(a, b - a))) or all_in(part, known)
+        drop()
+        if not ok:
+            return False
+        k = a if b > a else k
     return True
 
 
