@@ -280,45 +280,42 @@ def test_reporter_voice_screen_agrees_with_its_queries(pkg, monkeypatch, rows):
 
 
 def test_quote_event_screen_agrees_with_its_query():
-    """The screen, given each (source, sentence) pair as one integer and the events coded as check_quote_event codes
-    them (_event_codes: one dictionary for both sides, -1 for none), clears exactly the cases where the query over
-    the same rows, with the events as text, finds no row; events that hold a comma included."""
+    """The screen, given each quote sentence's row, source and sentence, the quotes' events by row, and the evidence
+    sentences whole (one part), clears exactly the cases where the query over the same rows, with the events as text,
+    finds no row; events that hold a comma included."""
     import numpy as np
 
-    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, _event_codes, quote_event_screen
+    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, quote_event_screen
 
     rng, con, verdicts = random.Random(6), duckdb.connect(), set()
     for _ in range(600):
-        nq, ne = rng.randint(0, 6), rng.randint(0, 6)
-        quote_sentences = pa.table({"row": pa.array([rng.randint(0, 3) for _ in range(nq)], pa.int64()),
-                                    "src": pa.array([rng.randint(0, 2) for _ in range(nq)], pa.int64()),
-                                    "sentence": pa.array([rng.randint(0, 2) for _ in range(nq)], pa.int64()),
-                                    "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(nq)], pa.string())})
-        evidence_sentences = pa.table({"src": pa.array([rng.randint(0, 2) for _ in range(ne)], pa.int64()),
-                                       "sentence": pa.array([rng.randint(0, 2) for _ in range(ne)], pa.int64()),
-                                       "event": pa.array([rng.choice(["a", "b", "a,b", None]) for _ in range(ne)], pa.string())})
-        con.register("__quote_sentences", quote_sentences)
-        con.register("__evidence_sentences", evidence_sentences)
-        q, e = ({k: np.asarray(t.column(k).to_pylist(), dtype=np.int64) for k in ("row", "src", "sentence") if k in t.column_names}
-                for t in (quote_sentences, evidence_sentences))
-        q_code, e_code = _event_codes(quote_sentences.column("event"), evidence_sentences.column("event"))
-        width = 3
-        clear = quote_event_screen(q["row"], q["src"] * width + q["sentence"], q_code, e["src"] * width + e["sentence"], e_code)
+        nq, ne = rng.randint(1, 6), rng.randint(0, 6)
+        row_event = [rng.choice(["a", "b", "a,b", None]) for _ in range(4)]
+        q_row = np.array([rng.randint(0, 3) for _ in range(nq)], dtype=np.int64)
+        q_src, q_sentence, e_src, e_sentence = (np.array([rng.randint(0, 2) for _ in range(n)], dtype=np.int64)
+                                                for n in (nq, nq, ne, ne))
+        e_event = [rng.choice(["a", "b", "a,b", None]) for _ in range(ne)]
+        con.register("__quote_sentences", pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
+                                                    "event": pa.array([row_event[r] for r in q_row], pa.string())}))
+        con.register("__evidence_sentences", pa.table({"src": e_src, "sentence": e_sentence, "event": pa.array(e_event, pa.string())}))
+        whole = [(np.arange(ne), e_src, e_sentence, pa.array(e_event, pa.string()))]
+        clear = quote_event_screen(q_row, q_src, q_sentence, pa.array(row_event, pa.string()), iter(whole))
         verdicts.add(clear)
-        assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (quote_sentences.to_pylist(), evidence_sentences.to_pylist())
+        assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (q_row, q_src, q_sentence, row_event, e_src, e_sentence, e_event)
     assert verdicts == {True, False}, "the random cases reach both verdicts"
     # pairs and codes that could pass 62 bits as one integer: the screen cannot tell, and leaves it to the query
-    big, zero = np.array([2**61], dtype=np.int64), np.zeros(1, dtype=np.int64)
-    assert quote_event_screen(zero, big, zero, big, zero) is False
-    assert quote_event_screen(zero, zero, zero, zero, zero) is True
+    zero, big, events = np.zeros(1, dtype=np.int64), np.array([2**61], dtype=np.int64), pa.array(["a"], pa.string())
+    evidence = [(zero, big, zero, events)]
+    assert quote_event_screen(zero, big, zero, events, iter(evidence)) is False
+    assert quote_event_screen(zero, zero, zero, events, iter([(zero, zero, zero, events)])) is True
 
 
 def test_quote_event_screen_by_ranges_agrees_with_its_query():
-    """A bounded run's screen (_clear_by_ranges: the evidence a range at a time, its events coded by their place
-    among the quotes' events) clears exactly the cases where the query finds no row, however the evidence is cut."""
+    """A bounded run's screen (the evidence a range at a time, its events coded by their place among the quotes'
+    events) clears exactly the cases where the query finds no row, however the evidence is cut."""
     import numpy as np
 
-    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, _clear_by_ranges
+    from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, quote_event_screen
 
     rng, con, verdicts = random.Random(7), duckdb.connect(), set()
     events = ["a", "b", "c", "a,b", None]
@@ -335,7 +332,7 @@ def test_quote_event_screen_by_ranges_agrees_with_its_query():
         cuts = sorted({0, ne, *(rng.randint(0, ne) for _ in range(2))})
         parts = [(np.arange(hi - lo), e_src[lo:hi], e_sentence[lo:hi], pa.array(e_event[lo:hi], pa.string()))
                  for lo, hi in zip(cuts, cuts[1:])]
-        clear = _clear_by_ranges(q_row, q_src, q_sentence, pa.array(row_event, pa.string()), iter(parts))
+        clear = quote_event_screen(q_row, q_src, q_sentence, pa.array(row_event, pa.string()), iter(parts))
         verdicts.add(clear)
         assert clear == (con.execute(QUOTE_EVENT_SQL).fetchall() == []), (q_row, q_src, q_sentence, row_event, e_src, e_sentence, e_event)
     assert verdicts == {True, False}, "the random cases reach both verdicts"

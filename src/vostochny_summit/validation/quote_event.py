@@ -3,8 +3,8 @@ overlaps a sentence (text.sentences) that a quote with a speaker overlaps, the q
 
 Sentences are matched as integers: each span's first and last sentence by one binary search over every article's
 sentences (_sentence_ranges), each (article, sentence) pair one integer. The Arrow screen (quote_event_screen) clears
-a valid package without DuckDB; a bounded run screens the event evidence ranges.ROWS rows at a time (_clear_by_ranges);
-the query (QUOTE_EVENT_SQL) names the quotes where the screens cannot clear them."""
+a valid package without DuckDB, reading the event evidence whole, or in a bounded run ranges.ROWS rows at a time; the
+query (QUOTE_EVENT_SQL) names the quotes where the screen cannot clear them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import kernels as pc
-from ..tabular import int64_array, value_codes
+from ..tabular import int64_array
 from . import ranges, roles, screens
 from .engine import Check
 from .problem import Problem
@@ -92,19 +92,14 @@ def check_quote_event(ctx) -> list[Problem]:
     q_row, q_src, q_sentence = _pairs(q_source, q_first, q_last)
     if not len(q_row):
         return []
-    if ctx.screens and ctx.drop_pages is not None and evidence.num_rows > ranges.ROWS:
+    if ctx.screens:
         parts = (_pairs(*spans(part, ec)) + (part.column(cols.evidence_event),) for part in
                  ranges.slices(evidence.select([ec.source, ec.start, ec.end, cols.evidence_event]), ctx.drop_pages))
-        if _clear_by_ranges(q_row, q_src, q_sentence, quotes.column(cols.event), parts):
+        if quote_event_screen(q_row, q_src, q_sentence, quotes.column(cols.event), parts):
             return []
     e_row, e_src, e_sentence = _pairs(*spans(evidence, ec))
     if not len(e_row):
         return []
-    if ctx.screens:
-        q_code, e_code = _event_codes(quotes.column(cols.event), evidence.column(cols.evidence_event))
-        width = int(max(q_sentence.max(), e_sentence.max())) + 1  # a (source, sentence) pair as one integer
-        if quote_event_screen(q_row, q_src * width + q_sentence, q_code[q_row], e_src * width + e_sentence, e_code[e_row]):
-            return []
     q_row, q_src, q_sentence, e_row, e_src, e_sentence = map(int64_array, (q_row, q_src, q_sentence, e_row, e_src, e_sentence))
     quote_sentences = pa.table({"row": q_row, "src": q_src, "sentence": q_sentence,
                                 "event": pc.cast(pc.take(quotes.column(cols.event), q_row), pa.string())})
@@ -120,43 +115,20 @@ def check_quote_event(ctx) -> list[Problem]:
             for row, event, events in found]
 
 
-def _event_codes(*columns) -> list:
-    """Each column's events as integer codes that are equal exactly where the events are (one dictionary for all the
-    columns), -1 for none."""
-    codes, n = value_codes(*(pc.cast(c, pa.string()) for c in columns))
-    return [np.where(c == n, -1, c) for c in codes]
+def quote_event_screen(q_row: np.ndarray, q_src: np.ndarray, q_sentence: np.ndarray, q_events, parts) -> bool:
+    """True only when QUOTE_EVENT_SQL would find no row, from integers (no DuckDB, no text): every quote row that
+    shares a (source, sentence) pair with event evidence shares one with evidence of its own event.
 
-
-def quote_event_screen(q_row: np.ndarray, q_pair: np.ndarray, q_event: np.ndarray, e_pair: np.ndarray,
-                       e_event: np.ndarray) -> bool:
-    """True only when QUOTE_EVENT_SQL would find no row, from integers (no DuckDB, no text): each quote sentence's row,
-    (source, sentence) pair and event code, and each evidence sentence's pair and event code (a code is equal exactly
-    where the events are; -1 for none). Every quote row that shares a pair with event evidence shares one with
-    evidence of its own event. A pair and a code make one integer, pair * slots + code, with one slot more than the
-    codes in use (so a quote of no event lands where no evidence can); False (the query then decides) if that could
-    pass 62 bits."""
-    slots = int(max(q_event.max(initial=-1), e_event.max(initial=-1))) + 2  # the codes 0..slots - 2, and one more
-    if (int(max(q_pair.max(initial=0), e_pair.max(initial=0))) + 1) * slots >= 2**62:
-        return False
-    evidence = e_event >= 0  # evidence of no event joins nothing
-    e_pair, e_triple = e_pair[evidence], e_pair[evidence] * slots + e_event[evidence]
-    if not len(e_pair) or not len(q_row):
-        return True
-    q_triple = q_pair * slots + q_event  # a quote of no event (-1) matches nothing: its code part is slots - 1
-    shares = pc.is_in(int64_array(q_pair), value_set=int64_array(e_pair)).to_numpy(zero_copy_only=False)
-    matches = pc.is_in(int64_array(q_triple), value_set=int64_array(e_triple)).to_numpy(zero_copy_only=False)
-    return screens.all_in(int64_array(q_row[shares]), int64_array(q_row[matches]))
-
-
-def _clear_by_ranges(q_row: np.ndarray, q_src: np.ndarray, q_sentence: np.ndarray, q_events, parts) -> bool:
-    """quote_event_screen over the event evidence a range at a time: True only when QUOTE_EVENT_SQL would find no row.
-    parts: (row, source, sentence, the range's event column) of each range's evidence sentences. An evidence
-    event's code is its place among the quotes' events, one code for any other event (no quote can take it), -1 for
-    none; a sentence past the quotes' last sentence can share no pair with a quote and is left out."""
+    q_row, q_src, q_sentence: each quote sentence's row, source and sentence; q_events: the quotes' event column (by
+    row); parts: (row, source, sentence, the part's event column) of the evidence sentences, the whole evidence or a
+    range of it at a time. An event's code is its place among the quotes' events, one code for any other event (no
+    quote can take it), -1 for none. A pair and a code make one integer, pair * slots + code, with one slot more than
+    the codes in use (so a quote of no event lands where no evidence can); False (the query then decides) if that could
+    pass 62 bits. Evidence past the quotes' last source or sentence can share no pair with a quote and is left out."""
     names = pc.unique(pc.drop_null(pc.cast(q_events, pa.string())))
-    slots = len(names) + 2  # the quotes' events, one code for any other event, and one more (quote_event_screen)
-    width = int(q_sentence.max()) + 1
-    if (int(q_src.max()) + 1) * width * slots >= 2**62:
+    slots = len(names) + 2  # the quotes' events, one code for any other event, and one more
+    last_src, width = int(q_src.max()), int(q_sentence.max()) + 1
+    if (last_src + 1) * width * slots >= 2**62:
         return False
     q_code = pc.fill_null(pc.index_in(pc.cast(q_events, pa.string()), value_set=names), -1).to_numpy(zero_copy_only=False)
     q_pair = q_src * width + q_sentence
@@ -166,7 +138,8 @@ def _clear_by_ranges(q_row: np.ndarray, q_src: np.ndarray, q_sentence: np.ndarra
         text = pc.cast(events, pa.string())
         code = pc.fill_null(pc.index_in(text, value_set=names), len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
         code = np.where(pc.is_valid(text).to_numpy(zero_copy_only=False), code, -1)[e_row]
-        keep = (code >= 0) & (e_sentence < width)  # evidence of no event joins nothing
+        keep = (code >= 0) & (e_src <= last_src) & (e_sentence < width)  # no event joins nothing; nor evidence where
+        # no quote is (past the last sentence its pair would stand for another source's)
         e_pair = e_src[keep] * width + e_sentence[keep]
         shares |= pc.is_in(q_pairs, value_set=int64_array(e_pair)).to_numpy(zero_copy_only=False)
         matches |= pc.is_in(q_triples, value_set=int64_array(e_pair * slots + code[keep])).to_numpy(zero_copy_only=False)
