@@ -8,6 +8,7 @@ binary search. Where the columns do not stand so, the callers fall back to the w
 
 from __future__ import annotations
 
+import bisect
 from typing import Callable, Iterator
 
 ROWS = 1 << 19  # rows a bounded run's check across tables reads at a time
@@ -54,23 +55,13 @@ def ascending(col, strict: bool = False, drop: Callable[[], None] | None = None)
 def after(col, value, lo: int = 0) -> int:
     """The first position from lo of an ascending column whose value sorts after value (Python compares text by code
     point, as Arrow compares its UTF-8 bytes)."""
-    hi = len(col)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if col[mid].as_py() <= value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return bisect.bisect_right(col, value, lo, key=_value)
 
 
 def at_least(col, value, lo: int = 0) -> int:
     """The first position from lo of an ascending column whose value does not sort before value."""
-    hi = len(col)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if col[mid].as_py() < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return bisect.bisect_left(col, value, lo, key=_value)
+
+
+def _value(scalar):
+    return scalar.as_py()

@@ -34,8 +34,9 @@ def load_texts(ctx):
         return [], None
     t, src, c = ctx.pkg.table(name), state.typed, roles.source_columns(ctx.pkg)
     ids = src.column(c.id).to_pylist()
+    rows = zip(ids, *(src.column(x).to_pylist() for x in (c.path, c.sha256, c.char_count)))
     out, files, kept = [], {}, []
-    read = _read(ctx, t, src, c, out, files, kept)
+    read = _read(ctx, t, c, rows, out, files, kept)
     if ctx.spill is not None and len(set(ids)) == len(ids):  # each text goes to the spill's file as it is read
         buffer = ctx.spill.blob(read)
         return out, Articles(Texts.from_buffer([k[0] for k in kept], buffer, [k[1] for k in kept], [k[2] for k in kept]), files)
@@ -45,14 +46,12 @@ def load_texts(ctx):
                                          ctx.spill, [v[2] for v in by_id.values()]), files)
 
 
-def _read(ctx, t, src, c, out: list, files: dict, kept: list):
-    """Each readable UTF-8 text's bytes, in the sources' order, checked as it is read; its problems go to out, its
-    file to files, and (source id, code points, sha256) to kept."""
+def _read(ctx, t, c, rows, out: list, files: dict, kept: list):
+    """Each readable UTF-8 text's bytes, in the sources' order (rows: id, path, sha256, code points), checked as it is
+    read; its problems go to out, its file to files, and (source id, code points, sha256) to kept."""
     name = t.name
-    ids, paths = src.column(c.id).to_pylist(), src.column(c.path).to_pylist()
-    shas, counts = src.column(c.sha256).to_pylist(), src.column(c.char_count).to_pylist()
     root, csv = str(ctx.pkg.root), ctx.rel(t.csv_path)
-    for i, (sid, p, sha, n) in enumerate(zip(ids, paths, shas, counts), 1):
+    for i, (sid, p, sha, n) in enumerate(rows, 1):
         problem = unsafe_path(p)
         try:
             if problem:
