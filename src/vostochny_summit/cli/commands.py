@@ -66,6 +66,11 @@ def validate(args) -> int:
         size = csv_bytes(pkg.tables)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         size = 0  # the descriptor cannot say: validate reports why
+    if tuning.enabled():  # the CSVs' hashes, on the other core while this one imports the checks
+        from ..hashes import digest_ahead
+        from ..validation.descriptor import hashes_to_check
+
+        digest_ahead(hashes_to_check(pkg))
     tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
     from ..validation import checks, report_parts  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate

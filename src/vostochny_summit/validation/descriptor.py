@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ..hashes import file_digest
+from ..hashes import fresh_digest
 from .engine import Check
 from .problem import Problem
 
@@ -145,6 +145,25 @@ def _validator(profile: str):
     return jsonschema.Draft7Validator(json.loads((PROFILES / profile).read_text(encoding="utf-8")))
 
 
+def recorded_hash(resource: dict) -> tuple[str, str]:
+    """The algorithm and digest of a resource's recorded hash ("sha256:…"; without a prefix, Data Package's md5)."""
+    h = resource.get("hash", "")
+    algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
+    return algo, digest
+
+
+def hashes_to_check(pkg) -> list[tuple[Path, str]]:
+    """(CSV path, algorithm) of each resource whose hash check_hashes takes: for hashes.digest_ahead."""
+    try:
+        return [(t.csv_path, recorded_hash(t.resource)[0]) for t in pkg.tables.values()
+                if not unsafe_path(t.resource.get("path")) and recorded_hash(t.resource)[0] in ALGORITHMS]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
+
+
 def check_hashes(ctx) -> list[Problem]:
     """Each resource's recorded bytes and hash are those of its CSV file."""
     name, out = ctx.rel(ctx.pkg.descriptor_path), []
@@ -161,11 +180,11 @@ def check_hashes(ctx) -> list[Problem]:
             out.append(Problem(code="stale-bytes", file=name, value=res.get("bytes"),
                                expected=f"resource {t.name} bytes {size}"))
         h = res.get("hash", "")
-        algo, _, digest = h.partition(":") if ":" in h else ("md5", "", h)
-        if algo not in ("md5", "sha1", "sha256", "sha512"):
+        algo, digest = recorded_hash(res)
+        if algo not in ALGORITHMS:
             out.append(Problem(code="hash-algorithm", file=name, value=h,
                                expected=f"resource {t.name}: md5/sha1/sha256/sha512 hash"))
-        elif (actual := file_digest(p, algo)) != digest:
+        elif (actual := fresh_digest(p, algo)) != digest:
             out.append(Problem(code="stale-hash", file=name, value=h,
                                expected=f"resource {t.name} {algo}:{actual}"))
     return out
