@@ -58,6 +58,7 @@ def fmt(args) -> int:
 def validate(args) -> int:
     from ..package import Package
     from ..validation import BOUNDED_NOTE, bounded_by_size, csv_bytes, tuning
+    from ..validation.descriptor import hash_ahead
     from ..validation.spill import spill_dir
 
     root = _root(args)
@@ -67,10 +68,7 @@ def validate(args) -> int:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         size = 0  # the descriptor cannot say: validate reports why
     if tuning.enabled():  # the CSVs' hashes, on the other core while this one imports the checks
-        from ..hashes import digest_ahead
-        from ..validation.descriptor import hashes_to_check
-
-        digest_ahead(hashes_to_check(pkg))
+        hash_ahead(pkg)
     tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
     from ..validation import checks, report_parts  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
@@ -269,7 +267,7 @@ def _failed(args, exc: Exception) -> int:
     from ..release import ReleaseRefused
     from ..seal import SealBroken
 
-    if isinstance(exc, UsageError):
+    if isinstance(exc, (UsageError, MissingExtra)):
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if isinstance(exc, SealBroken):
@@ -282,9 +280,6 @@ def _failed(args, exc: Exception) -> int:
               file=sys.stderr)
         print(f"{args.command} refused, nothing written: {exc.fix}", file=sys.stderr)
         return 1
-    if isinstance(exc, MissingExtra):
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     if isinstance(exc, ExportRefused):
         print(f"export refused: {exc}", file=sys.stderr)
         return 1

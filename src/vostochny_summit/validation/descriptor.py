@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from ..hashes import fresh_digest
+from ..hashes import digest_ahead, fresh_digest
 from .engine import Check
 from .problem import Problem
 
@@ -162,6 +162,11 @@ def hashes_to_check(pkg) -> list[tuple[Path, str]]:
 
 
 ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
+
+
+def hash_ahead(pkg) -> None:
+    """Start taking the hashes check_hashes will take, on a thread of their own (hashes.digest_ahead)."""
+    digest_ahead(hashes_to_check(pkg))
 
 
 def check_hashes(ctx) -> list[Problem]:
