@@ -14,7 +14,8 @@ import pyarrow as pa
 import pytest
 
 from vostochny_summit.model import RESOURCES
-from vostochny_summit.validation import screens, validate
+from vostochny_summit.package import Package
+from vostochny_summit.validation import parquet, screens, validate
 from vostochny_summit.validation.descriptor import PROFILES
 from vostochny_summit.validation.field_rules import TYPE_RULES
 from vostochny_summit.validation.profile_screen import compile_schema
@@ -242,6 +243,36 @@ def test_threads_and_one_thread_report_the_same(defect, package_copy):
     """The serial run of a small package (no pool, one DuckDB cursor) and the pool report the same problems."""
     plant(package_copy, defect)
     assert validate(package_copy, workers=2) == validate(package_copy, workers=0)
+
+
+def test_arrow_threads_only_in_a_serial_run(package_copy, monkeypatch):
+    """Arrow parses the CSVs and decodes the Parquet files on its own threads only when the run has none (workers=0):
+    a pool's workers keep the cores busy themselves. Either way every table is parsed and read back once."""
+    from pyarrow._parquet import ParquetReader
+
+    from vostochny_summit import tabular
+
+    seen = {"parse": [], "decode": []}
+    parse, batches = tabular._parse, ParquetReader.iter_batches
+
+    def recording_parse(data, header, threads, names=False):
+        seen["parse"].append(threads)
+        return parse(data, header, threads, names)
+
+    class Reader(ParquetReader):
+        def iter_batches(self, *args, use_threads=True, **kwargs):
+            seen["decode"].append(use_threads)
+            return batches(self, *args, use_threads=use_threads, **kwargs)
+
+    monkeypatch.setattr(tabular, "_parse", recording_parse)
+    monkeypatch.setattr("pyarrow._parquet.ParquetReader", Reader)
+    monkeypatch.setattr(parquet, "PARQUET_BATCH_ROWS", 64)  # every table but the smallest spans several batches
+    tables = len(Package(package_copy).tables)
+    for workers, threads in ((2, False), (0, True)):
+        seen["parse"].clear(), seen["decode"].clear()
+        assert validate(package_copy, workers=workers) == []
+        assert seen["parse"] == [threads] * tables
+        assert len(seen["decode"]) == tables and any(seen["decode"]) == threads  # a table of one batch: no threads
 
 
 @pytest.mark.parametrize("rows", [None, 2])

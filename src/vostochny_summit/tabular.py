@@ -72,13 +72,14 @@ def parquet_reader(path: Path):
 PARSE_SLICE = 64 << 20  # bytes of a memory map parsed at a time when read_raw is told what to do behind the parse
 
 
-def read_raw(source, behind=None) -> RawTable:
+def read_raw(source, behind=None, threads: bool = True) -> RawTable:
     """Parse a CSV with every column as string; empty unquoted cells are null, quoted "" stays an empty string.
 
     source: a path, or the file's bytes (bytes or a memory map). Ragged rows are skipped and reported with their data
     row number (row 1 = first line below the header). behind(start, end), when given, is called on each byte range
     once it is parsed (byte_scans.pages_behind: a map's pages leave this process's memory): a large file is then
-    parsed PARSE_SLICE bytes at a time, so that its pages and its parsed cells are not all held at once.
+    parsed PARSE_SLICE bytes at a time, so that its pages and its parsed cells are not all held at once. threads:
+    whether Arrow parses on its own threads (not when the caller's own threads keep the cores busy).
     """
     try:
         data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else map_file(source)
@@ -86,10 +87,10 @@ def read_raw(source, behind=None) -> RawTable:
         first = data_bytes[: eol if eol >= 0 else len(data_bytes)].decode("utf-8-sig").rstrip("\r")
         header = next(csv.reader([first])) if first else []
         if behind is not None and len(data_bytes) > PARSE_SLICE:
-            data = _parse_slices(data_bytes, header, behind)
+            data = _parse_slices(data_bytes, header, behind, threads)
             if data is not None:
                 return RawTable(header, data, [])
-        data, ragged = _parse(data_bytes, header, threads=True)
+        data, ragged = _parse(data_bytes, header, threads=threads)
         if ragged and any(n is None for n, _ in ragged):
             data, ragged = _parse(data_bytes, header, threads=False)  # only a serial parse knows line numbers
         return RawTable(header, data, [(-1 if n is None else n - 1, cells) for n, cells in ragged])
@@ -97,7 +98,7 @@ def read_raw(source, behind=None) -> RawTable:
         return RawTable([], None, [], error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
-def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
+def _parse_slices(data_bytes, header: list[str], behind, threads: bool) -> pa.Table | None:
     """The CSV parsed a slice of about PARSE_SLICE bytes at a time, each ending at a line end (no value holds a line
     break: newlines_in_values is off), with behind(start, end) called on each slice's byte range once parsed.
     None when a row is ragged or a slice does not parse: read_raw then parses the whole file again, which alone numbers
@@ -108,7 +109,7 @@ def _parse_slices(data_bytes, header: list[str], behind) -> pa.Table | None:
             end = data_bytes.find(b"\n", min(start + PARSE_SLICE, size) - 1)
             end = size if end < 0 else end + 1
             try:
-                part, ragged = _parse(view[start:end], header, threads=True, names=start > 0)
+                part, ragged = _parse(view[start:end], header, threads=threads, names=start > 0)
             except pa.ArrowInvalid:
                 return None
             if ragged:

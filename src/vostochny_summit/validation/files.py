@@ -36,7 +36,7 @@ def check_file(ctx):
     # pyarrow checks UTF-8 while parsing; Python locates a bad byte only when it fails. A large file's pages leave this
     # process's memory as it is parsed: held beside all of its parsed cells, they were 500 MB more at the peak of a
     # 10 M-row package.
-    raw = read_raw(data, behind=behind)
+    raw = read_raw(data, behind=behind, threads=ctx.arrow_threads)
     if raw.error:
         try:
             bytes(data).decode("utf-8")

@@ -55,9 +55,9 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
     if have_rows != want.num_rows:
         return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV")
     differs, offset = set(), 0
-    # decoding threads only for a file of more than one batch: on a small one their hand-offs cost more than the
-    # decoding itself (a file that cannot be decoded is reported by check_parquet)
-    threads = have_rows > PARQUET_BATCH_ROWS
+    # decoding threads only in a serial run (ctx.arrow_threads) and for a file of more than one batch: on a small one
+    # their hand-offs cost more than the decoding itself (a file that cannot be decoded is reported by check_parquet)
+    threads = ctx.arrow_threads and have_rows > PARQUET_BATCH_ROWS
     for batch in have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads):
         same = [i for i, f in enumerate(t.field_names) if f not in differs]  # the columns not yet found to differ
         if not same:
@@ -91,8 +91,8 @@ def _batch(ctx, carry) -> list[Problem]:
             carry["schema"], carry["rows"] = arrow_schema(t, ctx.pkg.version), 0
             if not have.schema_arrow.equals(carry["schema"], check_metadata=True):
                 return problem("parquet-schema", expected="the schema's types and the package version")
-            carry["batches"] = have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups),
-                                                 use_threads=have.metadata.num_rows > PARQUET_BATCH_ROWS)
+            threads = ctx.arrow_threads and have.metadata.num_rows > PARQUET_BATCH_ROWS
+            carry["batches"] = have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads)
         want = pc.cast(state.typed, carry["schema"])
         got, n = [], 0
         while n < want.num_rows:
