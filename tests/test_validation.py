@@ -208,6 +208,43 @@ def test_jemalloc_starts_with_the_tuning_for_the_packages_size(size, large):
     assert (f"opt.dirty_decay_ms: {tuning.LARGE_DECAY_MS} " in run.stderr) == large, run.stderr[:3000]  # else Arrow's
 
 
+_GLIBC_FAULTS = """
+import resource, sys
+from vostochny_summit.validation import tuning
+tuning.enable(csv_bytes=int(sys.argv[1]))
+import numpy as np
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for half_mib in range(1, 8):  # 0.5 to 3.5 MiB, each filled, then freed (under numpy's 4 MiB huge-page advice)
+    block = np.ones(half_mib << 19, dtype=np.uint8)
+    del block
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def test_glibc_keeps_a_small_packages_temporaries_in_its_heap():
+    """Below LARGE_BYTES the tuning keeps blocks of a few MiB in glibc's heaps: a growing series of temporaries (14 MiB
+    in all) reuses one heap's pages, where glibc's default maps each block afresh (a page fault per 4 KiB). A large
+    package, a user's own MALLOC_ setting and the tuning turned off keep glibc's default."""
+    import os
+
+    from vostochny_summit.validation import tuning
+
+    def faults(size, **env) -> int:
+        base = {k: v for k, v in os.environ.items() if k != tuning.ENV and not k.startswith("MALLOC_")}
+        run = subprocess.run([sys.executable, "-c", _GLIBC_FAULTS, str(size)], capture_output=True, text=True,
+                             env={**base, **env})
+        assert run.returncode == 0, run.stderr[-2000:]
+        return int(run.stdout.split()[-1])
+
+    try:
+        __import__("ctypes").CDLL(None).mallopt
+    except AttributeError:
+        pytest.skip("no glibc mallopt here")
+    tuned = faults(0)
+    for default in (faults(tuning.LARGE_BYTES), faults(0, MALLOC_PERTURB_="0"), faults(0, **{tuning.ENV: "1"})):
+        assert default > 2 * tuned and default >= 14 << 8, (tuned, default)  # 14 MiB of fresh pages, 4 KiB each
+
+
 def test_a_users_jemalloc_setting_wins_and_the_large_decay_still_reaches_a_loaded_pyarrow(monkeypatch):
     """JE_ARROW_MALLOC_CONF set by the user is left as it is, and nothing is changed; without it, when pyarrow was
     loaded before the tuning (its settings can no longer be given), a large package still gets its decay through
