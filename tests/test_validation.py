@@ -236,9 +236,7 @@ def test_glibc_keeps_a_small_packages_temporaries_in_its_heap():
         assert run.returncode == 0, run.stderr[-2000:]
         return int(run.stdout.split()[-1])
 
-    try:
-        __import__("ctypes").CDLL(None).mallopt
-    except AttributeError:
+    if not hasattr(__import__("ctypes").CDLL(None), "mallopt"):
         pytest.skip("no glibc mallopt here")
     tuned = faults(0)
     for default in (faults(tuning.LARGE_BYTES), faults(0, MALLOC_PERTURB_="0"), faults(0, **{tuning.ENV: "1"})):
