@@ -4,7 +4,7 @@ Provides "raw": the table parsed with every cell a string (plus __row, the 1-bas
 
 from __future__ import annotations
 
-from ..tabular import read_raw
+from ..tabular import PARSE_SLICE, read_raw
 from .byte_scans import first_byte, pages_behind, with_row_numbers
 from .descriptor import unsafe_path
 from .engine import Check
@@ -28,7 +28,10 @@ def check_file(ctx):
         return out, None
     if data[:3] == b"\xef\xbb\xbf":
         add("bom", expected="UTF-8 without a byte order mark")
-    behind = pages_behind(data)  # a map's pages leave this process's memory behind the search and the parse
+    # a large file's mapped pages leave this process's memory behind the search and the parse (read_raw parses it a
+    # slice at a time); a file parsed whole is all mapped by the parse anyway, and letting its pages go behind the
+    # search only made the parse map them again
+    behind = pages_behind(data) if len(data) > PARSE_SLICE else None
     cr = first_byte(data, b"\r", behind)
     if cr >= 0:
         line = data[:cr].count(b"\n") + 1
