@@ -296,3 +296,25 @@ def test_row_hashes_find_rows_repeated_across_batches():
     assert not distinct([("a", "1"), ("b", "1")], [("c", "1")], [("b", "1")])
     assert distinct([("a", None), ("b", "1")], [("a", None), (None, "1")], [(None, "1")])
     assert distinct() and distinct([])
+
+
+@pytest.mark.parametrize("size", [0, 1, 5_000, (1 << 20) + 3])
+def test_a_texts_bytes_are_read_whole_even_when_it_grew_since_its_size_was_taken(tmp_path, monkeypatch, size):
+    """texts._file_bytes reads what fstat says plus one byte; a file longer than that (it grew in between) is read on
+    to its end: here fstat is made to say 0 and 1,000 bytes short."""
+    import os
+    import random
+
+    from vostochny_summit.validation import texts
+
+    data = random.Random(size).randbytes(size)
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    assert texts._file_bytes(str(path)) == data
+    real = os.fstat
+    for short in (size, 1000):
+        monkeypatch.setattr(os, "fstat", lambda fd, short=short: os.stat_result((0,) * 6 + (max(0, real(fd).st_size - short),) + (0,) * 3))
+        assert texts._file_bytes(str(path)) == data
+    monkeypatch.setattr(os, "fstat", real)
+    with pytest.raises(FileNotFoundError):
+        texts._file_bytes(str(tmp_path / "missing.txt"))
