@@ -135,7 +135,8 @@ def all_in(values, known, drop=None) -> bool:
             if len(mine) == len(theirs):
                 return bool(pc.all(pc.equal(mine, theirs)).as_py())
             values, known = mine, theirs  # fewer values to look up, a smaller set to look them up in
-    known = known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known  # the set is one array
+    if isinstance(known, pa.ChunkedArray):  # the set is one array: the distinct known values (a hash table of them,
+        known = pc.unique(known)  # which is_in would build anyway), not a copy of every chunk joined
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
 
 
