@@ -28,6 +28,8 @@ process; validate() called from Python changes none of this. VOSTOCHNY_SUMMIT_NO
   few MiB were fresh pages, and a madvise, again and again. At 1.09 M rows: wall 0.95, CPU 0.96, system time 0.32
   against 0.40 s, peak 400 against 373 MiB (21 pairs); the real package the same (0.98, within the spread). Not for a
   large package, whose peak is the goal there.
+- The CSVs' hashes taken on the other core while validate's command imports its checks (descriptor.hash_ahead,
+  hashes.digest_ahead; at 1.09 M rows wall 0.966, 15 pairs), gated on enabled() like the rest.
 - Start-up without the cyclic garbage collector (hold_collector, then settle once validate's modules are imported):
   importing pyarrow, numpy and the checks makes some 10^5 objects that live as long as the process, and collecting
   them as they come (a young-generation pass every 700 of them, and older passes over all of them) took about 5 % of
