@@ -79,8 +79,7 @@ def read_raw(source, behind=None, threads: bool = True) -> RawTable:
     row number (row 1 = first line below the header). behind(start, end), when given, is called on each byte range
     once it is parsed (byte_scans.pages_behind: a map's pages leave this process's memory): a large file is then
     parsed PARSE_SLICE bytes at a time, so that its pages and its parsed cells are not all held at once. threads:
-    whether Arrow parses on its own threads (not when the caller's own threads keep the cores busy).
-    """
+    whether Arrow parses on its own threads (not when the caller's own threads keep the cores busy)."""
     try:
         data_bytes = source if isinstance(source, (bytes, mmap.mmap)) else map_file(source)
         eol = data_bytes.find(b"\n")
