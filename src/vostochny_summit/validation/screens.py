@@ -135,9 +135,16 @@ def all_in(values, known, drop=None) -> bool:
             if len(mine) == len(theirs):
                 return bool(pc.all(pc.equal(mine, theirs)).as_py())
             values, known = mine, theirs  # fewer values to look up, a smaller set to look them up in
-    if isinstance(known, pa.ChunkedArray):  # the set is one array: the distinct known values (a hash table of them,
-        known = pc.unique(known)  # which is_in would build anyway), not a copy of every chunk joined
+    if isinstance(known, pa.ChunkedArray):  # the set is one array: a long column's distinct values (is_in would hash
+        known = _one_array(known)  # them anyway), not a copy of every chunk joined
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
+
+
+def _one_array(known: pa.ChunkedArray) -> pa.Array:
+    """A chunked column as one array for is_in's set: its chunks joined, or from ranges.ROWS values on, its distinct
+    values (the unmentioned check at 10.9 M rows: 2.26 M mention values in 77 chunks, 0.146 against 0.200 s and 38
+    against 103 MiB of Arrow's memory; on a shorter column the extra hashing costs more than the copy saves)."""
+    return pc.unique(known) if len(known) > ranges.ROWS else known.combine_chunks()
 
 
 def _all_in_ranges(values, known, drop) -> bool:
@@ -146,7 +153,7 @@ def _all_in_ranges(values, known, drop) -> bool:
     evidence by claim, the claims by id), and where that does not prove it (values in another order: the sources of a
     table's spans), against every known value. Exact both ways: a range's known values are known values, and a value
     missing from every known value is missing."""
-    k = 0
+    k, every = 0, None  # every: the whole known column as one array, made once, for the ranges it must decide
     for lo, hi in ranges.bounds(len(values)):
         part = values.slice(lo, hi - lo)
         try:
@@ -154,7 +161,11 @@ def _all_in_ranges(values, known, drop) -> bool:
             b = ranges.after(known, part[-1].as_py(), a)
         except TypeError:  # values Python cannot order: no narrowing
             a = b = k
-        ok = (b > a and all_in(part, known.slice(a, b - a))) or all_in(part, known)
+        ok = b > a and all_in(part, known.slice(a, b - a))
+        if not ok:
+            if every is None:
+                every = _one_array(known) if isinstance(known, pa.ChunkedArray) else known
+            ok = all_in(part, every)
         drop()
         if not ok:
             return False
