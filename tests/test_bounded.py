@@ -283,19 +283,28 @@ def test_row_hashes_find_rows_repeated_across_batches():
         return [pa.table({"s": pa.array([r[0] for r in b], pa.string()), "c": pa.array([r[1] for r in b], pa.string())})
                 for b in rows]
 
+    from vostochny_summit.validation.context import open_db
+
+    shared = open_db()  # a serial run's cursor: hashed on, and left open
+
     def distinct(*rows) -> bool:
-        hashes = RowHashes()
-        try:
-            for b in batches(*rows):
-                hashes.add(b)
-            return hashes.distinct()
-        finally:
-            hashes.close()
+        answers = []
+        for hashes in (RowHashes(), RowHashes(shared)):
+            try:
+                for b in batches(*rows):
+                    hashes.add(b)
+                answers.append(hashes.distinct())
+            finally:
+                hashes.close()
+        assert answers[0] == answers[1], rows
+        return answers[0]
 
     assert distinct([("a", "bc"), ("x", "1")], [("ab", "c"), ("x", "2")], [])
     assert not distinct([("a", "1"), ("b", "1")], [("c", "1")], [("b", "1")])
     assert distinct([("a", None), ("b", "1")], [("a", None), (None, "1")], [(None, "1")])
     assert distinct() and distinct([])
+    assert shared.execute("SELECT 42").fetchall() == [(42,)]  # still open after every close()
+    shared.close()
 
 
 @pytest.mark.parametrize("size", [0, 1, 5_000, (1 << 20) + 3])

@@ -121,6 +121,10 @@ class Context:
 
         self._con.register(name, with_row_numbers(table))
 
+    def shared_cursor(self):
+        """A serial run's one DuckDB cursor, which every node shares (never closed by a node), else None."""
+        return self._run.shared_cursor()
+
     def close(self) -> None:
         if self._con is not None and self._con is not self._run.shared_cursor():
             self._con.close()

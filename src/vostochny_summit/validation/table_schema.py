@@ -236,7 +236,9 @@ def _batch(ctx, carry):
                                 expected=f"a unique primary key ({', '.join(t.primary_key)}) in key order")], state
         carry["last"] = keys.take([n - 1])  # a copy: the batch's columns go
     for cols in _unique_sets(t):
-        carry.setdefault(tuple(cols), RowHashes()).add(state.raw.select(cols))
+        if tuple(cols) not in carry:
+            carry[tuple(cols)] = RowHashes(ctx.shared_cursor())  # a serial run's cursor, else a database of its own
+        carry[tuple(cols)].add(state.raw.select(cols))
     mine = slim(state, ctx.pkg, t, ctx.options)
     carry.setdefault("kept", kept.Gather(ctx.spill)).add(mine.raw, mine.typed)
     carry.setdefault("flags", []).append((mine.plain, mine.rendered, mine.deferred))
