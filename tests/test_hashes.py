@@ -121,3 +121,19 @@ def test_validate_reports_a_stale_hash_whether_the_edit_came_before_or_after_the
     assert stale == {f"resource quotes sha256:{hashlib.sha256(quotes).hexdigest()}",
                      f"resource people sha256:{hashlib.sha256(after.read_bytes()).hexdigest()}"}
     assert not hashes._ahead  # each digest ahead was taken once
+
+
+def test_the_digests_are_taken_ahead_only_when_the_hashes_check_will_run(package_copy, monkeypatch):
+    """validate --pick fixity does not run the hashes check: its command line hashes nothing ahead; a pick of one of
+    the check's codes (or none) starts the digests of every CSV."""
+    from vostochny_summit.validation.descriptor import hash_ahead
+
+    monkeypatch.setattr(hashes, "RACY_NS", 0)
+    pkg = Package(package_copy)
+    hash_ahead(pkg, lambda code: code == "fixity")
+    assert not hashes._ahead
+    hash_ahead(pkg, lambda code: code == "stale-bytes")
+    assert len(hashes._ahead) == len(pkg.tables)
+    for (path, algo), (_, future) in list(hashes._ahead.items()):
+        assert future.result(timeout=10) == hashes.fresh_digest(path, algo)
+    assert not hashes._ahead

@@ -67,8 +67,9 @@ def validate(args) -> int:
         size = csv_bytes(pkg.tables)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         size = 0  # the descriptor cannot say: validate reports why
-    if tuning.enabled():  # the CSVs' hashes, on the other core while this one imports the checks
-        hash_ahead(pkg)
+    pick, skip = _codes(args.pick), _codes(args.skip)
+    if tuning.enabled():  # the CSVs' hashes, on the other core while this one imports the checks (if it runs)
+        hash_ahead(pkg, lambda code: (not pick or code in pick) and code not in skip)
     tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
     from ..validation import checks, report_parts  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
@@ -78,7 +79,6 @@ def validate(args) -> int:
     announce(root, data_on_stdout=args.format == "json")
     if bounded_by_size(size, args.bounded):
         print(BOUNDED_NOTE.format(mib=size / 2**20, where=spill_dir()), file=sys.stderr, flush=True)
-    pick, skip = _codes(args.pick), _codes(args.skip)
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     try:

@@ -164,9 +164,12 @@ def hashes_to_check(pkg) -> list[tuple[Path, str]]:
 ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
 
 
-def hash_ahead(pkg) -> None:
-    """Start taking the hashes check_hashes will take, on a thread of their own (hashes.digest_ahead)."""
-    digest_ahead(hashes_to_check(pkg))
+def hash_ahead(pkg, wanted=lambda code: True) -> None:
+    """Start taking the hashes check_hashes will take, on a thread of their own (hashes.digest_ahead); nothing when no
+    code of that check is wanted (validate --pick or --skip: the check does not run)."""
+    hashes = next(c for c in CHECKS if c.run is check_hashes)
+    if any(wanted(code) for code in hashes.codes):
+        digest_ahead(hashes_to_check(pkg))
 
 
 def check_hashes(ctx) -> list[Problem]:
