@@ -57,7 +57,7 @@ def fmt(args) -> int:
 
 def validate(args) -> int:
     from ..package import Package
-    from ..validation import BOUNDED_NOTE, bounded_by_size, csv_bytes, tuning
+    from ..validation import BOUNDED_NOTE, bounded_by_size, csv_bytes, tuning, wanted_codes
     from ..validation.descriptor import hash_ahead
     from ..validation.spill import spill_dir
 
@@ -69,7 +69,7 @@ def validate(args) -> int:
         size = 0  # the descriptor cannot say: validate reports why
     pick, skip = _codes(args.pick), _codes(args.skip)
     if tuning.enabled():  # the CSVs' hashes, on the other core while this one imports the checks (if it runs)
-        hash_ahead(pkg, lambda code: (not pick or code in pick) and code not in skip)
+        hash_ahead(pkg, wanted_codes(pick, skip))
     tuning.enable(block_pandas=not args.frictionless, csv_bytes=size)  # first: it imports pyarrow
     from ..validation import checks, report_parts  # noqa: F401 - checks: every check's module, before settle
     from ..validation import validate as run_validate
@@ -90,7 +90,7 @@ def validate(args) -> int:
     if args.frictionless:
         from ..validation.merge import frictionless_problems, merge_frictionless
 
-        wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
+        wanted = wanted_codes(pick, skip)
         problems += [p for p in merge_frictionless(problems, frictionless_problems(root)) if wanted(p.code)]
     for part in report_parts(problems, args.format, limit=args.limit, causes=_causes(root, problems)):
         sys.stdout.write(part)

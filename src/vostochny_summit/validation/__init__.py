@@ -13,7 +13,7 @@ from ..package import Package
 from .catalogue import CODES
 from .problem import Problem, in_order, report, report_parts
 
-__all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "CODES"]
+__all__ = ["Problem", "report", "report_parts", "validate", "csv_bytes", "wanted_codes", "CODES"]
 
 
 SERIAL_BYTES = 4 << 20  # a package whose CSVs are smaller than this is checked in the caller's thread, without a pool
@@ -43,7 +43,7 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
     unknown = sorted((pick | skip) - set(CODES))
     if unknown:
         raise ValueError(f"unknown error code(s): {', '.join(unknown)}; the codes are listed in docs/error-codes.md")
-    wanted = lambda code: (not pick or code in pick) and code not in skip  # noqa: E731
+    wanted = wanted_codes(pick, skip)
     all_checks = registry.CHECKS if checks is None else checks
     all_rules = registry.ROW_RULES if row_rules is None else row_rules
     check_plan(all_checks, all_rules)  # the whole plan is sound before a part of it is chosen
@@ -66,6 +66,12 @@ def validate(root=None, *, exhaustive: bool = False, pick=None, skip=None, check
         workers = 0 if size < SERIAL_BYTES else max(2, os.cpu_count() or 2)
     problems = [p for p in run.execute(workers=workers) if wanted(p.code)]
     return in_order(problems, list(run.tables))
+
+
+def wanted_codes(pick=None, skip=None):
+    """Whether an error code is reported under --pick / --skip (pick: only these, when any; skip: never these)."""
+    pick, skip = set(pick or ()), set(skip or ())
+    return lambda code: (not pick or code in pick) and code not in skip
 
 
 def bounded_by_size(size: int, bounded: bool | None) -> bool:

@@ -152,23 +152,23 @@ def recorded_hash(resource: dict) -> tuple[str, str]:
     return algo, digest
 
 
+ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
+HASH_CODES = ("stale-bytes", "hash-algorithm", "stale-hash")  # check_hashes'
+
+
 def hashes_to_check(pkg) -> list[tuple[Path, str]]:
     """(CSV path, algorithm) of each resource whose hash check_hashes takes: for hashes.digest_ahead."""
     try:
-        return [(t.csv_path, recorded_hash(t.resource)[0]) for t in pkg.tables.values()
-                if not unsafe_path(t.resource.get("path")) and recorded_hash(t.resource)[0] in ALGORITHMS]
+        found = [(t.csv_path, t.resource) for t in pkg.tables.values() if not unsafe_path(t.resource.get("path"))]
+        return [(path, algo) for path, res in found if (algo := recorded_hash(res)[0]) in ALGORITHMS]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []
-
-
-ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
 
 
 def hash_ahead(pkg, wanted=lambda code: True) -> None:
     """Start taking the hashes check_hashes will take, on a thread of their own (hashes.digest_ahead); nothing when no
     code of that check is wanted (validate --pick or --skip: the check does not run)."""
-    hashes = next(c for c in CHECKS if c.run is check_hashes)
-    if any(wanted(code) for code in hashes.codes):
+    if any(wanted(code) for code in HASH_CODES):
         digest_ahead(hashes_to_check(pkg))
 
 
@@ -233,5 +233,5 @@ CHECKS = [
     Check("descriptor", check_descriptor, ("descriptor-unreadable", "descriptor-profile", "descriptor-version", "no-resources",
                                           "duplicate-resource", "unsafe-path", "missing-file", "resource-type", "schema-unreadable")),
     Check("profiles", check_profiles, ("profile-error", "missing-dependency"), side=True),
-    Check("hashes", check_hashes, ("stale-bytes", "hash-algorithm", "stale-hash"), side=True),
+    Check("hashes", check_hashes, HASH_CODES, side=True),
 ]

@@ -55,10 +55,7 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
     if have_rows != want.num_rows:
         return problem("parquet-stale", value=f"{have_rows} rows", expected=f"{want.num_rows} rows as in the CSV")
     differs, offset = set(), 0
-    # decoding threads only in a serial run (ctx.arrow_threads) and for a file of more than one batch: on a small one
-    # their hand-offs cost more than the decoding itself (a file that cannot be decoded is reported by check_parquet)
-    threads = ctx.arrow_threads and have_rows > PARQUET_BATCH_ROWS
-    for batch in have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads):
+    for batch in have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=_threads(ctx, have)):
         same = [i for i, f in enumerate(t.field_names) if f not in differs]  # the columns not yet found to differ
         if not same:
             break
@@ -70,6 +67,13 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
                 differs.add(t.field_names[i])
     return [p for f in t.field_names if f in differs
             for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
+
+
+def _threads(ctx, reader) -> bool:
+    """Whether the file is decoded on Arrow's threads: only in a serial run (ctx.arrow_threads) and for a file of more
+    than one batch, where their hand-offs cost less than the decoding (a file that cannot be decoded is reported by
+    check_parquet)."""
+    return ctx.arrow_threads and reader.metadata.num_rows > PARQUET_BATCH_ROWS
 
 
 def _batch(ctx, carry) -> list[Problem]:
@@ -91,8 +95,8 @@ def _batch(ctx, carry) -> list[Problem]:
             carry["schema"], carry["rows"] = arrow_schema(t, ctx.pkg.version), 0
             if not have.schema_arrow.equals(carry["schema"], check_metadata=True):
                 return problem("parquet-schema", expected="the schema's types and the package version")
-            threads = ctx.arrow_threads and have.metadata.num_rows > PARQUET_BATCH_ROWS
-            carry["batches"] = have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups), use_threads=threads)
+            carry["batches"] = have.iter_batches(PARQUET_BATCH_ROWS, range(have.num_row_groups),
+                                                 use_threads=_threads(ctx, have))
         want = pc.cast(state.typed, carry["schema"])
         got, n = [], 0
         while n < want.num_rows:
