@@ -327,3 +327,23 @@ def test_a_texts_bytes_are_read_whole_even_when_it_grew_since_its_size_was_taken
     monkeypatch.setattr(os, "fstat", real)
     with pytest.raises(FileNotFoundError):
         texts._file_bytes(str(tmp_path / "missing.txt"))
+
+
+def test_every_large_table_but_the_articles_runs_its_own_checks_over_batches(built_base, monkeypatch):
+    """A bounded run holds no whole table but the articles' (their texts are made from it): every other table's own
+    checks collapse into the one node of its batches. A per-table check that can run neither over batches nor on the
+    kept columns (Check.over_batches, Check.keys_only) would keep its table whole; utterances did, and held the quotes."""
+    from vostochny_summit.validation import batches, engine, roles
+
+    monkeypatch.setattr(batches, "BATCH_FROM", 0)
+    plans = []
+    monkeypatch.setattr(engine.Run, "execute", lambda self, workers, run=engine.Run.execute: (
+        plans.append((self, self.plan())), run(self, workers))[1])
+    from vostochny_summit import validation
+
+    assert validation.validate(built_base, bounded=True, workers=0) == []
+    run, nodes = plans[0]
+    whole = sorted({n.table for n in nodes if n.check.per_table and not n.check.keys_only
+                    and not isinstance(n.check.run, batches.Pipeline)})
+    assert whole == [roles.sources_table(run.pkg)]
+    assert any(isinstance(n.check.run, batches.Pipeline) and n.table == "quotes" for n in nodes)

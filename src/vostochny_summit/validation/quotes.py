@@ -88,7 +88,7 @@ CHECKS = [
     Check("quote-marks", check_quote_marks, ("quote-marks",), needs=("table", "texts"), per_table=True, applies=_is_quotes,
           over_batches=True),
     Check("utterances", check_utterances, ("utterance-speakers",), needs=("table",), per_table=True,
-          applies=lambda pkg, t: roles.utterance_columns(t) is not None),
+          applies=lambda pkg, t: roles.utterance_columns(t) is not None, keys_only=True),  # kept columns (roles.py)
     Check("quote-pairs", check_quote_pairs, ("span-quote-pair",), needs=("table",), per_table=True,
           applies=lambda pkg, t: t.name in roles.quote_mark_pair_tables(pkg), over_batches=True),
 ]
