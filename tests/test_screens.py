@@ -64,6 +64,42 @@ def test_pattern_screen_clears_only_what_duckdb_clears(pattern):
                 assert _sql_count(con, cond, col) == 0, (pattern, date, col)
 
 
+def test_slugs_read_from_the_bytes_agree_with_the_regular_expression_both_ways():
+    """string_scans.all_slugs stands in for RE2's full match of SLUG_PATTERN: it says True exactly when every value
+    matches, on chunked and sliced columns with nulls; a null slot holding bytes makes it unsure (False), never wrong."""
+    import re
+
+    from vostochny_summit.model import SLUG_PATTERN
+    from vostochny_summit.validation.string_scans import all_slugs
+
+    rng, slug = random.Random(11), re.compile(SLUG_PATTERN)
+    near = ["a", "z", "0", "9", "-", "--", "_", "A", "é", " ", "\n", "ab-c", "x-1"]
+    seen = set()
+    for _ in range(600):
+        values = [None if rng.random() < 0.1 else "".join(rng.choice(near) for _ in range(rng.randint(0, 4)))
+                  for _ in range(rng.randint(0, 8))]
+        if rng.random() < 0.5:  # mostly slugs, so that True is met often
+            values = [v if v is None or slug.fullmatch(v) else "a-" + str(i) for i, v in enumerate(values)]
+        cut = rng.randint(0, len(values))
+        col = pa.chunked_array([pa.array(values[:cut], pa.string()), pa.array(["?"] + values[cut:], pa.string())[1:]],
+                               pa.string())
+        expected = all(v is None or slug.fullmatch(v) for v in values)
+        assert all_slugs(col) == expected, values
+        seen.add(expected)
+    assert seen == {True, False}
+    for bad in ("a-", "-a", "a--b", "", "-", "A", "a b", "é", "a_b", "a\n"):  # one value breaks it, anywhere in a chunk
+        for at in range(3):
+            values = ["ab-1", "c", "d-e-f"]
+            values[at] = bad
+            assert all_slugs(pa.chunked_array([pa.array(values[:2]), pa.array(values[2:])])) is False, values
+            assert all_slugs(pa.array(["x"] + values)[1:]) is False, values
+    held = pa.array(["ab", None, "cd"], pa.string())  # the null's slot holds "x--" (Arrow allows any bytes there)
+    odd = pa.Array.from_buffers(pa.string(), 3, [held.buffers()[0], pa.py_buffer(bytes(pa.array([0, 2, 5, 7], pa.int32()).buffers()[1])),
+                                                 pa.py_buffer(b"abx--cd")], null_count=1)
+    assert odd.to_pylist() == ["ab", None, "cd"] and all_slugs(odd) is False
+    assert not screens.breaks_pattern("c", SLUG_PATTERN)(pa.table({"c": odd}))  # the regular expression clears it
+
+
 def test_vocabulary_bound_and_length_screens_clear_only_what_duckdb_clears():
     rng, con = random.Random(7), duckdb.connect()
     vocab = ["a", "zz", "a-b", "é"]

@@ -13,8 +13,10 @@ from __future__ import annotations
 import pyarrow as pa
 
 from .. import kernels as pc
+from ..model import SLUG_PATTERN
 from ..tabular import ascending_runs, value_codes
 from . import ranges
+from .string_scans import all_slugs
 
 
 def _any(mask) -> bool:
@@ -29,9 +31,11 @@ def full_match(col, pattern: str):
 def breaks_pattern(name: str, pattern: str, date: bool = False):
     """Screen of `col IS NOT NULL AND (NOT regexp_full_match(col, pattern) [OR TRY_CAST(col AS DATE) IS NULL])`
     (and of the same without the null test: a null cell makes both conditions null, which counts no row)."""
+    slug = pattern == SLUG_PATTERN  # the ids' pattern: read from the bytes first (string_scans.all_slugs)
+
     def screen(data: pa.Table) -> bool:
         col = data.column(name)
-        if _any(pc.invert(full_match(col, pattern))):
+        if not (slug and all_slugs(col)) and _any(pc.invert(full_match(col, pattern))):
             return True
         if date:
             # raises on a value Arrow cannot read as a date (then the SQL decides); Arrow and DuckDB read a
