@@ -521,6 +521,9 @@ def test_claim_status_column_agrees_with_the_rule(monkeypatch, order):
 def test_distinct_rows_are_the_same_at_every_size():
     """screens.distinct_rows (the reference and event-date checks judge each distinct combination, not each row): a
     set of the rows below 100 k rows, Arrow's group-by above; both give every distinct combination, nulls included."""
+    import numpy as np
+
+    from vostochny_summit.validation import screens
     from vostochny_summit.validation.screens import distinct_rows
 
     rng = random.Random(7)
@@ -529,6 +532,14 @@ def test_distinct_rows_are_the_same_at_every_size():
         rows = [(rng.choice(qids), rng.choice([None, 0.5, 1.0])) for _ in range(n)]
         t = pa.table({"qid": pa.array([r[0] for r in rows], pa.string()), "conf": pa.array([r[1] for r in rows], pa.float64())})
         assert distinct_rows(t, ["qid", "conf"]) == set(rows), n
+    gen = np.random.default_rng(7)
+    for n in (10_000, 100_001):  # six columns of thousands of values each: more combinations than the codes hold
+        cols = [gen.integers(0, n // 2, n) for _ in range(6)]
+        for c in cols:
+            c[-1] = c[0]  # the last row repeats the first
+        t = pa.table({f"c{i}": pa.array(c, pa.int64(), mask=(np.arange(n) % 3 == 0) & (i == 0)) for i, c in enumerate(cols)})
+        assert screens._row_codes(t.columns) is None
+        assert distinct_rows(t, t.column_names) == set(zip(*(c.to_pylist() for c in t.columns))), n
 
 
 def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp_path):

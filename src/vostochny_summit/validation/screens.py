@@ -215,11 +215,21 @@ def distinct(columns: list) -> bool:
 
 def distinct_rows(data: pa.Table, cols: list[str]) -> set[tuple]:
     """The distinct combinations of the columns' values, as tuples (a check that judges each combination once instead
-    of each row): a set of the rows below 100 k rows, where Arrow's group-by would cost its import (Acero), else the
-    group-by."""
-    if data.num_rows < 100_000:
-        return set(zip(*(data.column(c).to_pylist() for c in cols)))
-    return {tuple(r[c] for c in cols) for r in data.select(cols).group_by(cols).aggregate([]).to_pylist()}
+    of each row): the first row of each distinct code (_row_codes), so that only those rows become Python values (the
+    event dates at 1.09 M rows: 0.003 against 0.029 s for all 38,760 rows as tuples). Where the codes would overflow,
+    a set of the rows below 100 k rows, where Arrow's group-by would cost its import (Acero), else the group-by."""
+    import numpy as np
+
+    from .byte_scans import row_mask
+
+    if not data.num_rows:
+        return set()
+    codes = _row_codes([data.column(c) for c in cols])
+    if codes is not None:
+        data = data.select(cols).filter(row_mask(data.num_rows, np.unique(codes, return_index=True)[1]))
+    elif data.num_rows >= 100_000:
+        return {tuple(r[c] for c in cols) for r in data.select(cols).group_by(cols).aggregate([]).to_pylist()}
+    return set(zip(*(data.column(c).to_pylist() for c in cols)))
 
 
 def one_value_per_group(group, values: list) -> bool:
