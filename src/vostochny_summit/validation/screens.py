@@ -226,7 +226,7 @@ def distinct_rows(data: pa.Table, cols: list[str]) -> set[tuple]:
         return set()
     codes = _row_codes([data.column(c) for c in cols])
     if codes is not None:
-        data = data.select(cols).filter(row_mask(data.num_rows, np.unique(codes, return_index=True)[1]))
+        data = pc.filter(data.select(cols), row_mask(data.num_rows, np.unique(codes, return_index=True)[1]))
     elif data.num_rows >= 100_000:
         return {tuple(r[c] for c in cols) for r in data.select(cols).group_by(cols).aggregate([]).to_pylist()}
     return set(zip(*(data.column(c).to_pylist() for c in cols)))
