@@ -273,38 +273,24 @@ def test_the_file_system_of_a_path_is_its_longest_mount_point():
         assert spill._filesystem("/dev/shm/some-file") == shm[-1]
 
 
-def test_row_hashes_find_rows_repeated_across_batches():
-    """A unique key across batches by its rows' hashes: rows that repeat in another batch are found, rows with a null
-    in the key are skipped (as the unique check skips them), and values that differ only in how they would split
-    into columns ("a", "bc" against "ab", "c") stay apart."""
-    from vostochny_summit.validation.row_hashes import RowHashes
+def test_a_unique_key_repeated_across_batches_is_found_from_the_kept_columns(package_copy, monkeypatch):
+    """Batches that are each clean, but whose last mention repeats the first one's (source_id, char_start, char_end)
+    under its own id: only the kept columns of the whole table (table_schema._finish) can see it, and the whole
+    table's checks then report the rows, exactly as an unbounded run does."""
+    from vostochny_summit.validation import batches, validate
 
-    def batches(*rows):
-        return [pa.table({"s": pa.array([r[0] for r in b], pa.string()), "c": pa.array([r[1] for r in b], pa.string())})
-                for b in rows]
-
-    from vostochny_summit.validation.context import open_db
-
-    shared = open_db()  # a serial run's cursor: hashed on, and left open
-
-    def distinct(*rows) -> bool:
-        answers = []
-        for hashes in (RowHashes(), RowHashes(shared)):
-            try:
-                for b in batches(*rows):
-                    hashes.add(b)
-                answers.append(hashes.distinct())
-            finally:
-                hashes.close()
-        assert answers[0] == answers[1], rows
-        return answers[0]
-
-    assert distinct([("a", "bc"), ("x", "1")], [("ab", "c"), ("x", "2")], [])
-    assert not distinct([("a", "1"), ("b", "1")], [("c", "1")], [("b", "1")])
-    assert distinct([("a", None), ("b", "1")], [("a", None), (None, "1")], [(None, "1")])
-    assert distinct() and distinct([])
-    assert shared.execute("SELECT 42").fetchall() == [(42,)]  # still open after every close()
-    shared.close()
+    path = package_copy / "data" / "mentions.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    first, last = lines[1].split(","), lines[-2].split(",")
+    lines[-2] = ",".join([last[0], *first[1:]])  # the last row's id, the first row's span and entities
+    path.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(batches, "BATCH_FROM", 0)
+    monkeypatch.setattr(batches, "BATCH_BYTES", 4 << 10)  # the two rows are batches apart
+    assert len(lines[1].encode()) + len(lines[-2].encode()) < path.stat().st_size - (8 << 10)
+    whole = validate(package_copy, pick=["unique-key"], bounded=False)
+    assert [(p.code, p.table, p.row) for p in whole] == [("unique-key", "mentions", len(lines) - 2)]
+    assert validate(package_copy, pick=["unique-key"], bounded=True) == whole
+    assert validate(package_copy, pick=["unique-key"], bounded=True, workers=2) == whole
 
 
 @pytest.mark.parametrize("size", [0, 1, 5_000, (1 << 20) + 3])

@@ -23,7 +23,6 @@ from .batches import Batched
 from .engine import Check
 from .field_rules import _integer_rule_needed, field_rules, pattern_via_parent
 from .problem import Problem
-from .row_hashes import RowHashes
 from .sql import Rule, key_sql, q, rows, run_rules
 
 
@@ -235,10 +234,6 @@ def _batch(ctx, carry):
                 return [Problem(code="primary-key", file=ctx.rel(t.csv_path), table=t.name, value="(across batches)",
                                 expected=f"a unique primary key ({', '.join(t.primary_key)}) in key order")], state
         carry["last"] = keys.take([n - 1])  # a copy: the batch's columns go
-    for cols in _unique_sets(t):
-        if tuple(cols) not in carry:
-            carry[tuple(cols)] = RowHashes(ctx.shared_cursor())  # a serial run's cursor, else a database of its own
-        carry[tuple(cols)].add(state.raw.select(cols))
     mine = slim(state, ctx.pkg, t, ctx.options)
     carry.setdefault("kept", kept.Gather(ctx.spill)).add(mine.raw, mine.typed)
     carry.setdefault("flags", []).append((mine.plain, mine.rendered, mine.deferred))
@@ -252,15 +247,17 @@ def _unique_sets(t) -> list[list[str]]:
 
 
 def _finish(ctx, carry):
-    """Once every batch is clean: no unique column repeats a value across batches (by the rows' hashes; else the whole
-    table's checks say where); the kept columns of every batch, as one TableState for the checks across tables."""
+    """Once every batch is clean: the kept columns of every batch, as one TableState for the checks across tables, and
+    no unique column or key repeating a value across batches, judged on those columns (a key's columns are kept as
+    text: table_schema.slim) by the whole table's own screen (_distinct); where it is not clear, the whole table's
+    checks say where."""
     t = ctx.table
-    for cols in _unique_sets(t):
-        if tuple(cols) in carry and not carry[tuple(cols)].distinct():
-            return [Problem(code="unique", file=ctx.rel(t.csv_path), table=t.name, expected=f"a unique ({', '.join(cols)})")], None
     if "kept" not in carry:
         return [], TableState(None)
     raw, typed = carry["kept"].finish()
+    for cols in _unique_sets(t):
+        if raw is None or not set(cols) <= set(raw.column_names) or not _distinct(raw, cols, True):
+            return [Problem(code="unique", file=ctx.rel(t.csv_path), table=t.name, expected=f"a unique ({', '.join(cols)})")], None
     flags = carry["flags"]
     plain, rendered, deferred = flags[0][0], flags[0][1], {}
     for p, r, d in flags:
@@ -272,7 +269,7 @@ def _finish(ctx, carry):
 
 def _close(carry):
     for what in carry.values():
-        if isinstance(what, (kept.Gather, RowHashes)):
+        if isinstance(what, kept.Gather):
             what.close()
 
 
