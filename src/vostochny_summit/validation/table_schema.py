@@ -207,7 +207,7 @@ def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
     """No two rows (with a value in every column, when skip_nulls) share the columns' values: the duplicates query
     would list no row."""
     data = raw.select(cols)
-    if skip_nulls:
+    if skip_nulls and any(data.column(c).null_count for c in cols):  # a copy of the rows with a value in every column
         valid = [pc.is_valid(data.column(c)) for c in cols]
         keep = valid[0]
         for v in valid[1:]:
