@@ -519,8 +519,9 @@ def test_claim_status_column_agrees_with_the_rule(monkeypatch, order):
 
 
 def test_distinct_rows_are_the_same_at_every_size():
-    """screens.distinct_rows (the reference and event-date checks judge each distinct combination, not each row): a
-    set of the rows below 100 k rows, Arrow's group-by above; both give every distinct combination, nulls included."""
+    """screens.distinct_rows (the reference and event-date checks judge each distinct combination, not each row): the
+    first row of each distinct row code, or where the codes would overflow, a set of the rows below 100 k rows and
+    Arrow's group-by above; each gives every distinct combination, nulls included."""
     import numpy as np
 
     from vostochny_summit.validation import screens
