@@ -183,30 +183,35 @@ def sorted_distinct(col):
     return None if runs is None else runs[0]
 
 
-def _row_codes(columns: list):
+def _row_codes(columns: list, drop=None):
     """One int64 code per row, equal exactly when the rows are equal in every column (a null equal only to a null),
-    or None when the columns' value counts multiply beyond 63 bits."""
+    or None when the columns' value counts multiply beyond 63 bits. drop: in a bounded run, the spill's drop_pages,
+    called after each column is coded (a mapped column's pages leave before the next column's come)."""
     import numpy as np
 
     codes, width = np.zeros(len(columns[0]), dtype=np.int64), 1
     for col in columns:
         (code,), n = value_codes(col)
+        if drop is not None:
+            drop()
         n += 1  # the last code: null
         if width * n >= 2**62:
             return None
-        codes = codes * n + code
+        codes *= n
+        codes += code
         width *= n
     return codes
 
 
-def distinct(columns: list) -> bool:
-    """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*)."""
+def distinct(columns: list, drop=None) -> bool:
+    """No two rows are equal in all the given columns (nulls equal to nulls), as count(DISTINCT (a, b)) = count(*).
+    drop: in a bounded run, the spill's drop_pages (_row_codes)."""
     n = len(columns[0])
     if n < 2:
         return True
     if len(columns) == 1:
         return pc.count_distinct(columns[0], mode="all").as_py() == n
-    codes = _row_codes(columns)
+    codes = _row_codes(columns, drop)
     if codes is None:
         return len(set(zip(*(c.to_pylist() for c in columns)))) == n
     codes.sort()

@@ -203,9 +203,9 @@ def _duplicates(ctx, t, raw, cols: list[str], code: str, expected: str, skip_nul
     return rows(ctx, code, t, sql, ",".join(cols), expected)
 
 
-def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
+def _distinct(raw, cols: list[str], skip_nulls: bool, drop=None) -> bool:
     """No two rows (with a value in every column, when skip_nulls) share the columns' values: the duplicates query
-    would list no row."""
+    would list no row. drop: in a bounded run, the spill's drop_pages (screens.distinct)."""
     data = raw.select(cols)
     if skip_nulls and any(data.column(c).null_count for c in cols):  # a copy of the rows with a value in every column
         valid = [pc.is_valid(data.column(c)) for c in cols]
@@ -213,7 +213,7 @@ def _distinct(raw, cols: list[str], skip_nulls: bool) -> bool:
         for v in valid[1:]:
             keep = pc.and_(keep, v)
         data = pc.filter(data, keep)
-    return screens.distinct([data.column(c) for c in cols])
+    return screens.distinct([data.column(c) for c in cols], drop)
 
 
 def _batch(ctx, carry):
@@ -256,7 +256,7 @@ def _finish(ctx, carry):
         return [], TableState(None)
     raw, typed = carry["kept"].finish()
     for cols in _unique_sets(t):
-        if raw is None or not set(cols) <= set(raw.column_names) or not _distinct(raw, cols, True):
+        if raw is None or not set(cols) <= set(raw.column_names) or not _distinct(raw, cols, True, ctx.drop_pages):
             return [Problem(code="unique", file=ctx.rel(t.csv_path), table=t.name, expected=f"a unique ({', '.join(cols)})")], None
     flags = carry["flags"]
     plain, rendered, deferred = flags[0][0], flags[0][1], {}
