@@ -402,9 +402,14 @@ def test_hygiene_rules_in_sql_read_as_the_codebook_says():
         assert expected, rule.code  # the sample holds values of each kind
 
 
-def test_sentence_coverage_agrees_with_the_obvious_loop():
+@pytest.mark.parametrize("at_once", [None, 2])
+def test_sentence_coverage_agrees_with_the_obvious_loop(monkeypatch, at_once):
+    """uncovered against the obvious loop, its sentences looked up all at once and two at a time."""
+    from vostochny_summit.validation import span_index
     from vostochny_summit.validation.span_index import uncovered
 
+    if at_once:
+        monkeypatch.setattr(span_index, "SENTENCES_AT_ONCE", at_once)
     rng = random.Random(5)
     for _ in range(60):
         sources = rng.randint(1, 4)
@@ -543,6 +548,52 @@ def test_distinct_rows_are_the_same_at_every_size():
         assert distinct_rows(t, t.column_names) == set(zip(*(c.to_pylist() for c in t.columns))), n
 
 
+def test_distinct_lets_each_column_go_once_coded_and_still_finds_a_repeat():
+    """screens.distinct with drop (a bounded run's spill.drop_pages, table_schema._finish): drop is called once after
+    each column is coded, before the next column's values are read, and the answer is the one without it."""
+    from vostochny_summit.validation import screens
+
+    cols = [pa.chunked_array([["a", "b"], ["a"]]), pa.chunked_array([["1", "1"], ["2"]]), pa.chunked_array([["x", "y", "x"]])]
+    seen = []
+
+    def drop():
+        seen.append(len(seen))
+
+    assert screens.distinct(cols, drop) and screens.distinct(cols)
+    assert seen == [0, 1, 2]
+    repeated = [cols[0], pa.chunked_array([["1", "1"], ["1"]]), cols[2]]  # rows 1 and 3 are equal
+    assert not screens.distinct(repeated, drop) and not screens.distinct(repeated)
+    assert len(seen) == 6
+
+
+def test_texts_of_one_sha256_are_held_once_and_each_source_reads_its_own():
+    """span_index.Texts holds each distinct text once (first_copies), in memory and in a spill: copies of a text
+    verify their spans, read their characters and decode as their own, in any order among the other texts."""
+    from vostochny_summit.validation.spill import Spill
+
+    body, other = "Kim – Putin «Восточный» 😀 met.", "Another text."
+    ids, texts = ["a", "b", "c", "d", "e"], [body, other, body, "", body]
+    encoded, points = [t.encode() for t in texts], [len(t) for t in texts]
+    spill = Spill()
+    try:
+        for index in (Texts({i: t for i, t in zip(ids, texts)}), Texts.from_utf8(ids, encoded, points),
+                      Texts.from_utf8(ids, iter(encoded), points, spill)):
+            assert bytes(index.buffer) == (body + other).encode()  # each distinct text once, the empty one adds nothing
+            assert [index.text(i) for i in ids] == texts
+            k = index.source_index(pa.array(["e", "c", "b", "a", "d", "e"]))
+            start, end = np.array([12, 0, 0, 4, 0, 24]), np.array([23, 3, 7, 5, 1, 25])
+            spans = pa.chunked_array([pa.array(["«Восточный»", "Kim", "Another", "–", "", "😀"])])
+            assert index.verify(k, start, end, spans).tolist() == [True, True, True, True, False, True]
+            wrong = pa.chunked_array([pa.array(["«Восточный»", "Kim", "Anothe", "-", "", "😀"])])
+            assert index.verify(k, start, end, wrong).tolist() == [True, True, False, False, False, True]
+            valid = np.ones(3, dtype=bool)
+            assert index.chars_at(k[:3], np.array([24, 4, 8]), valid).to_pylist() == ["😀".encode(), "–".encode(), b"t"]
+            assert index.sentences(0)[0] == index.sentences(2)[0] == index.sentences(4)[0] != index.sentences(1)[0]
+            del index
+    finally:
+        spill.close()
+
+
 def test_a_scan_lets_each_block_of_a_mapped_file_go_and_still_reads_it_whole(tmp_path):
     """scan_positions calls `behind` once per block, in order, covering the buffer exactly; pages_behind drops a
     mapped file's pages (madvise) without changing what the map reads, and gives no call for bytes in memory."""
@@ -636,7 +687,8 @@ def test_a_large_file_parsed_in_slices_gives_the_whole_parse_and_lets_each_slice
 def test_sentence_ranges_search_all_sources_at_once_as_each_alone():
     """quote_event._sentence_ranges, one search over every source's sentences laid end to end, against the search in
     each source's own sentences: spans inside, across, before and beyond a text, empty and reversed ones, unknown
-    sources, sources without sentences, and the empty sentence (0, 0) that stands for none."""
+    sources, sources without sentences, the empty sentence (0, 0) that stands for none, and sources sharing one
+    text's arrays."""
     from vostochny_summit.validation.quote_event import _sentence_ranges
 
     rng = np.random.default_rng(3)
@@ -647,6 +699,8 @@ def test_sentence_ranges_search_all_sources_at_once_as_each_alone():
             bounds[k] = (cuts[0::2].astype(np.int64), cuts[1::2].astype(np.int64))
             if not len(cuts) and rng.random() < 0.5:  # what check_quote_event gives a text without sentences
                 bounds[k] = (np.zeros(1, np.int64), np.zeros(1, np.int64))
+            if bounds and rng.random() < 0.3:  # a copy of a text: the same arrays (Texts.sentences), laid out once
+                bounds[k] = bounds[rng.choice(sorted(bounds)).item()]
         n = int(rng.integers(0, 30))
         source = rng.integers(-2, 10, size=n)
         start, end = rng.integers(-3, 50, size=n), rng.integers(-3, 50, size=n)

@@ -36,7 +36,8 @@ def check_coverage(ctx) -> list[Problem]:
     first = np.searchsorted(sent_key, np.arange(len(keys)))
     count = np.diff(np.append(first, len(sent_key)))[source_key]
     pair_source = np.repeat(np.arange(len(source_key)), count)
-    pair_sentence = np.repeat(first[source_key], count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    pair_sentence = np.arange(count.sum())  # each source's sentences: its key's, from the first on
+    pair_sentence += np.repeat(first[source_key] - (np.cumsum(count) - count), count)
     pair_start, pair_end = sent_s[pair_sentence], sent_e[pair_sentence]
     bare = np.ones(len(pair_source), dtype=bool)
     for spans in _spans(ctx, names):  # a sentence is covered when the spans of some part cover it

@@ -4,6 +4,9 @@ Offsets count Unicode code points, but comparing needs bytes. All texts are join
 offsets are turned into byte offsets with one binary search over the positions of the multi-byte characters, and every
 span becomes an Arrow binary view into that buffer (a view is a length, a buffer and an offset: no bytes are copied).
 One Arrow `equal` then compares every span with its recorded text. The result is exact: bytes, not hashes.
+
+Texts of one sha256 are held once (a wire story reprinted word for word, or the synthetic packages' copies of the five
+articles): each source reads the bytes of its text's first copy, as the sentence split is already shared (sentences).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ class Texts:
 
     def __init__(self, texts: dict[str, str]):
         encoded = [t.encode("utf-8") for t in texts.values()]
-        self._index(list(texts), b"".join(encoded), [len(t) for t in texts.values()], _digests(encoded))
+        digests = _digests(encoded)
+        self._index(list(texts), b"".join(first_copies(zip(encoded, digests))), [len(t) for t in texts.values()], digests)
 
     @classmethod
     def from_utf8(cls, ids: list[str], encoded, code_points: list[int], spill=None, digests=None) -> "Texts":
@@ -33,12 +37,13 @@ class Texts:
         if digests is None:
             encoded = list(encoded)
             digests = _digests(encoded)
-        return cls.from_buffer(ids, b"".join(encoded) if spill is None else spill.blob(encoded), code_points, digests)
+        parts = first_copies(zip(encoded, digests))
+        return cls.from_buffer(ids, b"".join(parts) if spill is None else spill.blob(parts), code_points, digests)
 
     @classmethod
     def from_buffer(cls, ids: list[str], buffer, code_points: list[int], digests: list[bytes]) -> "Texts":
-        """From the texts' UTF-8 bytes one after another (bytes, or a map of a spill's file) and, per text, its length
-        in code points and its sha256."""
+        """From the texts' UTF-8 bytes one after another, each sha256 once, in the order of its first text
+        (first_copies; bytes, or a map of a spill's file) and, per text, its length in code points and its sha256."""
         self = cls.__new__(cls)
         self._index(ids, buffer, code_points, digests)
         return self
@@ -46,7 +51,12 @@ class Texts:
     def _index(self, ids: list[str], buffer, code_points: list[int], digests: list[bytes]) -> None:
         self.ids, self.buffer, self.digests = ids, buffer, digests
         self.length = np.array(code_points, dtype=np.int64)
-        self.base = np.concatenate([[0], np.cumsum(self.length)])[:-1]  # first code point of each text in the buffer
+        copy: dict[bytes, int] = {}  # sha256 -> the number of its bytes' copy in the buffer
+        which = np.array([copy.setdefault(d, len(copy)) for d in digests], dtype=np.int64)
+        stored = np.zeros(len(copy), dtype=np.int64)
+        stored[which] = self.length  # the code points of each copy (texts of one sha256 have as many)
+        # the first code point of each text in the buffer: its copy's
+        self.base = (np.concatenate([[0], np.cumsum(stored)])[:-1])[which] if len(which) else np.zeros(0, np.int64)
         raw = np.frombuffer(self.buffer, dtype=np.uint8)
         (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80, behind=pages_behind(buffer))  # a map's
         # pages leave behind the scan
@@ -122,10 +132,22 @@ class Texts:
         return (fits, bs, size) if offsets else fits
 
 
+def first_copies(texts):
+    """The bytes of each (bytes, sha256) whose sha256 comes for the first time: what a Texts buffer holds."""
+    seen = set()
+    for data, digest in texts:
+        if digest not in seen:
+            seen.add(digest)
+            yield data
+
+
 def _digests(encoded: list[bytes]) -> list[bytes]:
     import hashlib
 
     return [hashlib.sha256(b).digest() for b in encoded]
+
+
+SENTENCES_AT_ONCE = 1 << 16  # sentences compared at a time by uncovered: its arrays per sentence stay that short
 
 
 def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_end: np.ndarray,
@@ -136,7 +158,9 @@ def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_
     All at once, without a join: the spans are sorted by (source, start) and a running maximum of their ends is kept.
     A sentence is covered exactly when, among the spans of its source that start before its end, the largest end is
     past its start. Each (source, offset) pair is one integer, source * width + offset, so that one sort and one
-    running maximum serve every source (a span of an earlier source always ranks lower).
+    running maximum serve every source (a span of an earlier source always ranks lower). The sentences are looked
+    up SENTENCES_AT_ONCE at a time: each of them is looked up on its own, and the temporary arrays of a long list
+    (1.36 M sentences of 34,000 articles: six of 11 MB each) added to the peak of a large package.
     """
     if not len(sentence_source):
         return np.zeros(0, dtype=bool)
@@ -148,6 +172,11 @@ def uncovered(sentence_source: np.ndarray, sentence_start: np.ndarray, sentence_
     order = np.argsort(start_key, kind="stable")
     start_key = start_key[order]
     reach = np.maximum.accumulate((span_source * width + clip(span_end))[order])
-    before_end = np.searchsorted(start_key, sentence_source * width + sentence_end, side="left")
-    best = reach[np.maximum(before_end - 1, 0)]
-    return (before_end == 0) | (best <= sentence_source * width + sentence_start)
+    out = np.empty(len(sentence_source), dtype=bool)
+    for lo in range(0, len(sentence_source), SENTENCES_AT_ONCE):
+        part = slice(lo, lo + SENTENCES_AT_ONCE)
+        base = sentence_source[part] * width
+        before_end = np.searchsorted(start_key, base + sentence_end[part], side="left")
+        best = reach[np.maximum(before_end - 1, 0)]
+        out[part] = (before_end == 0) | (best <= base + sentence_start[part])
+    return out

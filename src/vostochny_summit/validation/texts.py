@@ -12,7 +12,7 @@ from . import roles
 from .descriptor import unsafe_path
 from .engine import Check
 from .problem import Problem
-from .span_index import Texts
+from .span_index import Texts, first_copies
 
 
 @dataclass(frozen=True)
@@ -37,18 +37,18 @@ def load_texts(ctx):
     rows = zip(ids, *(src.column(x).to_pylist() for x in (c.path, c.sha256, c.char_count)))
     out, files, kept = [], {}, []
     read = _read(ctx, t, c, rows, out, files, kept)
-    if ctx.spill is not None and len(set(ids)) == len(ids):  # each text goes to the spill's file as it is read
-        buffer = ctx.spill.blob(read)
+    if ctx.spill is not None and len(set(ids)) == len(ids):  # each new text goes to the spill's file as it is read
+        buffer = ctx.spill.blob(first_copies(read))
         return out, Articles(Texts.from_buffer([k[0] for k in kept], buffer, [k[1] for k in kept], [k[2] for k in kept]), files)
-    held = list(read)
+    held = [data for data, _ in read]
     by_id = {sid: (data, cp, digest) for (sid, cp, digest), data in zip(kept, held)}  # a repeated id: its last text
     return out, Articles(Texts.from_utf8(list(by_id), [v[0] for v in by_id.values()], [v[1] for v in by_id.values()],
                                          ctx.spill, [v[2] for v in by_id.values()]), files)
 
 
 def _read(ctx, t, c, rows, out: list, files: dict, kept: list):
-    """Each readable UTF-8 text's bytes, in the sources' order (rows: id, path, sha256, code points), checked as it is
-    read; its problems go to out, its file to files, and (source id, code points, sha256) to kept."""
+    """Each readable UTF-8 text's (bytes, sha256), in the sources' order (rows: id, path, sha256, code points), checked
+    as it is read; its problems go to out, its file to files, and (source id, code points, sha256) to kept."""
     name = t.name
     root, csv = os.path.join(str(ctx.pkg.root), ""), ctx.rel(t.csv_path)
     for i, (sid, p, sha, n) in enumerate(rows, 1):
@@ -75,7 +75,7 @@ def _read(ctx, t, c, rows, out: list, files: dict, kept: list):
                                value=n, expected=f"{code_points} (code points in {p})"))
         kept.append((sid, code_points, digest))
         files[sid] = p
-        yield data
+        yield data, digest
 
 
 def _file_bytes(path: str) -> bytes:
