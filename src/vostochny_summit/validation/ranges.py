@@ -11,7 +11,10 @@ from __future__ import annotations
 import bisect
 from typing import Callable, Iterator
 
-ROWS = 1 << 19  # rows a bounded run's check across tables reads at a time
+# rows a bounded run's check across tables reads at a time. 1 << 19 until the eighteenth round (benchmarks/notes.md):
+# 1 << 18 holds a smaller range of the claims' evidence (claim-status, the largest), peak 334 -> 271 MiB at 3.28 M rows
+# and 418 -> 371 MiB at 10.9 M rows, for wall 0.96 and 1.01 (medians of 12 and 5 pairs)
+ROWS = 1 << 18
 
 
 def bounds(n: int, rows: int | None = None) -> Iterator[tuple[int, int]]:
