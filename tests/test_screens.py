@@ -100,12 +100,54 @@ def test_slugs_read_from_the_bytes_agree_with_the_regular_expression_both_ways()
     assert not screens.breaks_pattern("c", SLUG_PATTERN)(pa.table({"c": odd}))  # the regular expression clears it
 
 
+def test_all_canonical_integers_is_the_canonical_pattern_and_arrows_own_rendering():
+    """string_scans.all_canonical_integers says True exactly when every value matches ^(0|-?[1-9][0-9]*)$, on
+    chunked and sliced columns with nulls, and then (the values cast) Arrow renders each value back to its text, as
+    field_rules._integer_rule_needed asks; a null slot holding bytes makes it unsure (False), never wrong."""
+    import re
+
+    import pyarrow.compute as pc
+
+    from vostochny_summit.validation.string_scans import all_canonical_integers
+
+    rng, canonical = random.Random(13), re.compile(r"(0|-?[1-9][0-9]*)")
+    near = ["0", "1", "9", "-", "+", "00", "05", "-0", "12", " ", "a", "٣"]
+    seen = set()
+    for _ in range(800):
+        values = [None if rng.random() < 0.1 else "".join(rng.choice(near) for _ in range(rng.randint(0, 3)))
+                  for _ in range(rng.randint(0, 8))]
+        if rng.random() < 0.5:  # mostly canonical, so that True is met often
+            values = [v if v is None or canonical.fullmatch(v) else str(rng.randint(-50, 50)) for v in values]
+        cut = rng.randint(0, len(values))
+        col = pa.chunked_array([pa.array(values[:cut], pa.string()), pa.array(["?"] + values[cut:], pa.string())[1:]],
+                               pa.string())
+        expected = all(v is None or canonical.fullmatch(v) for v in values)
+        assert all_canonical_integers(col) == expected, values
+        seen.add(expected)
+        try:
+            rendered = pc.cast(pc.cast(col, pa.int64()), pa.string())
+        except pa.ArrowInvalid:
+            continue
+        assert expected == all(a == b for a, b in zip(rendered.to_pylist(), values) if b is not None), values
+    assert seen == {True, False}
+    for bad in ("-", "-0", "00", "012", "+1", "1-", "1-2", "", " 1", "1.0"):  # one value breaks it, anywhere
+        for at in range(3):
+            values = ["10", "0", "-7"]
+            values[at] = bad
+            assert all_canonical_integers(pa.chunked_array([pa.array(values[:2]), pa.array(values[2:])])) is False, values
+            assert all_canonical_integers(pa.array(["x"] + values)[1:]) is False, values
+    held = pa.array(["1", None, "2"], pa.string())  # the null's slot holds "-" (Arrow allows any bytes there)
+    odd = pa.Array.from_buffers(pa.string(), 3, [held.buffers()[0], pa.py_buffer(bytes(pa.array([0, 1, 2, 3], pa.int32()).buffers()[1])),
+                                                 pa.py_buffer(b"1-2")], null_count=1)
+    assert odd.to_pylist() == ["1", None, "2"] and all_canonical_integers(odd) is False
+
+
 def test_vocabulary_bound_and_length_screens_clear_only_what_duckdb_clears():
     rng, con = random.Random(7), duckdb.connect()
     vocab = ["a", "zz", "a-b", "é"]
     numbers = ["1", "-90", "-91", "90", "90.5", "1e2", ".5", "+3", "nan", "inf", "1e999", "abc", None, ""]
     for _ in range(300):
-        col = [rng.choice(vocab + [None, "b", " a"]) for _ in range(rng.randint(0, 12))]
+        col = [rng.choice(vocab + [None, "b", " a", "abcd", "éé", "éééé", "😀"]) for _ in range(rng.randint(0, 12))]
         table = pa.table({"c": pa.array(col, pa.string())})
         if not screens.outside("c", vocab)(table):
             assert _sql_count(con, f"c NOT IN ({', '.join(lit(v) for v in vocab)})", col) == 0, col

@@ -13,7 +13,7 @@ from .. import kernels as pc
 from . import roles, screens
 from .cells import string_rules
 from .sql import Rule, lit, q
-from .string_scans import hygiene_suspects
+from .string_scans import all_canonical_integers, hygiene_suspects
 
 TYPE_RULES = {
     "integer": (r"^[+-]?[0-9]+$", "a whole number, such as 42"),
@@ -148,6 +148,8 @@ def _integer_rule_needed(raw: pa.Table, value: pa.ChunkedArray, limit, rule: Rul
     """Whether an integer column's type or bound rule can fail, judged from the Arrow-typed column: every allowed
     spelling other than the value's own rendering ("05", "+5") differs from it."""
     if rule.code == "type":
+        if all_canonical_integers(raw.column(rule.field)):  # each text is its value's rendering, read from its bytes
+            return False
         return not pc.all(pc.fill_null(pc.equal(raw.column(rule.field), pc.cast(value, pa.string())), True)).as_py()
     extreme = pc.min_max(value).as_py()
     if rule.code == "minimum":

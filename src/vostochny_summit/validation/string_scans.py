@@ -116,3 +116,37 @@ def all_slugs(col) -> bool:
         if (data[starts] == 45).any() or (data[ends - 1] == 45).any():
             return False
     return True
+
+
+INTEGER_BYTES = b"0123456789-"
+
+
+def all_canonical_integers(col) -> bool:
+    """True only when every non-null value of a string column is an integer written as Arrow and Python write one:
+    '0', or an optional '-' and digits that do not start with '0' (^(0|-?[1-9][0-9]*)$), read from its bytes. A
+    column cast to an integer type then renders back to its own text, value by value, which
+    field_rules._integer_rule_needed otherwise learns by rendering every value and comparing (18 ms of 14 columns at
+    1.09 M rows). False when a value is not, or when the bytes cannot tell (a null slot holding bytes)."""
+    for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+        if chunk.null_count == len(chunk):
+            continue
+        chunk, offsets, data = string_buffers(chunk)
+        lo, hi = int(offsets[0]), int(offsets[-1])
+        data = data[lo:hi]
+        if data.tobytes().translate(None, INTEGER_BYTES):
+            return False
+        starts, ends = offsets[:-1] - lo, offsets[1:] - lo
+        if chunk.null_count:
+            valid = pc.is_valid(chunk).to_numpy(zero_copy_only=False)
+            starts, ends = starts[valid], ends[valid]
+        if (ends <= starts).any():
+            return False
+        minus = data[starts] == 45
+        if int(minus.sum()) != int((data == 45).sum()):  # a '-' that does not start its value
+            return False
+        digits = starts + minus
+        if (digits >= ends).any():  # a '-' alone
+            return False
+        if ((data[digits] == 48) & (minus | (ends - digits > 1))).any():  # '-0', or a '0' before more digits
+            return False
+    return True
