@@ -87,16 +87,9 @@ def test_slugs_read_from_the_bytes_agree_with_the_regular_expression_both_ways()
         assert all_slugs(col) == expected, values
         seen.add(expected)
     assert seen == {True, False}
-    for bad in ("a-", "-a", "a--b", "", "-", "A", "a b", "é", "a_b", "a\n"):  # one value breaks it, anywhere in a chunk
-        for at in range(3):
-            values = ["ab-1", "c", "d-e-f"]
-            values[at] = bad
-            assert all_slugs(pa.chunked_array([pa.array(values[:2]), pa.array(values[2:])])) is False, values
-            assert all_slugs(pa.array(["x"] + values)[1:]) is False, values
-    held = pa.array(["ab", None, "cd"], pa.string())  # the null's slot holds "x--" (Arrow allows any bytes there)
-    odd = pa.Array.from_buffers(pa.string(), 3, [held.buffers()[0], pa.py_buffer(bytes(pa.array([0, 2, 5, 7], pa.int32()).buffers()[1])),
-                                                 pa.py_buffer(b"abx--cd")], null_count=1)
-    assert odd.to_pylist() == ["ab", None, "cd"] and all_slugs(odd) is False
+    _one_value_breaks_it(all_slugs, ["ab-1", "c", "d-e-f"], ("a-", "-a", "a--b", "", "-", "A", "a b", "é", "a_b", "a\n"))
+    odd = _null_slot_holding(["ab", None, "cd"], [0, 2, 5, 7], b"abx--cd")
+    assert all_slugs(odd) is False
     assert not screens.breaks_pattern("c", SLUG_PATTERN)(pa.table({"c": odd}))  # the regular expression clears it
 
 
@@ -130,16 +123,30 @@ def test_all_canonical_integers_is_the_canonical_pattern_and_arrows_own_renderin
             continue
         assert expected == all(a == b for a, b in zip(rendered.to_pylist(), values) if b is not None), values
     assert seen == {True, False}
-    for bad in ("-", "-0", "00", "012", "+1", "1-", "1-2", "", " 1", "1.0"):  # one value breaks it, anywhere
-        for at in range(3):
-            values = ["10", "0", "-7"]
+    _one_value_breaks_it(all_canonical_integers, ["10", "0", "-7"], ("-", "-0", "00", "012", "+1", "1-", "1-2", "", " 1", "1.0"))
+    assert all_canonical_integers(_null_slot_holding(["1", None, "2"], [0, 1, 2, 3], b"1-2")) is False
+
+
+def _one_value_breaks_it(scan, good: list[str], bad_values) -> None:
+    """Each bad value, in place of any of the good values, makes scan say False: in a chunked column and in a slice."""
+    assert scan(pa.chunked_array([pa.array(good)])) is True, good
+    for bad in bad_values:
+        for at in range(len(good)):
+            values = list(good)
             values[at] = bad
-            assert all_canonical_integers(pa.chunked_array([pa.array(values[:2]), pa.array(values[2:])])) is False, values
-            assert all_canonical_integers(pa.array(["x"] + values)[1:]) is False, values
-    held = pa.array(["1", None, "2"], pa.string())  # the null's slot holds "-" (Arrow allows any bytes there)
-    odd = pa.Array.from_buffers(pa.string(), 3, [held.buffers()[0], pa.py_buffer(bytes(pa.array([0, 1, 2, 3], pa.int32()).buffers()[1])),
-                                                 pa.py_buffer(b"1-2")], null_count=1)
-    assert odd.to_pylist() == ["1", None, "2"] and all_canonical_integers(odd) is False
+            assert scan(pa.chunked_array([pa.array(values[:2]), pa.array(values[2:])])) is False, values
+            assert scan(pa.array(["x"] + values)[1:]) is False, values
+
+
+def _null_slot_holding(values: list, offsets: list[int], data: bytes) -> pa.Array:
+    """A string array of these values whose null's slot holds bytes (Arrow allows any there): offsets and data give
+    every slot's bytes."""
+    held = pa.array(values, pa.string())
+    offsets_buffer = pa.py_buffer(bytes(pa.array(offsets, pa.int32()).buffers()[1]))
+    odd = pa.Array.from_buffers(pa.string(), len(values), [held.buffers()[0], offsets_buffer, pa.py_buffer(data)],
+                                null_count=held.null_count)
+    assert odd.to_pylist() == values
+    return odd
 
 
 def test_vocabulary_bound_and_length_screens_clear_only_what_duckdb_clears():
