@@ -250,6 +250,35 @@ def test_all_in_compares_sorted_columns_by_their_distinct_values_exactly(monkeyp
     assert min(outcomes.values()) > 100 and both_sorted.count(True) > 600, (outcomes, both_sorted.count(True))
 
 
+def test_all_in_over_ranges_is_the_inclusion(monkeypatch):
+    """all_in in a bounded run (drop given, ranges.ROWS of 2 or 3): long values a range at a time (_all_in_ranges),
+    and few values against a long known column, whose set is gathered a range at a time (_distinct_by_ranges), each
+    with drop() after its ranges; sorted and shuffled, with repeats and nulls among the known values. Both answers
+    are the inclusion's, and both ways are taken."""
+    from vostochny_summit.validation import ranges
+
+    taken = {"values": 0, "known": 0}
+    for name, way in (("_all_in_ranges", "values"), ("_distinct_by_ranges", "known")):
+        real = getattr(screens, name)
+        monkeypatch.setattr(screens, name, lambda *a, real=real, way=way: taken.__setitem__(way, taken[way] + 1) or real(*a))
+    rng, words = random.Random(17), ["", "a", "ab", "b", "ba", "c", "é", "z"]
+    drops = []
+    for rows in (2, 3):
+        monkeypatch.setattr(ranges, "ROWS", rows)
+        for _ in range(300):
+            known = sorted(rng.choices(words, k=rng.randint(1, 9)))
+            values = sorted(rng.choices(known if rng.random() < 0.5 else words, k=rng.randint(1, 5)))
+            for column in (values, known):
+                if rng.random() < 0.25:
+                    rng.shuffle(column)
+            if rng.random() < 0.3:
+                known.insert(rng.randrange(len(known) + 1), None)
+            want = set(values) <= set(known) - {None}
+            got = screens.all_in(_chunked(values, rng), _chunked(known, rng), lambda: drops.append(1))
+            assert got == want, (rows, values, known)
+    assert min(taken.values()) > 100 and len(drops) > 300, (taken, len(drops))
+
+
 def _mutations(doc, rng):
     """Copies of a JSON document with one node replaced, removed or duplicated."""
     values = [None, True, False, 0, 1, 1.0, -1, 2.5, "", "x", "string", "integer", [], {}, ["a", "a"], {"name": "x"}]

@@ -133,6 +133,8 @@ def all_in(values, known, drop=None) -> bool:
         return False
     if known.type != values.type:
         return False
+    if drop is not None and len(values) <= ranges.ROWS < len(known):
+        known = _distinct_by_ranges(known, drop)  # few values against a long column: its set, a range at a time
     known = pc.drop_null(known)
     if drop is not None and len(values) > ranges.ROWS:
         return _all_in_ranges(values, known, drop)
@@ -148,6 +150,15 @@ def all_in(values, known, drop=None) -> bool:
     if isinstance(known, pa.ChunkedArray):  # the set is one array: a long column's distinct values (is_in would hash
         known = _one_array(known)  # them anyway), not a copy of every chunk joined
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
+
+
+def _distinct_by_ranges(known, drop) -> pa.Array:
+    """The distinct values of a long column (a null among them once), read ranges.ROWS values at a time with drop()
+    after each (a bounded run's kept columns are mapped: the unmentioned check at 10.9 M rows read the mentions' 2.26 M
+    person ids, 68 MiB of pages, at once). In the order they first come: a column in ascending order gives them
+    ascending."""
+    parts = [pc.unique(part) for part in ranges.slices(known, drop)]
+    return pc.unique(pa.chunked_array(parts, known.type))
 
 
 def _one_array(known: pa.ChunkedArray) -> pa.Array:
