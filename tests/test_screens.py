@@ -234,17 +234,10 @@ def test_all_in_compares_sorted_columns_by_their_distinct_values_exactly(monkeyp
     both_sorted = []
     real = screens.sorted_distinct
     monkeypatch.setattr(screens, "sorted_distinct", lambda col: both_sorted.append(real(col) is not None) or real(col))
-    rng, words = random.Random(7), ["", "a", "ab", "b", "ba", "c", "é", "z"]
+    rng = random.Random(7)
     outcomes = {True: 0, False: 0}
     for _ in range(600):
-        known = sorted(rng.choices(words, k=rng.randint(1, 9)))
-        values = sorted(rng.choices(known if rng.random() < 0.5 else words, k=rng.randint(1, 9)))
-        for column in (values, known):
-            if rng.random() < 0.25:
-                rng.shuffle(column)
-        if rng.random() < 0.3:
-            known.insert(rng.randrange(len(known) + 1), None)
-        want = set(values) <= set(known) - {None}
+        values, known, want = _inclusion_case(rng, 9)
         assert screens.all_in(_chunked(values, rng), _chunked(known, rng)) == want, (values, known)
         outcomes[want] += 1
     assert min(outcomes.values()) > 100 and both_sorted.count(True) > 600, (outcomes, both_sorted.count(True))
@@ -261,22 +254,28 @@ def test_all_in_over_ranges_is_the_inclusion(monkeypatch):
     for name, way in (("_all_in_ranges", "values"), ("_distinct_by_ranges", "known")):
         real = getattr(screens, name)
         monkeypatch.setattr(screens, name, lambda *a, real=real, way=way: taken.__setitem__(way, taken[way] + 1) or real(*a))
-    rng, words = random.Random(17), ["", "a", "ab", "b", "ba", "c", "é", "z"]
-    drops = []
+    rng, drops = random.Random(17), []
     for rows in (2, 3):
         monkeypatch.setattr(ranges, "ROWS", rows)
         for _ in range(300):
-            known = sorted(rng.choices(words, k=rng.randint(1, 9)))
-            values = sorted(rng.choices(known if rng.random() < 0.5 else words, k=rng.randint(1, 5)))
-            for column in (values, known):
-                if rng.random() < 0.25:
-                    rng.shuffle(column)
-            if rng.random() < 0.3:
-                known.insert(rng.randrange(len(known) + 1), None)
-            want = set(values) <= set(known) - {None}
+            values, known, want = _inclusion_case(rng, 5)
             got = screens.all_in(_chunked(values, rng), _chunked(known, rng), lambda: drops.append(1))
             assert got == want, (rows, values, known)
     assert min(taken.values()) > 100 and len(drops) > 300, (taken, len(drops))
+
+
+def _inclusion_case(rng, most_values: int) -> tuple:
+    """(values, known, whether every value is a non-null known value) for all_in: sorted or shuffled columns of up to
+    9 known and most_values values, with repeats, empty strings, a value beyond ASCII and at times a null known."""
+    words = ["", "a", "ab", "b", "ba", "c", "é", "z"]
+    known = sorted(rng.choices(words, k=rng.randint(1, 9)))
+    values = sorted(rng.choices(known if rng.random() < 0.5 else words, k=rng.randint(1, most_values)))
+    for column in (values, known):
+        if rng.random() < 0.25:
+            rng.shuffle(column)
+    if rng.random() < 0.3:
+        known.insert(rng.randrange(len(known) + 1), None)
+    return values, known, set(values) <= set(known) - {None}
 
 
 def _mutations(doc, rng):
