@@ -76,13 +76,7 @@ def test_slugs_read_from_the_bytes_agree_with_the_regular_expression_both_ways()
     near = ["a", "z", "0", "9", "-", "--", "_", "A", "é", " ", "\n", "ab-c", "x-1"]
     seen = set()
     for _ in range(600):
-        values = [None if rng.random() < 0.1 else "".join(rng.choice(near) for _ in range(rng.randint(0, 4)))
-                  for _ in range(rng.randint(0, 8))]
-        if rng.random() < 0.5:  # mostly slugs, so that True is met often
-            values = [v if v is None or slug.fullmatch(v) else "a-" + str(i) for i, v in enumerate(values)]
-        cut = rng.randint(0, len(values))
-        col = pa.chunked_array([pa.array(values[:cut], pa.string()), pa.array(["?"] + values[cut:], pa.string())[1:]],
-                               pa.string())
+        values, col = _random_column(rng, near, 4, slug.fullmatch, lambda i: "a-" + str(i))
         expected = all(v is None or slug.fullmatch(v) for v in values)
         assert all_slugs(col) == expected, values
         seen.add(expected)
@@ -107,13 +101,7 @@ def test_all_canonical_integers_is_the_canonical_pattern_and_arrows_own_renderin
     near = ["0", "1", "9", "-", "+", "00", "05", "-0", "12", " ", "a", "٣"]
     seen = set()
     for _ in range(800):
-        values = [None if rng.random() < 0.1 else "".join(rng.choice(near) for _ in range(rng.randint(0, 3)))
-                  for _ in range(rng.randint(0, 8))]
-        if rng.random() < 0.5:  # mostly canonical, so that True is met often
-            values = [v if v is None or canonical.fullmatch(v) else str(rng.randint(-50, 50)) for v in values]
-        cut = rng.randint(0, len(values))
-        col = pa.chunked_array([pa.array(values[:cut], pa.string()), pa.array(["?"] + values[cut:], pa.string())[1:]],
-                               pa.string())
+        values, col = _random_column(rng, near, 3, canonical.fullmatch, lambda i: str(rng.randint(-50, 50)))
         expected = all(v is None or canonical.fullmatch(v) for v in values)
         assert all_canonical_integers(col) == expected, values
         seen.add(expected)
@@ -125,6 +113,19 @@ def test_all_canonical_integers_is_the_canonical_pattern_and_arrows_own_renderin
     assert seen == {True, False}
     _one_value_breaks_it(all_canonical_integers, ["10", "0", "-7"], ("-", "-0", "00", "012", "+1", "1-", "1-2", "", " 1", "1.0"))
     assert all_canonical_integers(_null_slot_holding(["1", None, "2"], [0, 1, 2, 3], b"1-2")) is False
+
+
+def _random_column(rng, near: list[str], pieces: int, fits, fix) -> tuple[list, pa.ChunkedArray]:
+    """Up to 8 values, each up to `pieces` strings of near joined or (a tenth) null; in half the columns every value
+    that does not fit replaced by fix(its place), so that columns that all fit come often. As a column: a chunk, then a
+    sliced chunk (its values start past its buffers' start)."""
+    values = [None if rng.random() < 0.1 else "".join(rng.choice(near) for _ in range(rng.randint(0, pieces)))
+              for _ in range(rng.randint(0, 8))]
+    if rng.random() < 0.5:
+        values = [v if v is None or fits(v) else fix(i) for i, v in enumerate(values)]
+    cut = rng.randint(0, len(values))
+    col = pa.chunked_array([pa.array(values[:cut], pa.string()), pa.array(["?"] + values[cut:], pa.string())[1:]], pa.string())
+    return values, col
 
 
 def _one_value_breaks_it(scan, good: list[str], bad_values) -> None:
@@ -245,15 +246,16 @@ def test_all_in_compares_sorted_columns_by_their_distinct_values_exactly(monkeyp
 
 def test_all_in_over_ranges_is_the_inclusion(monkeypatch):
     """all_in in a bounded run (drop given, ranges.ROWS of 2 or 3): long values a range at a time (_all_in_ranges),
-    and few values against a long known column, whose set is gathered a range at a time (_distinct_by_ranges), each
+    and few values against a long known column, whose set is gathered a range at a time (_one_array with drop), each
     with drop() after its ranges; sorted and shuffled, with repeats and nulls among the known values. Both answers
     are the inclusion's, and both ways are taken."""
     from vostochny_summit.validation import ranges
 
     taken = {"values": 0, "known": 0}
-    for name, way in (("_all_in_ranges", "values"), ("_distinct_by_ranges", "known")):
-        real = getattr(screens, name)
-        monkeypatch.setattr(screens, name, lambda *a, real=real, way=way: taken.__setitem__(way, taken[way] + 1) or real(*a))
+    real_ranges, real_set = screens._all_in_ranges, screens._one_array
+    monkeypatch.setattr(screens, "_all_in_ranges", lambda *a: taken.__setitem__("values", taken["values"] + 1) or real_ranges(*a))
+    monkeypatch.setattr(screens, "_one_array", lambda known, drop=None: taken.__setitem__(
+        "known", taken["known"] + (drop is not None and len(known) > ranges.ROWS)) or real_set(known, drop))
     rng, drops = random.Random(17), []
     for rows in (2, 3):
         monkeypatch.setattr(ranges, "ROWS", rows)

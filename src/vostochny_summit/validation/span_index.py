@@ -56,7 +56,7 @@ class Texts:
         stored = np.zeros(len(copy), dtype=np.int64)
         stored[which] = self.length  # the code points of each copy (texts of one sha256 have as many)
         # the first code point of each text in the buffer: its copy's
-        self.base = (np.concatenate([[0], np.cumsum(stored)])[:-1])[which] if len(which) else np.zeros(0, np.int64)
+        self.base = np.concatenate([[0], np.cumsum(stored)])[:-1][which]
         raw = np.frombuffer(self.buffer, dtype=np.uint8)
         (continuation,) = scan_positions(raw, lambda b: (b & 0xC0) == 0x80, behind=pages_behind(buffer))  # a map's
         # pages leave behind the scan
