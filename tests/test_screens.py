@@ -209,10 +209,11 @@ def test_key_and_group_screens_agree_with_sql():
         b = [rng.choice(["1", "2", None]) for _ in range(n)]
         con.register("t", pa.table({"a": pa.array(a, pa.string()), "b": pa.array(b, pa.string())}))
         dups = con.execute("SELECT count(*) FROM (SELECT row_number() OVER (PARTITION BY a, b) AS k FROM t) WHERE k > 1").fetchall()[0][0]
-        assert screens.distinct([pa.chunked_array([pa.array(a, pa.string())]), pa.chunked_array([pa.array(b, pa.string())])]) == (dups == 0)
+        # in chunks cut at random: the codes of each column are folded into the rows' codes a chunk at a time
+        assert screens.distinct([_chunked(a, rng), _chunked(b, rng)]) == (dups == 0)
         many = con.execute("SELECT count(*) FROM (SELECT a FROM t WHERE a IS NOT NULL GROUP BY a "
                            "HAVING count(DISTINCT coalesce(b, '')) > 1)").fetchall()[0][0]
-        if screens.one_value_per_group(pa.chunked_array([pa.array(a, pa.string())]), [pa.chunked_array([pa.array(b, pa.string())])]):
+        if screens.one_value_per_group(_chunked(a, rng), [_chunked(b, rng)]):
             assert many == 0, (a, b)
         known = [rng.choice(["x", "y", "z", None]) for _ in range(rng.randint(0, 4))]
         missing = con.execute("SELECT count(*) FROM t WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest($k) AS k) WHERE k = t.a)",
@@ -246,16 +247,16 @@ def test_all_in_compares_sorted_columns_by_their_distinct_values_exactly(monkeyp
 
 def test_all_in_over_ranges_is_the_inclusion(monkeypatch):
     """all_in in a bounded run (drop given, ranges.ROWS of 2 or 3): long values a range at a time (_all_in_ranges),
-    and few values against a long known column, whose set is gathered a range at a time (_one_array with drop), each
+    and few values against a long known column, which is looked up a range at a time (_found_in with drop), each
     with drop() after its ranges; sorted and shuffled, with repeats and nulls among the known values. Both answers
     are the inclusion's, and both ways are taken."""
     from vostochny_summit.validation import ranges
 
     taken = {"values": 0, "known": 0}
-    real_ranges, real_set = screens._all_in_ranges, screens._one_array
+    real_ranges, real_found = screens._all_in_ranges, screens._found_in
     monkeypatch.setattr(screens, "_all_in_ranges", lambda *a: taken.__setitem__("values", taken["values"] + 1) or real_ranges(*a))
-    monkeypatch.setattr(screens, "_one_array", lambda known, drop=None: taken.__setitem__(
-        "known", taken["known"] + (drop is not None and len(known) > ranges.ROWS)) or real_set(known, drop))
+    monkeypatch.setattr(screens, "_found_in", lambda values, known, drop=None: taken.__setitem__(
+        "known", taken["known"] + (drop is not None and len(known) > ranges.ROWS)) or real_found(values, known, drop))
     rng, drops = random.Random(17), []
     for rows in (2, 3):
         monkeypatch.setattr(ranges, "ROWS", rows)
@@ -264,6 +265,28 @@ def test_all_in_over_ranges_is_the_inclusion(monkeypatch):
             got = screens.all_in(_chunked(values, rng), _chunked(known, rng), lambda: drops.append(1))
             assert got == want, (rows, values, known)
     assert min(taken.values()) > 100 and len(drops) > 300, (taken, len(drops))
+
+
+def test_all_in_skipping_nulls_is_the_inclusion_of_the_values_that_are_not_null(monkeypatch):
+    """A foreign key's screen (skip_nulls): nulls among the values name no row and are left out, a range at a time in a
+    bounded run, or at once; the rest must be the inclusion of the non-null values, whether or not nulls stand among
+    the known values too, in ranges of 2 or 3 rows and whole."""
+    from vostochny_summit.validation import ranges
+
+    rng, drops, with_nulls = random.Random(23), [], 0
+    for rows in (2, 3, ranges.ROWS):
+        monkeypatch.setattr(ranges, "ROWS", rows)
+        for _ in range(200):
+            values, known, _ = _inclusion_case(rng, 6)
+            for _ in range(rng.randint(0, 3)):
+                values.insert(rng.randrange(len(values) + 1), None)
+            with_nulls += None in values
+            want = set(values) - {None} <= set(known) - {None}
+            for drop in (None, lambda: drops.append(1)):
+                got = screens.all_in(_chunked(values, rng), _chunked(known, rng), drop, skip_nulls=True)
+                assert got == want, (rows, values, known)
+            assert screens.all_in(_chunked(values, rng), _chunked(known, rng)) == (want and None not in values)
+    assert with_nulls > 300 and len(drops) > 300, (with_nulls, len(drops))
 
 
 def _inclusion_case(rng, most_values: int) -> tuple:

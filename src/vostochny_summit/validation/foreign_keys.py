@@ -4,7 +4,6 @@ the pattern itself."""
 
 from __future__ import annotations
 
-from .. import kernels as pc
 from . import screens
 from .engine import Check
 from .field_rules import names
@@ -54,7 +53,7 @@ def _may_dangle(child, cols: list[str], parent, rcols: list[str], drop=None) -> 
     fixed cost on a small table). A key of several columns is always left to the anti-join."""
     if len(cols) != 1 or cols[0] not in child.column_names or rcols[0] not in parent.column_names:
         return True
-    return not screens.all_in(pc.drop_null(child.column(cols[0])), parent.column(rcols[0]), drop)
+    return not screens.all_in(child.column(cols[0]), parent.column(rcols[0]), drop, skip_nulls=True)
 
 
 def _deferred(ctx, t, deferred) -> list:

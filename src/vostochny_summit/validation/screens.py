@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from .. import kernels as pc
 from ..model import SLUG_PATTERN
-from ..tabular import ascending_runs, value_codes
+from ..tabular import ascending_runs, code_chunks
 from . import ranges
 from .string_scans import all_slugs
 
@@ -116,8 +116,10 @@ def condition(cond, arrow_types: dict):
 SORTED_FROM = 1 << 14  # rows (values and known together) from which all_in first tries the sorted comparison
 
 
-def all_in(values, known, drop=None) -> bool:
+def all_in(values, known, drop=None, skip_nulls: bool = False) -> bool:
     """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row.
+    skip_nulls: every non-null value (a foreign key's: a null names no row), the nulls left out a range at a time
+    in a bounded run rather than by a copy of the whole column.
 
     Two sorted columns (each in ascending order, as a table in canonical form holds its first key column: a claim's
     evidence by claim, the claims by id) are compared by their distinct values, with no hash table: when both hold as
@@ -125,19 +127,21 @@ def all_in(values, known, drop=None) -> bool:
     values hold more, some cannot be known.
 
     drop: in a bounded run, the spill's drop_pages; long values are then compared a range at a time (_all_in_ranges)."""
+    if skip_nulls and values.null_count and (drop is None or len(values) <= ranges.ROWS):
+        values = pc.drop_null(values)
     if len(values) == 0:
         return True
-    if values.null_count:
+    if values.null_count and not skip_nulls:
         return False
     if len(known) == 0:
         return False
     if known.type != values.type:
         return False
     if drop is not None and len(values) <= ranges.ROWS < len(known):
-        known = _one_array(known, drop)  # few values against a long column: its set, gathered a range at a time
+        return _found_in(values, known, drop)  # few values against a long column: only looked up, a range at a time
     known = pc.drop_null(known)
     if drop is not None and len(values) > ranges.ROWS:
-        return _all_in_ranges(values, known, drop)
+        return _all_in_ranges(values, known, drop, skip_nulls)
     if len(values) + len(known) >= SORTED_FROM:
         mine = sorted_distinct(values)
         theirs = sorted_distinct(known) if mine is not None else None
@@ -152,44 +156,53 @@ def all_in(values, known, drop=None) -> bool:
     return not _any(pc.invert(pc.is_in(values, value_set=known)))
 
 
-def _one_array(known, drop=None) -> pa.Array:
+def _one_array(known) -> pa.Array:
     """A column as one array for is_in's set: a short chunked column's chunks joined, or from ranges.ROWS values on,
     its distinct values (a null among them once) in the order they first come, so that a column in ascending order
     gives them ascending (the unmentioned check at 10.9 M rows: 2.26 M mention values in 77 chunks, 0.146 against
     0.200 s and 38 against 103 MiB of Arrow's memory; on a shorter column the extra hashing costs more than the copy
-    saves). drop: in a bounded run, the spill's drop_pages: the distinct values are then gathered a range at a time,
-    drop() after each (a kept column is mapped: that check read the mentions' 2.26 M person ids, 68 MiB of pages, at
-    once)."""
+    saves)."""
     if len(known) <= ranges.ROWS:
         return known.combine_chunks() if isinstance(known, pa.ChunkedArray) else known
-    parts = [pc.unique(part) for part in ranges.slices(known, drop)]
-    return parts[0] if len(parts) == 1 else pc.unique(pa.chunked_array(parts, known.type))
+    return pc.unique(known)
 
 
-def _all_in_ranges(values, known, drop) -> bool:
+def _all_in_ranges(values, known, drop, skip_nulls: bool = False) -> bool:
     """all_in, a range of the values (ranges.ROWS) at a time, with drop() after each: each range first against the
     known values between its first and last value, found by binary search (where both stand ascending: a claim's
-    evidence by claim, the claims by id), and where that does not prove it (values in another order: the sources of a
-    table's spans), against every known value. Exact both ways: a range's known values are known values, and a value
-    missing from every known value is missing."""
-    k, every = 0, None  # every: the whole known column as one array, made once, for the ranges it must decide
+    evidence by claim, the claims by id), and where that does not prove it (values in another order: the events of
+    the claims), by _found_in. Exact both ways: a range's known values are known values, and _found_in is exact.
+    skip_nulls: each range's nulls left out (all_in)."""
+    k = 0
     for lo, hi in ranges.bounds(len(values)):
         part = values.slice(lo, hi - lo)
+        if skip_nulls and part.null_count:
+            part = pc.drop_null(part)
+        if len(part) == 0:
+            drop()
+            continue
         try:
             a = ranges.at_least(known, part[0].as_py(), k)
             b = ranges.after(known, part[-1].as_py(), a)
         except TypeError:  # values Python cannot order: no narrowing
             a = b = k
-        ok = b > a and all_in(part, known.slice(a, b - a))
-        if not ok:
-            if every is None:
-                every = _one_array(known) if isinstance(known, pa.ChunkedArray) else known
-            ok = all_in(part, every)
+        ok = (b > a and all_in(part, known.slice(a, b - a))) or _found_in(part, known)
         drop()
         if not ok:
             return False
         k = a if b > a else k
     return True
+
+
+def _found_in(values, known, drop=None) -> bool:
+    """Every one of the values (no null among them) is a value of known, decided by the values' distinct set rather
+    than by known's: the distinct positions in that set that known's values take must be all of them. The hash set is
+    the values' (at most ranges.ROWS of them), however long known is: known is only looked up, with drop (a bounded
+    run's drop_pages) a range at a time. Hashing known instead held a set of a whole parent column per check (the
+    events' 387,600 ids at 10.9 M rows), built again for every range of the values."""
+    mine = pc.unique(values)
+    hits = [pc.unique(pc.index_in(part, value_set=mine)) for part in ranges.slices(known, drop)]
+    return pc.count_distinct(pa.chunked_array(hits, pa.int32())).as_py() == len(mine)
 
 
 def sorted_distinct(col):
@@ -206,14 +219,17 @@ def _row_codes(columns: list, drop=None):
 
     codes, width = np.zeros(len(columns[0]), dtype=np.int64), 1
     for col in columns:
-        (code,), n = value_codes(col)
+        parts, n = code_chunks(col)  # a chunk at a time: no int64 array of the column's codes beside the rows' codes
         if drop is not None:
             drop()
         n += 1  # the last code: null
         if width * n >= 2**62:
             return None
         codes *= n
-        codes += code
+        at = 0
+        for part in parts:
+            codes[at:at + len(part)] += part
+            at += len(part)
         width *= n
     return codes
 
