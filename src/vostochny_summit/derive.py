@@ -8,11 +8,11 @@ import re
 import pyarrow as pa
 
 from . import kernels as pc
+from .codes import ascending_runs, int64_array, value_codes
 from .model import RESOURCES
 from .model.columns import claim_status
 from .model.columns import events as event_columns
 from .model.columns import sources as source_columns
-from .tabular import ascending_runs, int64_array, value_codes
 
 
 def edtf_bounds(value: str | None) -> tuple[dt.date | None, dt.date | None]:

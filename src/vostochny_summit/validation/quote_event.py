@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import kernels as pc
-from ..tabular import int64_array
+from ..codes import int64_array
 from . import ranges, roles, screens
 from .engine import Check
 from .problem import Problem

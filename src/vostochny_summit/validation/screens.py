@@ -13,8 +13,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from .. import kernels as pc
+from ..codes import ascending_runs, code_chunks
 from ..model import SLUG_PATTERN
-from ..tabular import ascending_runs, code_chunks
 from . import ranges
 from .string_scans import all_slugs
 
