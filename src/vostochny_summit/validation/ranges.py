@@ -35,6 +35,30 @@ def slices(col, drop: Callable[[], None] | None) -> Iterator:
         drop()
 
 
+def values(col, drop: Callable[[], None], skip_nulls: bool = False) -> Iterator:
+    """A long column a range at a time, drop() after each range is used: ROWS rows at a time, or with skip_nulls
+    (a foreign key's nulls name no row) its non-null values, gathered from as many ranges of rows as hold about ROWS
+    of them (copies, with drop() after each range read): a column mostly null is walked in as few ranges as its values
+    need."""
+    if not (skip_nulls and col.null_count):
+        for part in slices(col, drop):
+            yield part
+        return
+    import pyarrow as pa
+
+    from .. import kernels as pc
+
+    gathered, held = [], 0
+    for lo, hi in bounds(len(col)):
+        part = pc.drop_null(col.slice(lo, hi - lo))
+        drop()
+        gathered += part.chunks if isinstance(part, pa.ChunkedArray) else [part]
+        held += len(part)
+        if held >= ROWS or (hi == len(col) and held):
+            yield pa.chunked_array(gathered, col.type)
+            gathered, held = [], 0
+
+
 def ascending(col, strict: bool = False, drop: Callable[[], None] | None = None) -> bool:
     """The column has no null and its values stand in ascending order (strictly: no two equal), bytewise for text as
     Arrow compares it; with drop, read range by range (each range overlaps the next by one row)."""
