@@ -118,8 +118,8 @@ SORTED_FROM = 1 << 14  # rows (values and known together) from which all_in firs
 
 def all_in(values, known, drop=None, skip_nulls: bool = False) -> bool:
     """Every value (a null is not in anything) is a non-null value of known: an anti-join would find no row.
-    skip_nulls: every non-null value (a foreign key's: a null names no row), the nulls left out a range at a time
-    in a bounded run rather than by a copy of the whole column.
+    skip_nulls: every non-null value (a foreign key's: a null names no row); in a bounded run a long column is walked
+    by its non-null values (ranges.values), not copied whole without its nulls.
 
     Two sorted columns (each in ascending order, as a table in canonical form holds its first key column: a claim's
     evidence by claim, the claims by id) are compared by their distinct values, with no hash table: when both hold as
@@ -196,9 +196,9 @@ def _all_in_ranges(values, known, drop, skip_nulls: bool = False) -> bool:
 def _found_in(values, known, drop=None) -> bool:
     """Every one of the values (no null among them) is a value of known, decided by the values' distinct set rather
     than by known's: the distinct positions in that set that known's values take must be all of them. The hash set is
-    the values' (at most ranges.ROWS of them), however long known is: known is only looked up, with drop (a bounded
-    run's drop_pages) a range at a time. Hashing known instead held a set of a whole parent column per check (the
-    events' 387,600 ids at 10.9 M rows), built again for every range of the values."""
+    the values' (a range's: about ranges.ROWS at most), however long known is: known is only looked up, with drop
+    (a bounded run's drop_pages) a range at a time. Hashing known instead held a set of a whole parent column per
+    check (the events' 387,600 ids at 10.9 M rows), built again for every range of the values."""
     mine = pc.unique(values)
     hits = [pc.unique(pc.index_in(part, value_set=mine)) for part in ranges.slices(known, drop)]
     return pc.count_distinct(pa.chunked_array(hits, pa.int32())).as_py() == len(mine)
