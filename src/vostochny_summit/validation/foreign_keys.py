@@ -49,8 +49,8 @@ def check_foreign_keys(ctx):
 
 def _may_dangle(child, cols: list[str], parent, rcols: list[str], drop=None) -> bool:
     """Whether some reference may name no parent row: False only when every non-null value of a one-column key is a
-    value of the parent column (Arrow's is_in: the same bytewise equality as the anti-join, at a fraction of its
-    fixed cost on a small table). A key of several columns is always left to the anti-join."""
+    value of the parent column (Arrow's set lookups, is_in or index_in: the same bytewise equality as the anti-join,
+    at a fraction of its fixed cost on a small table). A key of several columns is always left to the anti-join."""
     if len(cols) != 1 or cols[0] not in child.column_names or rcols[0] not in parent.column_names:
         return True
     return not screens.all_in(child.column(cols[0]), parent.column(rcols[0]), drop, skip_nulls=True)
