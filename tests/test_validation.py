@@ -436,3 +436,47 @@ def test_the_json_report_is_json_dumps_of_the_problems_written_a_problem_at_a_ti
     assert report(problems, "json", limit=2) == json.dumps(json.loads(want)[:2], indent=2, ensure_ascii=False)
     assert report([], "json") == "[]" == json.dumps([])
     assert len(list(report_parts(problems, "json"))) == len(problems) + 2
+
+
+# ---- the Parquet layer's words ------------------------------------------------------------------------------------
+def test_a_parquet_schema_difference_is_named_column_by_column():
+    """Each way a Parquet file's schema can differ from the table's is its own line naming the column: missing, extra
+    and reordered columns, a type, whether a column may be empty, its description, and the file's metadata."""
+    import pyarrow as pa
+
+    from vostochny_summit.validation.parquet import schema_differences
+
+    def schema(*fields, meta=None):
+        return pa.schema(list(fields), metadata=meta or {"table": "t", "vostochny_summit.version": "1.0.0"})
+
+    a = pa.field("a", pa.string(), nullable=False, metadata={"description": "A."})
+    b = pa.field("b", pa.int64(), metadata={"description": "B."})
+    want = schema(a, b)
+    assert schema_differences(want, want) == [(None, str(want.remove_metadata()).replace("\n", "; "), "the table's Arrow schema")]
+    assert schema_differences(schema(a), want) == [("b", "no such column", "a column b of type int64")]
+    assert schema_differences(schema(a, b, pa.field("c", pa.bool_())), want) == \
+        [("c", "a column of type bool", "no such column (the schema has none)")]
+    assert schema_differences(schema(b, a), want) == [(None, "columns b,a", "the schema's order: a,b")]
+    assert schema_differences(schema(a, b.with_type(pa.int32())), want) == [("b", "type int32", "type int64")]
+    assert schema_differences(schema(a.with_nullable(True), b), want) == \
+        [("a", "nullable", "not null (required in the schema)")]
+    assert schema_differences(schema(a.remove_metadata(), b), want) == \
+        [("a", "field metadata none", "field metadata {description: 'A.'}")]
+    assert schema_differences(schema(a, b, meta={"table": "t"}), want) == \
+        [(None, "metadata {table: 't'}", "metadata {table: 't', vostochny_summit.version: '1.0.0'}")]
+
+
+def test_a_parquet_file_rewritten_by_hand_is_reported_by_column(package_copy):
+    """A user who edits a column of a Parquet file with pyarrow, and writes it back, is told which column's schema
+    changed and how, not the file's whole schema."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    p = package_copy / "data" / "parquet" / "people.parquet"
+    t = pq.read_table(p)
+    pq.write_table(t.set_column(t.schema.get_field_index("name"), "name", pc.utf8_upper(t.column("name"))), p)
+    problems = [x for x in validate(package_copy) if x.code == "parquet-schema"]
+    assert {(x.file, x.field, x.value) for x in problems} == {
+        ("data/parquet/people.parquet", "name", "field metadata none"), ("data/parquet/people.parquet", "name", "nullable")}, \
+        [x.line() for x in problems]
+    assert all("column name" in x.line() for x in problems), [x.line() for x in problems]

@@ -43,8 +43,8 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
     version = ctx.pkg.version  # a missing version is reported by the descriptor layer
     want_schema = arrow_schema(t, version)
     if not have_schema.equals(want_schema, check_metadata=True):
-        return problem("parquet-schema", value=str(have_schema.remove_metadata()).replace("\n", "; "),
-                       expected=f"the schema's types and the package version {version} in its metadata")
+        return [p for field, got, expected in schema_differences(have_schema, want_schema)
+                for p in problem("parquet-schema", field=field, value=got, expected=expected)]
     try:
         want = pc.cast(state.typed, want_schema)
         # a table out of key order (the canonical check reports it) is compared with the Parquet file's rows in key
@@ -67,6 +67,42 @@ def _compare(ctx, t, state, have, problem) -> list[Problem]:
                 differs.add(t.field_names[i])
     return [p for f in t.field_names if f in differs
             for p in problem("parquet-stale", field=f, value="differs", expected="the same values as the CSV")]
+
+
+def schema_differences(have: pa.Schema, want: pa.Schema) -> list[tuple[str | None, str, str]]:
+    """How a Parquet file's schema differs from the table's, each as (field or None, got, expected in words): the
+    columns missing, extra or out of order first, then each column's type, whether it may be empty and its description,
+    then the file's metadata (the table's name and the package version)."""
+    out: list[tuple[str | None, str, str]] = []
+    missing = [f for f in want if f.name not in have.names]
+    extra = [f for f in have if f.name not in want.names]
+    out += [(f.name, "no such column", f"a column {f.name} of type {f.type}") for f in missing]
+    out += [(f.name, f"a column of type {f.type}", "no such column (the schema has none)") for f in extra]
+    if not missing and not extra and have.names != want.names:
+        out.append((None, "columns " + ",".join(have.names), "the schema's order: " + ",".join(want.names)))
+    for w in want:
+        if w.name not in have.names:
+            continue
+        h = have.field(w.name)
+        if h.type != w.type:
+            out.append((w.name, f"type {h.type}", f"type {w.type}"))
+        if h.nullable != w.nullable:
+            out.append((w.name, "nullable" if h.nullable else "not null", "nullable (optional in the schema)"
+                        if w.nullable else "not null (required in the schema)"))
+        if (h.metadata or {}) != (w.metadata or {}):
+            out.append((w.name, f"field metadata {_meta(h.metadata)}", f"field metadata {_meta(w.metadata)}"))
+    if (have.metadata or {}) != (want.metadata or {}):
+        out.append((None, f"metadata {_meta(have.metadata)}",
+                    f"metadata {_meta(want.metadata)}"))
+    return out or [(None, str(have.remove_metadata()).replace("\n", "; "), "the table's Arrow schema")]
+
+
+def _meta(meta) -> str:
+    """Arrow metadata in words: its keys and values as text, each value cut at 60 characters; 'none' when empty."""
+    if not meta:
+        return "none"
+    items = sorted((k.decode("utf-8", "replace"), v.decode("utf-8", "replace")) for k, v in meta.items())
+    return "{" + ", ".join(f"{k}: {v if len(v) <= 60 else v[:57] + '...'!r}" for k, v in items) + "}"
 
 
 def _threads(ctx, reader) -> bool:
