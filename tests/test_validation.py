@@ -390,6 +390,33 @@ def test_a_renamed_id_is_named_as_the_root_cause_with_its_new_spelling(package_c
                "renamed?" in c for c in causes), causes
 
 
+def test_a_row_that_cannot_be_read_is_the_root_cause_of_the_ids_it_holds(package_copy):
+    """Rows of people with a cell too many, and with a mistyped separator ('id;name'), are not read: the first root
+    cause names the file and their lines, and each id they hold that other rows name is said to be on its line, in a
+    row that could not be read, not to be gone from the file."""
+    from collections import Counter
+
+    from vostochny_summit.package import Package
+    from vostochny_summit.validation.advice import root_causes
+
+    named = Counter(r["person_id"] for r in read_rows(package_copy, "mentions") if r["person_id"])
+    p = package_copy / "data" / "people.csv"
+    lines = p.read_text(encoding="utf-8").split("\n")
+    at = [i for i, line in enumerate(lines[1:], 1) if named[line.split(",", 1)[0]] >= 2][:2]  # two ids named twice or more
+    ids = [lines[i].split(",", 1)[0] for i in at]
+    lines[at[0]] += ",a cell too many"
+    lines[at[1]] = lines[at[1]].replace(",", ";", 1)
+    p.write_text("\n".join(lines), encoding="utf-8")
+    causes = root_causes(Package(package_copy), validate(package_copy))
+    first = causes[0]
+    assert first.startswith(f"data/people.csv: 2 rows with the wrong number of cells (line {at[0] + 1}: ") and \
+        f"line {at[1] + 1}: " in first and first.endswith("fix them first"), causes
+    for i, pid in zip(at, ids):
+        assert any(f"refer to people.person_id {pid!r}, which is on line {i + 1} of data/people.csv, a row that could not "
+                   "be read" in c for c in causes), (pid, causes)
+    assert not any("no longer in" in c for c in causes), causes
+
+
 def test_many_missing_ids_of_a_column_make_one_root_cause_read_once(package_copy, monkeypatch):
     """Rows deleted from a table whose ids other rows name: one line for the column, counting every row and id, its
     sealed ids read once and its CSV not at all (each id on its own line once read both files for each id: minutes at

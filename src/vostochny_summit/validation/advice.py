@@ -9,6 +9,7 @@ sources with problems; a file that only needs its canonical form needs `fmt` fir
 from __future__ import annotations
 
 import difflib
+import re
 
 from .catalogue import CODES
 
@@ -36,18 +37,48 @@ def fixes(problems) -> dict[str, str]:
 
 def root_causes(pkg, problems) -> list[str]:
     """One line per cause behind many problems, most problems first."""
-    causes = _renamed_ids(pkg, problems) + _spreadsheet_saves(problems)
+    ragged = _ragged(problems)
+    causes = _ragged_rows(ragged) + _renamed_ids(pkg, problems, ragged) + _spreadsheet_saves(problems)
     return [line for _, line in sorted(causes, key=lambda c: -c[0])]
+
+
+SHOWN_LINES = 3  # the lines a root cause names of the rows it is about
+UNREAD_LINES = 1000  # ragged rows of a table whose cells are looked for among the ids that dangle
+
+
+def _ragged(problems) -> dict[str, list]:
+    """file -> its ragged-row problems, in line order."""
+    out: dict[str, list] = {}
+    for p in problems:
+        if p.code == "ragged-row" and p.row is not None:
+            out.setdefault(p.file, []).append(p)
+    return {f: sorted(ps, key=lambda p: p.row) for f, ps in out.items()}
+
+
+def _ragged_rows(ragged: dict[str, list]) -> list[tuple[int, str]]:
+    """A row of more or fewer cells than its header is not read, so every check that reads the table goes without it:
+    the rows that refer to it dangle and the canonical form misses it. Named before any other cause."""
+    out = []
+    for file, ps in ragged.items():
+        lines = ", ".join(f"line {p.line_number}: {p.value}" for p in ps[:SHOWN_LINES]) + (", ..." if len(ps) > SHOWN_LINES else "")
+        many = len(ps) > 1
+        out.append((1 << 60, f"{file}: {len(ps)} row{'s' if many else ''} with the wrong number of cells ({lines}; expected "
+                    f"{ps[0].expected}): a comma too many or too few, or a value holding a comma or a quote that is not "
+                    f"quoted? {'They are' if many else 'It is'} not read, so the rows that refer to "
+                    f"{'them' if many else 'it'} and the canonical form are reported too: fix {'them' if many else 'it'} "
+                    "first"))
+    return out
 
 
 NAMED_ONE_BY_ONE = 5  # missing ids of one column named each on a line of its own; more make one line together
 SUGGEST_AMONG = 20_000  # new ids beyond which no renaming is guessed (difflib compares a missing id with each)
 
 
-def _renamed_ids(pkg, problems) -> list[tuple[int, str]]:
+def _renamed_ids(pkg, problems, ragged: dict | None = None) -> list[tuple[int, str]]:
     """Foreign keys that name one missing id from several rows: the id was renamed or removed in its table. Each
     referenced column's sealed and current ids are read once; when more than NAMED_ONE_BY_ONE ids of a column are
-    missing (rows deleted, a mass rename), one line says so for all of them."""
+    missing (rows deleted, a mass rename), one line says so for all of them. ragged (_ragged): an id that stands in a
+    row of its table that could not be read is said to be there."""
     groups: dict[tuple, dict] = {}
     for p in problems:
         if p.code == "foreign-key" and p.table and p.field and p.value is not None:
@@ -70,11 +101,16 @@ def _renamed_ids(pkg, problems) -> list[tuple[int, str]]:
                         f"{', '.join(repr(v) for v, _ in every[:3])}; {were} of them were there when it was last built: "
                         "rows deleted, or ids renamed? (restore them, or change every reference)"))
             continue
-        new = _new_ids(pkg, table, column, sealed)
+        new, unread = _new_ids(pkg, table, column, sealed), _unread_lines(pkg, table, (ragged or {}).get(file, []))
         for value, rows in missing:
             tables = {p.table for p in rows}
-            line = (f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to {table}.{column} "
-                    f"{value!r}, which is {'no longer' if value in sealed else 'not'} in {file}")
+            refer = f"{len(rows)} rows in {len(tables)} table{'s' if len(tables) > 1 else ''} refer to {table}.{column} {value!r}"
+            bad = _unread_row(value, unread)
+            if bad is not None:
+                out.append((len(rows), f"{refer}, which is on line {bad.line_number} of {file}, a row that could not be "
+                            f"read ({bad.value}, expected {bad.expected})"))
+                continue
+            line = f"{refer}, which is {'no longer' if value in sealed else 'not'} in {file}"
             close = difflib.get_close_matches(value, new, n=1, cutoff=0.6) if len(new) <= SUGGEST_AMONG else []
             if close:
                 line += f"; {close[0]!r} is new: renamed? (rename it back, or rename every reference)"
@@ -122,6 +158,40 @@ def _sealed_ids(pkg, table: str, column: str) -> set:
         return set(pq.ParquetFile(pkg.table(table).parquet_path).read(columns=[column]).column(column).to_pylist())
     except Exception:  # noqa: BLE001 - only a better hint is lost
         return set()
+
+
+def _unread_lines(pkg, table: str, ragged: list) -> list[tuple[str, set, object]]:
+    """(line, its cells, its ragged-row problem) of each line of the table's CSV that was not read (at most
+    UNREAD_LINES of them), read a line at a time up to the last."""
+    if not ragged:
+        return []
+    import csv
+
+    wanted = {p.line_number: p for p in ragged[:UNREAD_LINES]}
+    out = []
+    try:
+        with open(pkg.table(table).csv_path, encoding="utf-8", newline="") as fh:
+            for number, line in enumerate(fh, 1):
+                if number in wanted:
+                    line = line.rstrip("\r\n")
+                    out.append((line, set(next(csv.reader([line]), [])), wanted[number]))
+                if number >= max(wanted):
+                    break
+    except (OSError, UnicodeError, KeyError):
+        return []
+    return out
+
+
+def _unread_row(value: str, unread: list):
+    """The ragged-row problem of the unread line that holds value: as a cell, else as a word of its own (a line whose
+    separator was mistyped: 'id;name')."""
+    for _, cells, p in unread:
+        if value in cells:
+            return p
+    for line, _, p in unread:
+        if re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", line):
+            return p
+    return None
 
 
 def _new_ids(pkg, table: str, column: str, sealed: set) -> list[str]:
