@@ -507,3 +507,20 @@ def test_a_parquet_file_rewritten_by_hand_is_reported_by_column(package_copy):
         ("data/parquet/people.parquet", "name", "field metadata none"), ("data/parquet/people.parquet", "name", "nullable")}, \
         [x.line() for x in problems]
     assert all("column name" in x.line() for x in problems), [x.line() for x in problems]
+
+
+def test_a_file_not_in_utf8_is_reported_at_its_row_with_the_byte_and_a_guess(package_copy):
+    """A CSV saved as Windows-1252 (a spreadsheet's "CSV" on Windows) is reported at the row of its first byte that is
+    not UTF-8, with the byte in hex, the text around it, and the encoding the file reads as; a byte that Windows-1252
+    does not define either gets no guess."""
+    p = package_copy / "data" / "claims.csv"
+    text = p.read_text(encoding="utf-8")
+    first = min(i for i, ch in enumerate(text) if ord(ch) > 127 and ch.encode("cp1252", "ignore"))
+    p.write_bytes(text.encode("cp1252", "replace"))
+    (problem,) = [x for x in validate(package_copy) if x.code == "encoding"]
+    assert (problem.file, problem.table, problem.row) == ("data/claims.csv", "claims", text.count("\n", 0, first)), problem.line()
+    assert problem.value.startswith(f"byte 0x{text[first].encode('cp1252')[0]:02X} in …") and "\ufffd" in problem.value
+    assert "the file reads as Windows-1252" in problem.expected, problem.line()
+    p.write_bytes(text.encode("utf-8").replace(b"\n", b"\n\x81", 1))  # 0x81 at the start of line 2
+    (problem,) = [x for x in validate(package_copy) if x.code == "encoding"]
+    assert problem.row == 1 and problem.value.startswith("byte 0x81 in …") and "Windows-1252" not in problem.expected, problem.line()

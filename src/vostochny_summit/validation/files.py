@@ -44,8 +44,9 @@ def check_file(ctx):
         try:
             bytes(data).decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            add("encoding", value=repr(data[exc.start: exc.start + 4]), expected=f"valid UTF-8 (line {line}, byte {exc.start})")
+            row = data[: exc.start].count(b"\n") or None  # the header is line 1; a bad byte in it has no row
+            add("encoding", table=t.name if row else None, row=row, value=not_utf8(data, exc.start),
+                expected=f"valid UTF-8 (byte {exc.start} of the file{_single_byte_guess(data)})")
             return out, None
         add("parse-error", value=raw.error, expected="a parseable CSV")
         return out, None
@@ -71,3 +72,20 @@ CHECKS = [
           provides="raw", per_table=True, release=lambda raw, pkg, t, options: None,  # read by the table's own checks only
           over_batches=True),
 ]
+
+
+def not_utf8(data, at: int) -> str:
+    """The byte that is not UTF-8, in hex, and the text around it (bytes that are not UTF-8 shown as U+FFFD)."""
+    around = bytes(data[max(0, at - 24): at + 24]).decode("utf-8", "replace").replace("\n", " ")
+    return f"byte 0x{data[at]:02X} in …{around}…"
+
+
+def _single_byte_guess(data) -> str:
+    """A hint when the whole file reads as Windows-1252, what spreadsheets and older editors save as "CSV" on
+    Windows (its bytes 0x80-0x9F are curly quotes, dashes and ellipses)."""
+    if any(data.find(b) >= 0 for b in CP1252_UNDEFINED):  # searched in place: no copy of a large file
+        return ""
+    return "; the file reads as Windows-1252: saved by a spreadsheet or an editor in that encoding? Save it as UTF-8"
+
+
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # the only bytes Windows-1252 does not define
