@@ -108,3 +108,18 @@ def test_the_canonical_form_is_written_a_batch_of_rows_at_a_time_and_only_when_i
             os.utime(path, ns=(1, 1))
             assert not build.write_canonical(t, rows, path, sort=sort) and path.stat().st_mtime_ns == 1
             assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]
+
+
+def test_fmt_refuses_a_row_it_cannot_read_and_says_to_run_fmt_again(package_copy, capsys):
+    """A row that cannot be read would be lost by a rewrite: fmt writes nothing, names the row, and its one-line fix
+    names fmt (not build) as the command to run again."""
+    from vostochny_summit import cli
+
+    ragged_row(package_copy)
+    spreadsheet_line_ends(package_copy)
+    before = {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")}
+    assert cli.main(["fmt", str(package_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "[ragged-row]" in err and err.rstrip().endswith("fmt refused, nothing written: fix the problems above, then run fmt "
+                                                            "again"), err[-400:]
+    assert {p.name: p.read_bytes() for p in (package_copy / "data").glob("*.csv")} == before

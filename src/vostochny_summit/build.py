@@ -189,7 +189,7 @@ def fmt(root=None) -> list[str]:
         "descriptor-unreadable", "no-resources", "duplicate-resource", "unsafe-path", "missing-file", "schema-unreadable"}
     problems = validate(Package(root, schemas="model"), pick=codes - FORM_CODES, bounded=False)  # as build's
     if problems:
-        raise BuildRefused(problems)
+        raise BuildRefused(problems, "fix the problems above, then run fmt again")
     changed: list[str] = []
     for t in pkg.tables.values():
         if not is_canonical_file(t, t.csv_path.read_bytes()) and write_canonical(t, read_typed(t), t.csv_path):
