@@ -524,3 +524,25 @@ def test_a_file_not_in_utf8_is_reported_at_its_row_with_the_byte_and_a_guess(pac
     p.write_bytes(text.encode("utf-8").replace(b"\n", b"\n\x81", 1))  # 0x81 at the start of line 2
     (problem,) = [x for x in validate(package_copy) if x.code == "encoding"]
     assert problem.row == 1 and problem.value.startswith("byte 0x81 in …") and "Windows-1252" not in problem.expected, problem.line()
+
+
+def test_a_span_off_by_a_few_characters_is_told_where_its_text_is(package_copy):
+    """A span whose offsets miss its text says where the text is: its nearest occurrence to the span's start and how
+    many there are, or that it occurs nowhere in the article."""
+    from vostochny_summit.validation.spans import found_at
+
+    assert found_at("abc abc abc", "abc", 5) == "; the text is at [4:7], the nearest of its 3 occurrences"
+    assert found_at("abc abc abc", "abc", 9) == "; the text is at [8:11], the nearest of its 3 occurrences"
+    assert found_at("xx abc", "abc", 0) == "; the text is at [3:6]"
+    assert found_at("xx abc", "abd", 0) == "; the text occurs nowhere in the article"
+    rows = read_rows(package_copy, "mentions")
+    shifted, gone = rows[4], rows[5]
+    want = (int(shifted["char_start"]), int(shifted["char_end"]))
+    shifted["char_start"], shifted["char_end"] = str(want[0] + 1), str(want[1] + 1)
+    gone["text"] = gone["text"] + " nowhere"
+    gone["char_end"] = str(int(gone["char_end"]) + len(" nowhere"))
+    write_rows(package_copy, "mentions", rows)
+    said = {p.key: p.expected for p in validate(package_copy) if p.code == "span-text"}
+    assert said[shifted["mention_id"]].endswith(f"; the text is at [{want[0]}:{want[1]}]") or \
+        f"; the text is at [{want[0]}:{want[1]}], the nearest of its " in said[shifted["mention_id"]], said
+    assert said[gone["mention_id"]].endswith("; the text occurs nowhere in the article"), said

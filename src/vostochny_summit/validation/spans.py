@@ -108,8 +108,25 @@ def check_spans(ctx) -> list[Problem]:
                                expected=f"at most the text length {len(body)} (sources.char_count)", **where))
         elif s >= 0:
             out.append(Problem(code="span-text", field=c.text, value=text,
-                               expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}", **where))
+                               expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}{found_at(body, text, s)}",
+                               **where))
     return out
+
+
+def found_at(body: str, text: str | None, near: int) -> str:
+    """Where a span's text does occur in its article, for the report: the occurrence nearest the span's start (the
+    offsets are most often off by a few characters), and how many there are; or that it occurs nowhere."""
+    if not text:
+        return ""
+    starts, at = [], body.find(text)
+    while at >= 0:
+        starts.append(at)
+        at = body.find(text, at + 1)
+    if not starts:
+        return "; the text occurs nowhere in the article"
+    best = min(starts, key=lambda a: (abs(a - near), a))
+    many = f", the nearest of its {len(starts)} occurrences" if len(starts) > 1 else ""
+    return f"; the text is at [{best}:{best + len(text)}]{many}"
 
 
 CHECKS = [Check("spans", check_spans, ("span-bounds", "span-text", "span-cuts-word"), needs=("table", "texts"),
