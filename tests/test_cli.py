@@ -74,6 +74,16 @@ def test_sql_table_fits_a_narrow_terminal():
     assert out.stderr.startswith("package "), "data on stdout: the package is named on stderr"
 
 
+def test_a_query_that_fails_shows_duckdbs_whole_message_with_its_suggestion(capsys, monkeypatch):
+    """A misspelt table: exit 2, and DuckDB's own suggestion of the table meant (its message's second line)."""
+    from vostochny_summit import cli
+
+    monkeypatch.setenv("VOSTOCHNY_SUMMIT_NO_TUNING", "1")
+    assert cli.main(["sql", "select count(*) from quote", str(ROOT)]) == 2
+    err = capsys.readouterr().err
+    assert "error: the query failed: Catalog Error: Table with name quote does not exist!" in err and 'Did you mean "quotes"' in err, err
+
+
 def test_locate_suggests_the_articles_own_characters():
     out = run_cli("locate", "art-003", "That's why we came here")  # straight apostrophe; the article prints ’
     assert out.returncode == 1

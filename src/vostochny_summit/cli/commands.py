@@ -139,7 +139,8 @@ def sql(args) -> int:
     try:
         rel = con.sql(args.query)
     except duckdb.Error as exc:
-        raise UsageError(f"the query failed: {str(exc).splitlines()[0]}") from None
+        said = [line for line in str(exc).splitlines() if line.strip()]  # DuckDB's hint ("Did you mean") and position
+        raise UsageError("the query failed: " + "\n".join(said)) from None
     if rel is None:
         return 0
     cols, rows = rel.columns, rel.fetchall()
