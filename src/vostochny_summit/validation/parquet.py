@@ -78,10 +78,12 @@ def schema_differences(have: pa.Schema, want: pa.Schema) -> list[tuple[str | Non
     extra = [f for f in have if f.name not in want.names]
     out += [(f.name, "no such column", f"a column {f.name} of type {f.type}") for f in missing]
     out += [(f.name, f"a column of type {f.type}", "no such column (the schema has none)") for f in extra]
-    if not missing and not extra and have.names != want.names:
+    twice = sorted({n for n in have.names if have.names.count(n) > 1})
+    out += [(n, f"{have.names.count(n)} columns of that name", "one column of that name") for n in twice]
+    if not missing and not extra and not twice and have.names != want.names:
         out.append((None, "columns " + ",".join(have.names), "the schema's order: " + ",".join(want.names)))
     for w in want:
-        if w.name not in have.names:
+        if w.name not in have.names or w.name in twice:
             continue
         h = have.field(w.name)
         if h.type != w.type:

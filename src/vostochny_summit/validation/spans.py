@@ -6,6 +6,8 @@ by one, to say why. --exhaustive slices every span in Python instead."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 import pyarrow as pa
 
@@ -89,6 +91,8 @@ def check_spans(ctx) -> list[Problem]:
     columns = [rows.column(x).to_pylist() for x in (c.source, c.start, c.end, c.text)]
     keys = [rows.column(k).to_pylist() for k in t.primary_key]
     bodies: dict[str, str] = {}  # decoded as the failing rows need them
+    found: dict[tuple, list] = {}  # (source, text) -> where text occurs in its article
+    hinted = 0  # span-text problems told where their text is
     for j, (i, sid, s, e, text) in enumerate(zip(failing.tolist(), *columns)):
         if sid not in bodies and sid in texts.position:
             bodies[sid] = texts.text(sid)
@@ -107,26 +111,45 @@ def check_spans(ctx) -> list[Problem]:
             out.append(Problem(code="span-bounds", field=c.end, value=e,
                                expected=f"at most the text length {len(body)} (sources.char_count)", **where))
         elif s >= 0:
+            hint = ""
+            if hinted < HINTS:
+                if (sid, text) not in found:
+                    found[sid, text] = occurrences(body, text)
+                hint, hinted = said_at(found[sid, text], text, s), hinted + 1
             out.append(Problem(code="span-text", field=c.text, value=text,
-                               expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}{found_at(body, text, s)}",
-                               **where))
+                               expected=f"the exact article characters at [{s}:{e}]: {body[s:e]!r}{hint}", **where))
     return out
 
 
-def found_at(body: str, text: str | None, near: int) -> str:
+HINTS = 10_000  # span-text problems of a table told where their text is (the first, in row order): a large broken
+# package's report takes no longer for it (the text report shows 100 of a code per column)
+
+
+def occurrences(body: str, text: str | None) -> list[int]:
+    """Where text starts in body, every occurrence (none for an empty text)."""
+    starts, at = [], body.find(text) if text else -1
+    while at >= 0:
+        starts.append(at)
+        at = body.find(text, at + 1)
+    return starts
+
+
+def said_at(starts: list[int], text: str | None, near: int) -> str:
     """Where a span's text does occur in its article, for the report: the occurrence nearest the span's start (the
     offsets are most often off by a few characters), and how many there are; or that it occurs nowhere."""
     if not text:
         return ""
-    starts, at = [], body.find(text)
-    while at >= 0:
-        starts.append(at)
-        at = body.find(text, at + 1)
     if not starts:
         return "; the text occurs nowhere in the article"
-    best = min(starts, key=lambda a: (abs(a - near), a))
+    i = bisect_left(starts, near)  # starts ascend: the nearest is the one before near or the one from it on
+    best = min(starts[max(0, i - 1): i + 1], key=lambda a: (abs(a - near), a))
     many = f", the nearest of its {len(starts)} occurrences" if len(starts) > 1 else ""
     return f"; the text is at [{best}:{best + len(text)}]{many}"
+
+
+def found_at(body: str, text: str | None, near: int) -> str:
+    """said_at of text's occurrences in body."""
+    return said_at(occurrences(body, text), text, near)
 
 
 CHECKS = [Check("spans", check_spans, ("span-bounds", "span-text", "span-cuts-word"), needs=("table", "texts"),
