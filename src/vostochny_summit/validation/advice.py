@@ -168,14 +168,14 @@ def _unread_lines(pkg, table: str, ragged: list) -> list[tuple[str, set, object]
     import csv
 
     wanted = {p.line_number: p for p in ragged[:UNREAD_LINES]}
-    out = []
+    last, out = max(wanted), []
     try:
         with open(pkg.table(table).csv_path, encoding="utf-8", newline="") as fh:
             for number, line in enumerate(fh, 1):
                 if number in wanted:
                     line = line.rstrip("\r\n")
                     out.append((line, set(next(csv.reader([line]), [])), wanted[number]))
-                if number >= max(wanted):
+                if number >= last:
                     break
     except (OSError, UnicodeError, KeyError):
         return []
