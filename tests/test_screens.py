@@ -8,7 +8,6 @@ import copy
 import json
 import random
 
-import duckdb
 import jsonschema
 import pyarrow as pa
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from vostochny_summit.model import RESOURCES
 from vostochny_summit.package import Package
 from vostochny_summit.validation import parquet, screens, validate
+from vostochny_summit.validation.context import open_db  # the checks' own connection: one thread per query
 from vostochny_summit.validation.descriptor import PROFILES
 from vostochny_summit.validation.field_rules import TYPE_RULES
 from vostochny_summit.validation.profile_screen import compile_schema
@@ -49,7 +49,7 @@ def _patterns() -> list[str]:
 
 @pytest.mark.parametrize("pattern", _patterns())
 def test_pattern_screen_clears_only_what_duckdb_clears(pattern):
-    rng, con = random.Random(pattern), duckdb.connect()
+    rng, con = random.Random(pattern), open_db()
     matching = {"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": ["2023-09-13", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31"],
                 "^Q[1-9][0-9]*$": ["Q1", "Q42", "Q0"], "^[A-Z]{2}$": ["RU", "KP"]}.get(pattern, ["a-b", "abc", "x1-2"])
     for trial in range(150):
@@ -151,7 +151,7 @@ def _null_slot_holding(values: list, offsets: list[int], data: bytes) -> pa.Arra
 
 
 def test_vocabulary_bound_and_length_screens_clear_only_what_duckdb_clears():
-    rng, con = random.Random(7), duckdb.connect()
+    rng, con = random.Random(7), open_db()
     vocab = ["a", "zz", "a-b", "é"]
     numbers = ["1", "-90", "-91", "90", "90.5", "1e2", ".5", "+3", "nan", "inf", "1e999", "abc", None, ""]
     for _ in range(300):
@@ -177,7 +177,7 @@ def test_row_rule_screens_clear_only_what_duckdb_clears(name, pkg):
     """Each model row rule's Arrow form, on the real table with cells shuffled between rows (so that rules break)."""
     from vostochny_summit.tabular import read_raw
 
-    res, con = RESOURCES[name], duckdb.connect()
+    res, con = RESOURCES[name], open_db()
     raw = read_raw(pkg.table(name).csv_path).data
     casts = {f.name: f.duckdb_type for f in res.fields if f.type != "string"}
     types = {f.name: f.arrow_type for f in res.fields if f.type != "string"}
@@ -202,7 +202,7 @@ def test_row_rule_screens_clear_only_what_duckdb_clears(name, pkg):
 
 
 def test_key_and_group_screens_agree_with_sql():
-    rng, con = random.Random(11), duckdb.connect()
+    rng, con = random.Random(11), open_db()
     for _ in range(300):
         n = rng.randint(0, 8)
         a = [rng.choice(["x", "y", None, ""]) for _ in range(n)]
@@ -420,7 +420,7 @@ def test_reporter_voice_screen_agrees_with_its_queries(pkg, monkeypatch, rows):
     from vostochny_summit.validation.claims import reporter_voice_queries, reporter_voice_screen
 
     c = roles.speech_act_columns(pkg)
-    rng, con, verdicts = random.Random(5), duckdb.connect(), set()
+    rng, con, verdicts = random.Random(5), open_db(), set()
     acts = sorted(c.speech_acts)
     for _ in range(400 if rows is None else 150):
         ids = [f"c{i}" for i in range(rng.randint(0, 4))]
@@ -456,7 +456,7 @@ def test_quote_event_screen_agrees_with_its_query():
 
     from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, quote_event_screen
 
-    rng, con, verdicts = random.Random(6), duckdb.connect(), set()
+    rng, con, verdicts = random.Random(6), open_db(), set()
     for _ in range(600):
         nq, ne = rng.randint(1, 6), rng.randint(0, 6)
         row_event = [rng.choice(["a", "b", "a,b", None]) for _ in range(4)]
@@ -486,7 +486,7 @@ def test_quote_event_screen_by_ranges_agrees_with_its_query():
 
     from vostochny_summit.validation.quote_event import QUOTE_EVENT_SQL, quote_event_screen
 
-    rng, con, verdicts = random.Random(7), duckdb.connect(), set()
+    rng, con, verdicts = random.Random(7), open_db(), set()
     events = ["a", "b", "c", "a,b", None]
     for _ in range(300):
         nq, ne = rng.randint(1, 6), rng.randint(0, 8)
