@@ -390,6 +390,22 @@ def test_a_renamed_id_is_named_as_the_root_cause_with_its_new_spelling(package_c
                "renamed?" in c for c in causes), causes
 
 
+@pytest.mark.parametrize("new, said", [("kim-jong-un ", "the same id with whitespace around it (remove the padding)"),
+                                       ("Kim-Jong-Un", "the same id in other letters' case"),
+                                       ("kim-jongun", "renamed? (rename it back, or rename every reference)")])
+def test_a_look_alike_new_id_says_how_it_differs(package_copy, new, said):
+    """An id padded, or written in capitals, is named as such in the root cause, not as a renaming."""
+    from vostochny_summit.package import Package
+    from vostochny_summit.validation.advice import root_causes
+
+    rows = read_rows(package_copy, "people")
+    next(r for r in rows if r["person_id"] == "kim-jong-un")["person_id"] = new
+    write_rows(package_copy, "people", rows)
+    causes = root_causes(Package(package_copy), validate(package_copy))
+    assert any(f"refer to people.person_id 'kim-jong-un', which is no longer in data/people.csv; {new!r} is new: {said}" in c
+               for c in causes), causes
+
+
 def test_a_row_that_cannot_be_read_is_the_root_cause_of_the_ids_it_holds(package_copy):
     """Rows of people with a cell too many, and with a mistyped separator ('id;name'), are not read: the first root
     cause names the file and their lines, and each id they hold that other rows name is said to be on its line, in a

@@ -113,7 +113,7 @@ def _renamed_ids(pkg, problems, ragged: dict | None = None) -> list[tuple[int, s
             line = f"{refer}, which is {'no longer' if value in sealed else 'not'} in {file}"
             close = difflib.get_close_matches(value, new, n=1, cutoff=0.6) if len(new) <= SUGGEST_AMONG else []
             if close:
-                line += f"; {close[0]!r} is new: renamed? (rename it back, or rename every reference)"
+                line += f"; {close[0]!r} is new: {_how_renamed(value, close[0])}"
             out.append((len(rows), line))
     return out
 
@@ -141,6 +141,15 @@ def _target(pkg, table: str, field: str) -> tuple[str, str] | None:
         if cols == [field] and len(rcols) == 1:
             return ref.get("resource") or table, rcols[0]
     return None
+
+
+def _how_renamed(old: str, new: str) -> str:
+    """What a look-alike new id says of the missing one: padded, in other letters' case, or renamed."""
+    if new.strip() == old:
+        return "the same id with whitespace around it (remove the padding)"
+    if new.lower() == old.lower():
+        return "the same id in other letters' case (ids are lower-case: write it as before)"
+    return "renamed? (rename it back, or rename every reference)"
 
 
 def _file(pkg, table: str) -> str:
