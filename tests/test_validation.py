@@ -568,3 +568,15 @@ def test_a_span_off_by_a_few_characters_is_told_where_its_text_is(package_copy, 
     monkeypatch.setattr(spans, "HINTS", 1)
     hinted = {p.key: "; the text " in p.expected for p in validate(package_copy) if p.code == "span-text"}
     assert hinted == {shifted["mention_id"]: True, gone["mention_id"]: False}, hinted
+
+
+def test_a_row_with_more_or_fewer_entity_columns_set_shows_which(package_copy):
+    """exactly-one shows the columns a row sets, with their values, or that it sets none: not a bare count."""
+    rows = read_rows(package_copy, "mentions")
+    two = next(r for r in rows if r["person_id"] and not r["org_id"] and not r["place_id"])
+    none = next(r for r in rows if r is not two and r["place_id"] and not r["person_id"] and not r["org_id"])
+    two["org_id"] = "kremlin"
+    none["place_id"] = ""
+    write_rows(package_copy, "mentions", rows)
+    shown = {p.key: p.value for p in validate(package_copy) if p.code == "exactly-one"}
+    assert shown == {two["mention_id"]: f"person_id={two['person_id']}, org_id=kremlin", none["mention_id"]: "none set"}, shown

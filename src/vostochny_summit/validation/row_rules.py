@@ -10,13 +10,16 @@ from __future__ import annotations
 from ..model import RESOURCES
 from . import screens
 from .engine import RowRules
-from .sql import Rule, q
+from .sql import Rule, lit, q
 
 
 def _value(rule) -> str:
-    """What a report shows for a failing row: how many columns are set, or the rule's columns' values."""
+    """What a report shows for a failing row: the columns set and their values ('person_id=kim-jong-un,
+    org_id=kremlin', or 'none set'), or the rule's columns' values."""
     if rule.shows == "count":
-        return "(" + " + ".join(f"({q(c)} IS NOT NULL)::INT" for c in dict.fromkeys(rule.violated.columns)) + ")::VARCHAR || ' set'"
+        named = ", ".join(f"CASE WHEN {q(c)} IS NOT NULL THEN {lit(c + '=')} || CAST({q(c)} AS VARCHAR) END"
+                          for c in dict.fromkeys(rule.violated.columns))
+        return f"coalesce(nullif(concat_ws(', ', {named}), ''), 'none set')"
     return " || '..' || ".join(f"coalesce(CAST({q(c)} AS VARCHAR), 'empty')" for c in rule.fields)
 
 
