@@ -548,7 +548,10 @@ def test_a_span_off_by_a_few_characters_is_told_where_its_text_is(package_copy, 
     many there are, or that it occurs nowhere in the article; past spans.HINTS such problems of a table, a span is
     reported without it."""
     from vostochny_summit.validation import spans
-    from vostochny_summit.validation.spans import found_at
+    from vostochny_summit.validation.spans import occurrences, said_at
+
+    def found_at(body, text, near):
+        return said_at(occurrences(body, text), text, near)
 
     assert found_at("abc abc abc", "abc", 5) == "; the text is at [4:7], the nearest of its 3 occurrences"
     assert found_at("abc abc abc", "abc", 9) == "; the text is at [8:11], the nearest of its 3 occurrences"

@@ -147,10 +147,5 @@ def said_at(starts: list[int], text: str | None, near: int) -> str:
     return f"; the text is at [{best}:{best + len(text)}]{many}"
 
 
-def found_at(body: str, text: str | None, near: int) -> str:
-    """said_at of text's occurrences in body."""
-    return said_at(occurrences(body, text), text, near)
-
-
 CHECKS = [Check("spans", check_spans, ("span-bounds", "span-text", "span-cuts-word"), needs=("table", "texts"),
                 per_table=True, applies=_applies, over_batches=True)]
